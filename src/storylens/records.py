@@ -1,0 +1,241 @@
+"""Typed records that flow from stage to stage.
+
+ingest -> RawDocument -> clean -> Article -> read -> ArticleReading (Mentions)
+-> cluster -> Story -> compare -> StoryDossier -> report.
+
+All records are frozen: a stage builds new records, it never edits old ones.
+Character offsets (`start`, `end`) are always into `Article.text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ArticleStatus = Literal["ok", "duplicate", "rejected"]
+Qualifier = Literal["exact", "approximate", "lower_bound", "upper_bound"]
+Precision = Literal["year", "month", "part_of_month", "day", "range"]
+ClaimStatus = Literal["corroborated", "single_source", "disputed"]
+ConflictKind = Literal["contradiction", "numeric"]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input as read from disk or network, before cleaning.
+
+    `body` is decoded text (kind "text"), an HTML page (kind "html"), or the
+    text field of a structured record (kind "record"). When the input could not
+    be read, `error` says why and `body` is None.
+    """
+
+    input: str
+    kind: Literal["text", "html", "record"]
+    body: str | None
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    url: str | None = None
+    external_id: str | None = None
+    author: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article, or the record of an input that was rejected."""
+
+    id: str
+    input: str
+    source: str
+    title: str | None
+    published: str | None  # YYYY-MM-DD
+    language: str | None
+    status: ArticleStatus
+    reason: str | None
+    text: str
+    url: str | None = None
+    external_id: str | None = None
+    duplicate_of: str | None = None
+    content_hash: str | None = None
+    place: str | None = None  # dateline place ("Seoul"), kept out of the text
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity in an article."""
+
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, NORP, LOC, ...
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure with what it counts: "some 11,000 troops sent"."""
+
+    text: str
+    value: float
+    qualifier: Qualifier
+    unit: str | None  # "%", "basis points", "hours", currency ...
+    counted: str | None  # lemma of the counted noun: "troop", "soldier"
+    event: str | None  # lemma of the governing verb: "send", "kill"
+    modifiers: tuple[str, ...]  # key modifiers of the counted noun: "north korean", "additional"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    """A temporal expression resolved against the publication date."""
+
+    text: str
+    value: str  # YYYY, YYYY-MM or YYYY-MM-DD
+    precision: Precision
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One sentence of an article, read: who says it, how, and what it contains.
+
+    A mention with `speaker` None is the outlet's own statement.
+    """
+
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    verb: str | None = None
+    direct: bool = False
+    via: str | None = None
+    content: str | None = None  # the reported content, without the attribution
+    entities: tuple[Entity, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    hedges: tuple[str, ...] = ()
+    scare_quotes: tuple[str, ...] = ()
+    loaded_terms: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()  # "denial", "negation", "completed", "continuing", ...
+
+    @property
+    def hedged(self) -> bool:
+        return bool(self.hedges or self.scare_quotes)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person, organisation or country named in an article."""
+
+    name: str
+    kind: str  # person, organisation, country, group
+    mentions: int
+    roles: tuple[str, ...] = ()  # speaker, subject, object
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How an article frames its story."""
+
+    hedges: tuple[str, ...] = ()
+    scare_quotes: tuple[str, ...] = ()
+    loaded_terms: tuple[str, ...] = ()
+    voices: tuple[tuple[str, int], ...] = ()  # (speaker, sentences attributed)
+
+
+@dataclass(frozen=True)
+class ArticleReading:
+    """Everything the reading stage learnt about one article."""
+
+    article: Article
+    mentions: tuple[Mention, ...]
+    actors: tuple[Actor, ...] = ()
+    framing: Framing = field(default_factory=Framing)
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about one event. `explanations` says why each article joined."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    headline: str
+    explanations: tuple[tuple[str, str], ...] = ()  # (article_id, why)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement made in one or more articles of a story."""
+
+    id: str
+    text: str
+    speaker: str | None
+    status: ClaimStatus
+    mentions: tuple[Mention, ...]
+    sources: tuple[str, ...]  # independent outlets that carry it
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    """One side of a conflict, quoted from its article."""
+
+    article_id: str
+    source: str
+    speaker: str | None
+    text: str
+    value: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    date: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two or more sides that cannot all be right."""
+
+    kind: ConflictKind
+    summary: str
+    claim_ids: tuple[str, ...]
+    sides: tuple[ConflictSide, ...]
+    measure: str | None = None  # for numeric conflicts: what is counted
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A dated event, merged across articles."""
+
+    date: str
+    precision: Precision
+    event: str
+    article_ids: tuple[str, ...]
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoryDossier:
+    """The cross-source comparison of one story."""
+
+    story: Story
+    sources: tuple[str, ...]
+    first_published: str | None
+    last_published: str | None
+    claims: tuple[Claim, ...]
+    conflicts: tuple[Conflict, ...]
+    timeline: tuple[TimelineEntry, ...]
+    actors: tuple[tuple[Actor, tuple[str, ...]], ...]  # actor merged over articles, article ids
+    framing: tuple[tuple[str, Framing], ...]  # (article_id, framing)
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """The whole output of a run: every article's fate and every story."""
+
+    generated_at: str
+    articles: tuple[Article, ...]
+    stories: tuple[StoryDossier, ...]

