@@ -51,3 +51,30 @@ def encoder():
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+class BagOfWordsEncoder:
+    """A deterministic stand-in for the sentence encoder: hashed bag of lowercased words."""
+
+    dimensions = 384
+
+    def encode(self, texts):
+        import re
+        import zlib
+
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z0-9]+", text.lower()):
+                if len(word) > 2:
+                    out[row, zlib.crc32(word.encode()) % self.dimensions] += 1.0
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+        return out
+
+
+@pytest.fixture
+def fake_encoder() -> BagOfWordsEncoder:
+    return BagOfWordsEncoder()

@@ -193,6 +193,7 @@ class ConflictSide:
     date: str | None = None
     start: int = 0
     end: int = 0
+    stance: str | None = None  # "claims", "denies", "completed", "continuing"
 
 
 @dataclass(frozen=True)

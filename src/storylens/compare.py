@@ -1,0 +1,258 @@
+"""Compare the articles of one story: claims across outlets, conflicts, timeline, actors, framing.
+
+`compare_story(story, readings, encoder, settings) -> StoryDossier` is pure: the
+encoder is passed in, nothing touches disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .conflicts import collect_figures, find_denials, find_numeric_conflicts, find_state_conflicts, load_measures
+from .records import (
+    Actor,
+    ArticleReading,
+    Claim,
+    Conflict,
+    Mention,
+    Story,
+    StoryDossier,
+    TimelineEntry,
+)
+from .settings import Settings
+
+MIN_CLAIM_WORDS = 6
+WORD = re.compile(r"[A-Za-z\u00C0-\u024F'’-]+")
+TITLES = re.compile(
+    r"^(?:(?:the|a|an|president|prime|minister|chief|general|spokesperson|spokeswoman|spokesman|"
+    r"foreign|defence|defense|of|staff|russian|ukrainian|mr|mrs|ms|dr|leader|head|director|mayor|"
+    r"governor|senator|secretary|commander|colonel|lieutenant|major|captain|sir|lord|lady|"
+    r"armed|forces)\b\.?\s*)+",
+    re.IGNORECASE,
+)
+
+
+def _short_id(prefix: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
+    return f"{prefix}-{digest}"
+
+
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(t.lower().strip("’'") for t in WORD.findall(name))
+
+
+def _display_name(name: str) -> str:
+    stripped = TITLES.sub("", name).strip(" ,")
+    return stripped or name
+
+
+def merge_names(names: Sequence[str]) -> dict[str, str]:
+    """Map each name to one canonical form: "Gerasimov" and "Chief ... Valery Gerasimov" -> "Valery Gerasimov".
+
+    Two names are the same entity when the shorter one's words all occur in the
+    longer one and they share the final word (the surname or the head noun).
+    """
+    canon: dict[str, str] = {}
+    forms = sorted(set(names), key=lambda n: (-len(_name_tokens(n)), n))
+    heads: list[tuple[tuple[str, ...], str]] = []
+    for name in forms:
+        tokens = _name_tokens(name)
+        target = None
+        if tokens:
+            for head_tokens, head in heads:
+                if tokens[-1] == head_tokens[-1] and set(tokens) <= set(head_tokens):
+                    target = head
+                    break
+                # Surname-compatible spellings ("Valeriy" / "Valery Gerasimov").
+                if len(tokens) >= 2 and tokens[-1] == head_tokens[-1] and len(tokens[-1]) > 3 \
+                        and tokens[0][:4] in {t[:4] for t in head_tokens}:
+                    target = head
+                    break
+        if target is None:
+            heads.append((tokens or (name.lower(),), name))
+            target = name
+        canon[name] = target
+    # Display the heads without titles ("Chief of the General Staff Valery Gerasimov" -> "Valery Gerasimov").
+    display = {head: _display_name(head) for _, head in heads}
+    return {name: display[target] for name, target in canon.items()}
+
+
+def _claim_candidates(readings: Sequence[ArticleReading]) -> list[Mention]:
+    mentions = []
+    for reading in readings:
+        for mention in reading.mentions:
+            if len(WORD.findall(mention.text)) >= MIN_CLAIM_WORDS:
+                mentions.append(mention)
+    return mentions
+
+
+def group_claims(mentions: Sequence[Mention], vectors: np.ndarray, threshold: float) -> list[list[int]]:
+    """Greedy grouping of mentions into claims by similarity to each claim's centroid.
+
+    A claim takes at most one mention per article: an article that repeats a point
+    does not corroborate itself.
+    """
+    groups: list[list[int]] = []
+    centroids = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    articles: list[set[str]] = []
+    for i, mention in enumerate(mentions):
+        best = -1
+        if len(groups):
+            scores = centroids @ vectors[i]
+            for g in np.argsort(-scores):
+                g = int(g)
+                if scores[g] < threshold:
+                    break
+                if mention.article_id not in articles[g]:
+                    best = g
+                    break
+        if best < 0:
+            groups.append([i])
+            articles.append({mention.article_id})
+            centroids = np.vstack([centroids, vectors[i][None, :]])
+        else:
+            groups[best].append(i)
+            articles[best].add(mention.article_id)
+            centre = vectors[groups[best]].mean(axis=0)
+            centroids[best] = centre / max(float(np.linalg.norm(centre)), 1e-12)
+    return groups
+
+
+def _merge_timeline(mentions: Sequence[Mention], vectors: np.ndarray, index_of: Mapping[int, int],
+                    threshold: float) -> list[TimelineEntry]:
+    by_date: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        for time in mention.times:
+            by_date[(time.value, time.precision)].append(mention)
+    entries = []
+    for (value, precision), dated in by_date.items():
+        events: list[list[Mention]] = []
+        for mention in dated:
+            vector = vectors[index_of[id(mention)]] if id(mention) in index_of else None
+            placed = False
+            if vector is not None:
+                for event in events:
+                    first = event[0]
+                    if id(first) in index_of and float(vectors[index_of[id(first)]] @ vector) >= threshold:
+                        event.append(mention)
+                        placed = True
+                        break
+            if not placed:
+                events.append([mention])
+        for event in events:
+            unique = list({m.article_id: m for m in event}.values())
+            representative = min(event, key=lambda m: len(m.text))
+            entries.append(TimelineEntry(
+                date=value, precision=precision, event=representative.text,
+                article_ids=tuple(dict.fromkeys(m.article_id for m in event)), mentions=tuple(unique),
+            ))
+    entries.sort(key=lambda e: (e.date, -len(e.article_ids)))
+    return entries
+
+
+def _merge_actors(readings: Sequence[ArticleReading]) -> list[tuple[Actor, tuple[str, ...]]]:
+    names = [actor.name for r in readings for actor in r.actors]
+    canon = merge_names(names)
+    merged: dict[str, dict] = {}
+    for reading in readings:
+        for actor in reading.actors:
+            name = canon.get(actor.name, actor.name)
+            entry = merged.setdefault(name, {"kind": Counter(), "mentions": 0, "roles": set(), "articles": []})
+            entry["kind"][actor.kind] += actor.mentions
+            entry["mentions"] += actor.mentions
+            entry["roles"].update(actor.roles)
+            if reading.article.id not in entry["articles"]:
+                entry["articles"].append(reading.article.id)
+    out = [
+        (Actor(name=name, kind=e["kind"].most_common(1)[0][0], mentions=e["mentions"], roles=tuple(sorted(e["roles"]))),
+         tuple(e["articles"]))
+        for name, e in merged.items()
+    ]
+    out.sort(key=lambda pair: (-len(pair[1]), -pair[0].mentions, pair[0].name))
+    return out
+
+
+def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder, settings: Settings) -> StoryDossier:
+    """The dossier of one story: claims, conflicts, timeline, actors and framing."""
+    story_readings = [readings[a] for a in story.article_ids if a in readings]
+    sources = {r.article.id: r.article.source for r in story_readings}
+    speakers = [m.speaker for r in story_readings for m in r.mentions if m.speaker]
+    canon = merge_names(speakers)
+
+    def speaker_of(mention: Mention) -> str | None:
+        return canon.get(mention.speaker, mention.speaker) if mention.speaker else None
+
+    candidates = _claim_candidates(story_readings)
+    dated = [m for r in story_readings for m in r.mentions if m.times and m not in candidates]
+    everything = candidates + dated
+    if len(story_readings) > 1 and everything:
+        vectors = encoder.encode([m.content or m.text for m in everything])
+    else:
+        vectors = np.eye(max(len(everything), 1), dtype=np.float32)[: len(everything)]
+    index_of = {id(m): i for i, m in enumerate(everything)}
+    claim_vectors = vectors[: len(candidates)]
+
+    # Conflicts first: claims that take part in one are "disputed".
+    lexicon = load_measures()
+    figures = collect_figures(candidates, sources, speaker_of, lexicon)
+    conflicts: list[Conflict] = find_numeric_conflicts(figures, settings.approximate_tolerance)
+    if len(candidates):
+        conflicts += find_state_conflicts(candidates, claim_vectors, sources, speaker_of, settings.claim_threshold)
+        conflicts += find_denials(candidates, claim_vectors, sources, speaker_of, settings.claim_threshold - 0.15)
+
+    groups = group_claims(candidates, claim_vectors, settings.claim_threshold)
+    claim_of_mention: dict[int, str] = {}
+    claims: list[Claim] = []
+    for group in groups:
+        members = [candidates[i] for i in group]
+        outlets = tuple(dict.fromkeys(sources[m.article_id] for m in members))
+        named = Counter(speaker_of(m) for m in members if m.speaker)
+        speaker = named.most_common(1)[0][0] if named else None
+        first = members[0]
+        claim_id = _short_id("c", story.id, first.article_id, str(first.start))
+        for i in group:
+            claim_of_mention[id(candidates[i])] = claim_id
+        claims.append(Claim(
+            id=claim_id,
+            text=(first.content or first.text) if first.speaker else first.text,
+            speaker=speaker,
+            status="corroborated" if len(outlets) >= 2 else "single_source",
+            mentions=tuple(members),
+            sources=outlets,
+        ))
+
+    linked = []
+    disputed: set[str] = set()
+    by_sentence = {(m.article_id, m.start): claim_of_mention[id(m)] for m in candidates}
+    for conflict in conflicts:
+        ids = tuple(dict.fromkeys(
+            by_sentence[(s.article_id, s.start)] for s in conflict.sides if (s.article_id, s.start) in by_sentence
+        ))
+        disputed.update(ids)
+        linked.append(Conflict(kind=conflict.kind, summary=conflict.summary, claim_ids=ids, sides=conflict.sides,
+                               measure=conflict.measure))
+    claims = [
+        Claim(c.id, c.text, c.speaker, "disputed", c.mentions, c.sources) if c.id in disputed else c
+        for c in claims
+    ]
+    claims.sort(key=lambda c: ({"disputed": 0, "corroborated": 1, "single_source": 2}[c.status], -len(c.sources)))
+    claims = claims[: settings.max_claims_per_story]
+
+    timeline = _merge_timeline(everything, vectors, index_of, settings.claim_threshold)
+    dates = sorted(r.article.published for r in story_readings if r.article.published)
+    return StoryDossier(
+        story=story,
+        sources=tuple(dict.fromkeys(sources[a] for a in story.article_ids if a in sources)),
+        first_published=dates[0] if dates else None,
+        last_published=dates[-1] if dates else None,
+        claims=tuple(claims),
+        conflicts=tuple(linked),
+        timeline=tuple(timeline),
+        actors=tuple(_merge_actors(story_readings)),
+        framing=tuple((r.article.id, r.framing) for r in story_readings),
+    )

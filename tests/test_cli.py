@@ -1,0 +1,30 @@
+import pytest
+
+from storylens.cli import build_parser, main
+
+
+def subcommands():
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return action.choices
+
+
+@pytest.mark.parametrize("name", sorted(subcommands()))
+def test_every_command_has_help(name):
+    sub = subcommands()[name]
+    assert sub.description or sub.format_help()
+    for action in sub._actions:
+        if action.dest != "help":
+            assert action.help, f"{name} {action.dest} has no help text"
+
+
+def test_settings_lists_every_setting_with_help(capsys):
+    assert main(["settings"]) == 0
+    out = capsys.readouterr().out
+    assert "cluster_threshold" in out and "Combined similarity" in out
+
+
+def test_unknown_setting_is_a_clean_error(capsys, tmp_path):
+    code = main(["analyze", str(tmp_path), "--out", str(tmp_path / "r"), "--set", "no_such=1"])
+    assert code == 2
+    assert "Unknown setting" in capsys.readouterr().err

@@ -1,0 +1,48 @@
+import pytest
+
+from storylens.errors import StoreError
+from storylens.records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, TimeExpr
+from storylens.store import Store
+
+
+@pytest.fixture
+def fresh_store():
+    with Store(":memory:") as store:
+        yield store
+
+
+def make_article(article_id="a1", status="ok"):
+    return Article(id=article_id, input="x.txt", source="X", title="T", published="2026-01-02", language="en",
+                   status=status, reason=None, text="Some text.", content_hash="h" + article_id)
+
+
+def test_adding_the_same_articles_twice_adds_nothing(fresh_store):
+    assert fresh_store.add_articles([make_article("a1"), make_article("a2")]) == 2
+    assert fresh_store.add_articles([make_article("a1")]) == 0
+    assert [a.id for a in fresh_store.articles()] == ["a1", "a2"]
+    assert fresh_store.known_input("x.txt", "ha1") == "a1"
+
+
+def test_reading_round_trips_through_the_store(fresh_store):
+    article = make_article()
+    fresh_store.add_articles([article])
+    reading = ArticleReading(
+        article=article,
+        mentions=(Mention(article_id="a1", index=0, text="Some text.", start=0, end=10, speaker="Ann Lee",
+                          verb="say", entities=(Entity("Ann Lee", "PERSON", 0, 7),),
+                          quantities=(Quantity("some 5", 5.0, "approximate", None, "dog", "see", ("black",), 0, 6),),
+                          times=(TimeExpr("on 2 May", "2026-05-02", "day", 0, 8),), hedges=("allegedly",),
+                          cues=("denial",)),),
+        actors=(Actor("Ann Lee", "person", 1, ("speaker",)),),
+        framing=Framing(hedges=("allegedly",), voices=(("Ann Lee", 1),)),
+    )
+    fresh_store.save_readings([reading])
+    assert list(fresh_store.readings()) == [reading]
+    assert fresh_store.unread_articles() == []
+
+
+def test_unusable_store_path_raises_a_clear_error(tmp_path):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="Cannot open the store"):
+        Store(folder)
