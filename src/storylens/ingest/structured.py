@@ -1,0 +1,162 @@
+"""JSON, JSON Lines and CSV files: one article per record, common field names understood."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..records import RawDocument
+
+# Field names tried in order; matching ignores case, '_' and '-'.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "url": ("url", "link", "canonical_url", "canonicalurl", "href"),
+    "source": ("source", "outlet", "site", "sitename", "site_name", "publisher", "source_name", "domain"),
+    "title": ("title", "headline", "heading"),
+    "published": (
+        "published",
+        "publishedat",
+        "published_at",
+        "publishdate",
+        "publish_date",
+        "datepublished",
+        "date",
+        "pubdate",
+        "pub_date",
+        "time",
+        "timestamp",
+        "created_at",
+    ),
+    "text": ("text", "body", "content", "article", "maintext", "full_text", "description", "summary"),
+    "html": ("html", "raw_html", "page"),
+    "external_id": ("id", "guid", "uuid", "article_id", "_id"),
+    "author": ("author", "authors", "byline", "creator"),
+}
+# Containers that hold the list of articles in a JSON document.
+_LIST_KEYS = ("articles", "items", "records", "results", "data", "entries", "documents", "docs")
+HTML_TAG = re.compile(r"<(?:p|div|br|span|a|article|section|h[1-6]|ul|li|em|strong|b|i|img|figure)\b[^>]*>", re.I)
+
+
+def _squash(key: str) -> str:
+    return key.lower().replace("_", "").replace("-", "")
+
+
+def _as_text(value: Any) -> str | None:
+    """A field value as a plain string: names are pulled out of objects, lists are joined."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        for key in ("name", "title", "value", "text", "id", "href"):
+            if key in value:
+                return _as_text(value[key])
+        return None
+    if isinstance(value, list):
+        parts = [part for part in (_as_text(item) for item in value) if part]
+        return ", ".join(parts) or None
+    text = str(value).strip()
+    return text or None
+
+
+def pick_field(record: Mapping[str, Any], field: str) -> str | None:
+    """The first non-empty value among the known names of `field` in `record`."""
+    squashed = {_squash(str(key)): value for key, value in record.items()}
+    for name in FIELDS[field]:
+        value = _as_text(squashed.get(_squash(name)))
+        if value:
+            return value
+    return None
+
+
+def record_to_document(record: Any, input_name: str) -> RawDocument:
+    """Map one JSON/CSV record to a RawDocument; records without text are rejected."""
+    if not isinstance(record, Mapping):
+        return RawDocument(
+            input=input_name,
+            kind="record",
+            body=None,
+            error=f"record is a JSON {type(record).__name__}, not an object with article fields",
+        )
+    html = pick_field(record, "html")
+    text = pick_field(record, "text")
+    body = text or html
+    kind = "html" if (html and not text) or (body and HTML_TAG.search(body[:2000])) else "record"
+    error = None
+    if not body:
+        names = ", ".join(FIELDS["text"][:3])
+        error = f"record has no article text (looked for fields such as {names})"
+    return RawDocument(
+        input=input_name,
+        kind=kind,
+        body=body,
+        title=pick_field(record, "title"),
+        published=pick_field(record, "published"),
+        source=pick_field(record, "source"),
+        url=pick_field(record, "url"),
+        external_id=pick_field(record, "external_id"),
+        author=pick_field(record, "author"),
+        error=error,
+    )
+
+
+def _reject(input_name: str, reason: str) -> RawDocument:
+    return RawDocument(input=input_name, kind="record", body=None, error=reason)
+
+
+def read_json(text: str, path: str) -> Iterator[RawDocument]:
+    """Records of a JSON document: a list, a single object, or an object holding a list."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield _reject(path, f"malformed JSON on line {exc.lineno}: {exc.msg}")
+        return
+    if isinstance(data, Mapping):
+        for key in _LIST_KEYS:
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            data = [data]
+    if not isinstance(data, list):
+        yield _reject(path, f"JSON holds a {type(data).__name__}, not an article or a list of articles")
+        return
+    if not data:
+        yield _reject(path, "JSON holds no records")
+    for number, record in enumerate(data, start=1):
+        yield record_to_document(record, f"{path}#{number}")
+
+
+def read_jsonl(text: str, path: str) -> Iterator[RawDocument]:
+    """One record per non-blank line; a malformed line is rejected with its line number."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name = f"{path}#{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _reject(name, f"malformed JSON on line {number}: {exc.msg} (column {exc.colno})")
+            continue
+        yield record_to_document(record, name)
+
+
+def read_csv(text: str, path: str) -> Iterator[RawDocument]:
+    """One record per CSV row after the header row; record numbers count data rows from 1."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # article bodies exceed the 128 kB default
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            row = {key: value for key, value in row.items() if key is not None}
+            yield record_to_document(row, f"{path}#{number}")
+    except csv.Error as exc:
+        yield _reject(f"{path}#{number + 1}", f"malformed CSV on line {reader.line_num}: {exc}")
+    if reader.fieldnames is None:
+        yield _reject(path, "CSV has no header row")

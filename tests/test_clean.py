@@ -1,0 +1,287 @@
+"""Cleaning: titles, dates, outlets, datelines and boilerplate, checked on the seeds and our gold pages."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from storylens.clean import clean_document, find_dateline, normalise_date
+from storylens.ingest import read_inputs
+from storylens.records import Article, RawDocument
+from storylens.settings import Settings
+
+BODY = (
+    "Flood waters rose across the valley on Tuesday, forcing hundreds of families to leave their homes, "
+    "officials said. The river peaked at four metres above its usual level before dawn."
+)
+TITLE_FLOOR = 0.95
+DATE_FLOOR = 0.95
+
+
+def clean_file(path: Path, settings: Settings) -> Article:
+    [raw] = list(read_inputs([str(path)], settings))
+    return clean_document(raw, settings)
+
+
+def seed(seeds_dir: Path, number: str) -> Path:
+    [path] = sorted(seeds_dir.glob(f"{number}_*.txt"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("number", "title", "published"),
+    [
+        ("000", "Russia Publicly Acknowledges North Korean Troops Fighting in Ukraine", None),
+        (
+            "001",
+            "Russia for the first time officially recognized the participation of North Korean military personnel "
+            "in the war against Ukraine.",
+            "2025-04-26",
+        ),
+        ("002", "Russia acknowledges North Korean troops fighting alongside its forces in Kursk region", "2025-04-26"),
+        ("003", None, None),
+        ("004", "Russia confirms for first time North Korean troop dispatch to Ukraine war: Reports", "2025-04-27"),
+    ],
+)
+def test_seed_title_and_date_come_from_header_lines(
+    seeds_dir: Path, settings: Settings, number: str, title: str | None, published: str | None
+) -> None:
+    article = clean_file(seed(seeds_dir, number), settings)
+    assert (article.status, article.title, article.published) == ("ok", title, published)
+    assert article.source == seed(seeds_dir, number).stem
+    assert article.language == "en"
+
+
+@pytest.mark.parametrize("number", ["000", "001", "002", "003", "004"])
+@pytest.mark.parametrize(
+    "widget", ["Share\n", "Comments\n", "Please enable JavaScript", "- Category", "- Latest news", " date 20", "AM\n"]
+)
+def test_seed_widget_and_header_lines_are_out_of_the_text(
+    seeds_dir: Path, settings: Settings, number: str, widget: str
+) -> None:
+    text = clean_file(seed(seeds_dir, number), settings).text + "\n"
+    assert widget not in text
+
+
+def test_seed_body_sentences_are_kept(seeds_dir: Path, settings: Settings) -> None:
+    for path in sorted(seeds_dir.glob("*.txt")):
+        raw_lines = [" ".join(line.split()) for line in path.read_text(encoding="utf-8").splitlines()]
+        sentences = [line for line in raw_lines if len(line) > 120 and line.endswith(".") and not line.startswith("date ")]
+        text = clean_file(path, settings).text
+        kept = [line for line in sentences if line in text or line.split(": ", 1)[-1] in text]
+        assert kept == sentences, path.name
+
+
+def test_seed_dateline_becomes_place(seeds_dir: Path, settings: Settings) -> None:
+    article = clean_file(seed(seeds_dir, "004"), settings)
+    assert article.place == "Seoul"
+    assert article.text.startswith("Russia confirmed for the first time")
+
+
+def load_gold(data_dir: Path) -> list[dict]:
+    return json.loads((data_dir / "ingest" / "gold.json").read_text(encoding="utf-8"))
+
+
+def test_gold_set_meets_floors(data_dir: Path, settings: Settings) -> None:
+    cases = load_gold(data_dir)
+    assert len(cases) >= 25
+    articles = [clean_file(data_dir / "ingest" / case["file"], settings) for case in cases]
+    titles = sum(article.title == case["title"] for article, case in zip(articles, cases)) / len(cases)
+    dates = sum(article.published == case["published"] for article, case in zip(articles, cases)) / len(cases)
+    leaks = [
+        (case["file"], phrase)
+        for article, case in zip(articles, cases)
+        for phrase in case["not_contains"]
+        if phrase in article.text
+    ]
+    missing = [
+        (case["file"], phrase) for article, case in zip(articles, cases) for phrase in case["contains"] if phrase not in article.text
+    ]
+    assert titles >= TITLE_FLOOR and dates >= DATE_FLOOR
+    assert leaks == []
+    assert missing == []
+
+
+@pytest.mark.parametrize("key", ["source", "place"])
+def test_gold_outlets_and_places(data_dir: Path, settings: Settings, key: str) -> None:
+    cases = [case for case in load_gold(data_dir) if key in case]
+    found = [getattr(clean_file(data_dir / "ingest" / case["file"], settings), key) for case in cases]
+    assert found == [case[key] for case in cases]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place", "rest"),
+    [
+        ("Seoul: Russia confirmed the deployment.", "Seoul", "Russia confirmed the deployment."),
+        ("MUMBAI — Heavy rain flooded the city.", "Mumbai", "Heavy rain flooded the city."),
+        ("KYIV (Reuters) - Ukraine said on Friday.", "Kyiv", "Ukraine said on Friday."),
+        ("NEW YORK, April 26 (AP) -- Stocks fell.", "New York", "Stocks fell."),
+        ("WASHINGTON, D.C. — The Senate voted.", "Washington", "The Senate voted."),
+        ("Rio de Janeiro: Police said two men were held.", "Rio de Janeiro", "Police said two men were held."),
+        ("Update: the bridge has reopened to traffic.", None, None),
+        ("Lawyer: Star checks into rehab facility", None, None),
+        ("Breaking: Russia confirms troops.", None, None),
+        ("Russia has for the first time admitted the deployment.", None, None),
+        ("North Korea-Russia ties: a timeline of events.", None, None),
+        ("Pro-Russian forces - which crossed the border - took the town.", None, None),
+    ],
+)
+def test_dateline_is_recognised(paragraph: str, place: str | None, rest: str | None) -> None:
+    assert find_dateline(paragraph) == (place, rest if place else paragraph)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-04-26", "2025-04-26"),
+        ("2025-04-26T23:30:00-05:00", "2025-04-26"),
+        ("Sat, 26 Apr 2025 11:01:03 GMT", "2025-04-26"),
+        ("Saturday, April 26, 2025 11:01:03 AM", "2025-04-26"),
+        ("26 April 2025", "2025-04-26"),
+        ("Sept. 3, 2023", "2023-09-03"),
+        ("1745665263", "2025-04-26"),
+        ("yesterday", None),
+        ("April 2025", None),
+        ("2025-02-30", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates_are_normalised(value: str | None, expected: str | None) -> None:
+    assert normalise_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        ("Bridge collapses after storms\n\n" + BODY, "Bridge collapses after storms"),
+        ("- World\n- Europe\nBridge collapses after storms\n" + BODY, "Bridge collapses after storms"),
+        (" date 2024-03-05 Bridge collapses after storms Tuesday, March 5, 2024 4:00 PM\n\n" + BODY, "Bridge collapses after storms"),
+        (BODY + "\n" + BODY, None),
+        ("The bridge fell.\n" + BODY, None),
+    ],
+)
+def test_text_title_rules(settings: Settings, body: str, title: str | None) -> None:
+    article = clean_document(RawDocument(input="a.txt", kind="text", body=body), settings)
+    assert article.title == title
+    assert article.text.startswith("Flood waters rose" if title else body.split("\n")[0])
+
+
+@pytest.mark.parametrize(
+    "promo",
+    [
+        "Share this article",
+        "Follow us on Facebook and Instagram",
+        "Download our app for the latest news",
+        "Also read: Prices rise again in the capital",
+        "Subscribe now for unlimited access",
+        "Sign up for our newsletter to get the top stories",
+        "Newsletter: the morning briefing in your inbox",
+        "We use cookies to improve your experience. Accept cookies",
+        "Read more",
+        "Advertisement",
+        "(Reporting by Ann Lee; Editing by Bo Kim)",
+        "© 2025 Valley News. All rights reserved.",
+    ],
+)
+def test_promo_lines_are_dropped_and_sentences_kept(settings: Settings, promo: str) -> None:
+    body = f"{BODY}\n{promo}\nThe mayor said the clean-up would take weeks.\n"
+    article = clean_document(RawDocument(input="a.txt", kind="text", body=body), settings)
+    assert promo not in article.text
+    assert article.text.endswith("The mayor said the clean-up would take weeks.")
+
+
+def test_comment_section_at_the_end_is_cut(settings: Settings) -> None:
+    body = f"{BODY}\nThe mayor said the clean-up would take weeks.\nComments\nJoe: this is a disgrace, they knew for months.\n"
+    text = clean_document(RawDocument(input="a.txt", kind="text", body=body), settings).text
+    assert "disgrace" not in text and text.endswith("would take weeks.")
+
+
+def test_hard_wrapped_text_is_rejoined(settings: Settings) -> None:
+    wrapped = "\n".join(textwrap.wrap(BODY + " " + BODY, width=72))
+    article = clean_document(RawDocument(input="a.txt", kind="text", body=wrapped), settings)
+    assert (article.title, article.text) == (None, BODY + " " + BODY)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (RawDocument(input="e.txt", kind="text", body=None, error="empty file"), "empty file"),
+        (RawDocument(input="s.txt", kind="text", body="Share\nToo short."), "no article text after cleaning (10 characters)"),
+        (RawDocument(input="b.html", kind="html", body="<html><body><div>"), "no article text after cleaning (0 characters)"),
+    ],
+)
+def test_rejected_records_say_why(settings: Settings, raw: RawDocument, reason: str) -> None:
+    article = clean_document(raw, settings)
+    assert (article.status, article.reason, article.text) == ("rejected", reason, "")
+    assert article.id and article.id != clean_document(RawDocument(input="other", kind="text", body=None, error=reason), settings).id
+    assert article.source
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body><p>" + BODY + "<p>Unclosed <b>bold <i>italic</div></table>",
+        "<<<>>> <p " + BODY,
+        "<html><head><title>x</title><body><script>var a = '</p>';</script><p>" + BODY + "</p>",
+    ],
+)
+def test_broken_html_does_not_crash(settings: Settings, page: str) -> None:
+    article = clean_document(RawDocument(input="broken.html", kind="html", body=page), settings)
+    assert article.status == "ok"
+    assert "officials said" in article.text and "var a" not in article.text
+
+
+def test_id_and_hash_are_stable_and_ignore_spacing(settings: Settings) -> None:
+    one = clean_document(RawDocument(input="a.txt", kind="text", body=BODY), settings)
+    two = clean_document(RawDocument(input="b.txt", kind="text", body=BODY.replace(". ", ".  \n")), settings)
+    assert one.content_hash == two.content_hash and one.id == one.content_hash[:12]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("raw", "source"),
+    [
+        (RawDocument(input="x.json#2", kind="record", body=BODY, source="Wire Co"), "Wire Co"),
+        (RawDocument(input="x.json#2", kind="record", body=BODY, url="https://www.news.example/a"), "news.example"),
+        (RawDocument(input="dir/report.txt", kind="text", body=BODY), "report"),
+        (RawDocument(input="dir/feed.jsonl#3", kind="record", body=BODY), "feed"),
+    ],
+)
+def test_source_is_never_empty(settings: Settings, raw: RawDocument, source: str) -> None:
+    assert clean_document(raw, settings).source == source
+
+
+def test_non_english_article_is_kept_and_marked(settings: Settings) -> None:
+    body = (
+        "Las lluvias torrenciales inundaron el valle el martes y obligaron a cientos de familias a abandonar "
+        "sus casas, según informaron las autoridades locales."
+    )
+    article = clean_document(RawDocument(input="es.txt", kind="text", body=body), settings)
+    assert (article.status, article.language) == ("ok", "es")
+
+
+def test_record_html_body_is_extracted_and_record_fields_win(settings: Settings) -> None:
+    page = f"<html><head><title>Page title</title></head><body><nav>Home World</nav><p>{BODY}</p></body></html>"
+    raw = RawDocument(input="r.jsonl#1", kind="html", body=page, title="Record title", published="5 March 2024")
+    article = clean_document(raw, settings)
+    assert (article.title, article.published) == ("Record title", "2024-03-05")
+    assert article.text == BODY
+
+
+def test_record_title_holding_only_a_date_becomes_the_date(settings: Settings) -> None:
+    body = "Lawyer: Star checks into rehab facility\nUpdated 4: 08 p. m. ET\n" + BODY
+    raw = RawDocument(input="r.jsonl#1", kind="record", body=body, title="May 2, 2013, 1: 12 PM")
+    article = clean_document(raw, settings)
+    assert (article.title, article.published, article.place) == ("Lawyer: Star checks into rehab facility", "2013-05-02", None)
+    assert article.text == BODY
+
+
+@pytest.mark.parametrize(
+    "meta", ["POSTED: 04 / 02 / 07, 9: 00 PM PDT |", "Updated 4: 08 p. m. ET", "Published: Monday, 5 March 2024 at 10:00 GMT"]
+)
+def test_timestamp_lines_are_dropped(settings: Settings, meta: str) -> None:
+    article = clean_document(RawDocument(input="a.txt", kind="text", body=f"{meta}\n{BODY}"), settings)
+    assert (article.text, article.place) == (BODY, None)
