@@ -1,0 +1,365 @@
+"""Who says a sentence, with which verb, directly or not, and through whom.
+
+The speaker is the subject of a reporting verb outside quotation marks, the agent of
+a passive one ("This was stated by X"), the subject of "X was quoted as saying", or
+X in "according to X". "X reported, citing Y" and "..., according to Y" after a
+named speaker give `via` = Y. Pronouns and bare nouns ("he", "the agency", "the
+statement") are left as anaphors for the article-level resolver in read.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import Lexicon
+
+_OPENERS = {"“": "”", "«": "»", "„": "“"}
+_QUOTE_CHARS = re.compile(r"[“”«»„\"\n]")
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_GROUP_PRONOUNS = frozenset({"they", "them", "we"})
+_THING_PRONOUNS = frozenset({"it"})
+_SKIP_DEPS = frozenset({"relcl", "acl", "amod", "compound", "pcomp", "csubj", "aux", "auxpass"})
+_NP_CUT = frozenset({"relcl", "acl", "advcl", "punct", "cc", "prep"})
+_KEEP_PREPS = frozenset({"of", "at", "for", "from", "in"})
+
+
+def _named_prep(prep: Token) -> bool:
+    """A prepositional phrase that names something: "at the Center for ...", not "for the first time"."""
+    return any(
+        c.dep_ == "pobj" and any(t.pos_ == "PROPN" or t.ent_type_ for t in c.subtree) for c in prep.children
+    )
+# "the statement read", "this statement was made by X": verbs that report through a document.
+_DOCUMENT_VERBS = frozenset({"read", "make", "issue", "release", "publish"})
+_DOCUMENT_NOUNS = frozenset({
+    "statement", "letter", "post", "message", "note", "communique", "release", "text", "tweet",
+    "remark", "comment", "announcement", "claim", "declaration", "report",
+})
+
+
+def _is_document_verb(tok: Token) -> bool:
+    return tok.lemma_.lower() in _DOCUMENT_VERBS and any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in _DOCUMENT_NOUNS for c in tok.children
+    )
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The raw attribution of one sentence, before pronouns are resolved."""
+
+    speaker: str | None = None
+    kind: str | None = None  # person, organisation, group
+    anaphor: str | None = None  # "person", "organisation", "any" when the speaker is a pronoun or bare noun
+    title: str | None = None
+    verb: str | None = None
+    direct: bool = False
+    via: str | None = None
+    content: str | None = None
+    quoted: bool = False  # the whole sentence sits inside an unclosed quotation
+    anaphor_at: int | None = None  # character offset of the pronoun or bare noun
+
+
+def find_quote_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every double-quoted passage, quote marks included; quotes close at line ends."""
+    regions: list[tuple[int, int]] = []
+    open_at: int | None = None
+    closer = ""
+    for m in _QUOTE_CHARS.finditer(text):
+        ch = m.group(0)
+        pos = m.start()
+        if ch == "\n":
+            if open_at is not None:
+                regions.append((open_at, pos))
+                open_at = None
+            continue
+        if open_at is None:
+            if ch in _OPENERS or ch == '"':
+                open_at, closer = pos, _OPENERS.get(ch, '"')
+            elif ch == "”":
+                # A closer with no opener: the quotation began before this line.
+                line_start = text.rfind("\n", 0, pos) + 1
+                regions.append((line_start, pos + 1))
+        elif ch == closer or (ch == '"' and closer == '"') or ch == "”":
+            regions.append((open_at, pos + 1))
+            open_at = None
+    if open_at is not None:
+        regions.append((open_at, len(text)))
+    return regions
+
+
+def _in_regions(char: int, regions: list[tuple[int, int]]) -> bool:
+    return any(s <= char < e for s, e in regions)
+
+
+def _ent_of(tok: Token) -> Span | None:
+    if not tok.ent_type_:
+        return None
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"[’']s$", "", text.strip(" ,.;:“”\"'"))
+    return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE).strip()
+
+
+def _noun_phrase(head: Token, appos: bool = True) -> list[Token]:
+    """The tokens of a speaker's noun phrase, without clauses hanging off it."""
+    keep: list[Token] = []
+
+    def walk(tok: Token, depth: int) -> None:
+        keep.append(tok)
+        for child in tok.children:
+            if (child.dep_ == "appos" and not appos) or child.dep_ in _NP_CUT and not (
+                child.dep_ == "prep" and child.lower_ in _KEEP_PREPS and depth < 3 and (child.lower_ == "of" or _named_prep(child))
+            ):
+                continue
+            if child.dep_ == "conj" and tok is not head:
+                continue
+            walk(child, depth + 1)
+
+    walk(head, 0)
+    return sorted(keep, key=lambda t: t.i)
+
+
+def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | None, str | None, str | None]:
+    """(name, kind, anaphor, title) for the head token of a speaker phrase."""
+    lower = head.lower_
+    if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        if lower in _PERSON_PRONOUNS:
+            return None, None, "person", None
+        if lower in _THING_PRONOUNS:
+            return None, None, "organisation", None
+        if lower in _GROUP_PRONOUNS:
+            return None, None, "any", None
+        return None, None, None, None
+    tokens = _noun_phrase(head)
+    idx = {t.i for t in tokens}
+    doc = head.doc
+    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.start in idx]
+    conj = [c for c in head.children if c.dep_ == "conj"]
+    if persons and not conj:
+        # Prefer the name nearest the head: "the chief ..., Valery Gerasimov".
+        person = min(persons, key=lambda e: 0 if e.start <= head.i < e.end else abs(e.root.i - head.i))
+        rest = [t for t in tokens if not (person.start <= t.i < person.end) and t.dep_ not in ("punct", "det")]
+        title = " ".join(t.text for t in rest).strip() or None
+        return _clean_name(person.text), "person", None, title
+    tokens = _noun_phrase(head, appos=False)
+    text = doc[tokens[0].i : tokens[-1].i + 1].text
+    has_proper = any(t.pos_ == "PROPN" or t.ent_type_ for t in tokens)
+    content_words = [t for t in tokens if t.dep_ not in ("det", "poss") or t.i == head.i]
+    # Only "the agency", "this ministry" point back; bare "police" or "officials" name a group.
+    pointing = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
+    if pointing and not has_proper and len(content_words) == 1:
+        if head.lemma_.lower() in lexicon.organisation_anaphors:
+            return None, None, "organisation", None
+        if head.lemma_.lower() in ("official", "spokesperson", "spokesman", "spokeswoman", "minister", "president"):
+            return None, None, "person", None
+    if head.pos_ == "PROPN" and not persons:
+        # "Harbour master Agnes Fold": a name after a lower-case title the tagger missed.
+        run = []
+        for t in reversed(tokens):
+            if t.pos_ == "PROPN" and t.is_title and t.i <= head.i:
+                run.append(t)
+            else:
+                break
+        before = [t for t in tokens if t.i < (run[-1].i if run else head.i)]
+        if len(run) >= 2 and before and before[-1].is_lower and before[-1].pos_ == "NOUN":
+            run.reverse()
+            title = " ".join(t.text for t in before if t.dep_ != "det")
+            return doc[run[0].i : run[-1].i + 1].text, "person", None, title
+    ent = _ent_of(head)
+    kind = "organisation" if has_proper or head.lemma_.lower() in lexicon.organisation_anaphors else "group"
+    if ent is not None and ent.label_ in ("PERSON",):
+        kind = "person"
+    if conj:
+        kind = "group"
+    return _clean_name(text) or None, kind, None, None
+
+
+def _reduced_main_verb(tok: Token) -> bool:
+    """Parser slip: "Ukrainian intelligence reported that ..." read as a noun with a relative clause."""
+    return tok.dep_ == "acl" and tok.tag_ == "VBD" and tok.head.dep_ == "ROOT" and tok.head.pos_ in ("NOUN", "PROPN")
+
+
+def _subject_of(verb: Token) -> tuple[Token | None, bool]:
+    """The subject of a verb and whether it came from a passive agent."""
+    agent = None
+    subj = None
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "expl"):
+            subj = child if child.dep_ == "nsubj" else subj
+        elif child.dep_ == "nsubjpass":
+            subj = child
+        elif child.dep_ == "agent":
+            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+    if agent is not None:
+        return agent, True
+    if subj is None and _reduced_main_verb(verb):
+        subj = verb.head
+    if subj is None:
+        # Parser slip: the subject hangs off the auxiliary ("Russia has ... admitted").
+        for aux in verb.children:
+            if aux.dep_ in ("aux", "auxpass"):
+                subj = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), subj)
+    if subj is None and verb.i > verb.sent.start:
+        # Parser slip: "According to X on April 26, Chief ... Valery Gerasimov reported".
+        prev = verb.doc[verb.i - 1]
+        if prev.ent_type_ in ("PERSON", "ORG") and prev.pos_ == "PROPN":
+            subj = prev
+    if subj is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject_of(verb.head)[0], False
+    return subj, False
+
+
+def _depth(tok: Token) -> int:
+    depth = 0
+    while tok.head is not tok and depth < 30:
+        tok = tok.head
+        depth += 1
+    return depth
+
+
+def _span_text(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    start = min(t.i for t in tokens)
+    end = max(t.i for t in tokens)
+    return doc[start : end + 1].text
+
+
+def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, int]]) -> Attribution:
+    """The attribution of one sentence; `regions` are the article's quoted passages."""
+    sent_regions = [(s, e) for s, e in regions if s < sent.end_char and sent.start_char < e]
+    # Words inside a quotation belong to the quoted speaker, not the sentence's.
+    quoted_tokens = {t.i for t in sent if _in_regions(t.idx, sent_regions)}
+    word_tokens = [t for t in sent if not t.is_space and not t.is_punct]
+    quoted = bool(word_tokens) and all(t.i in quoted_tokens for t in word_tokens)
+    long_quotes = [
+        (s, e) for s, e in sent_regions
+        if len(re.findall(r"\w+", sent.doc.text[max(s, sent.start_char) : min(e, sent.end_char)])) >= 6
+    ]
+
+    best: Token | None = None
+    best_key: tuple[int, int] | None = None
+    for tok in sent:
+        if tok.i in quoted_tokens or (tok.dep_ in _SKIP_DEPS and not _reduced_main_verb(tok)):
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma not in lexicon.reporting_verbs and not (lemma == "quote" and tok.tag_ == "VBN") and not _is_document_verb(tok):
+            continue
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and any(c.dep_ == "ccomp" for c in tok.children)):
+            continue
+        if lemma != "quote" and any(c.dep_ == "auxpass" for c in tok.children) and not any(
+            c.dep_ == "agent" for c in tok.children
+        ):
+            continue  # "talks are expected to resume", "it was reported that": nobody is named
+        key = (_depth(tok), tok.i)
+        if best_key is None or key < best_key:
+            best, best_key = tok, key
+
+    speaker = kind = anaphor = title = verb = via = content = None
+    subj_tok: Token | None = None
+    acc_tok: Token | None = None
+    direct = bool(long_quotes)
+
+    if best is not None:
+        verb_tok = best
+        verb = best.lemma_.lower()
+        subj, _ = _subject_of(best)
+        if verb in _DOCUMENT_VERBS:
+            # "the statement read" / "this statement was made by X" report a statement.
+            verb = "state"
+        if verb == "quote":
+            # "he was quoted as saying by TASS": the subject speaks, the agent passes it on.
+            subj = next((c for c in best.children if c.dep_ == "nsubjpass"), None)
+            agent = next((c for c in best.children if c.dep_ == "agent"), None)
+            saying = next(
+                (t for t in best.subtree if t.lemma_ in lexicon.reporting_verbs and t.i > best.i and t.i not in quoted_tokens),
+                None,
+            )
+            if saying is not None:
+                verb = saying.lemma_.lower()
+                agent = agent or next((c for c in saying.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")), None)
+            if agent is not None:
+                obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    via = describe_speaker(obj, lexicon)[0]
+        if best.pos_ == "NOUN" and subj is None:
+            # "South Korean intelligence estimates that ...", parsed as a noun.
+            mods = [c for c in best.children if c.dep_ in ("compound", "amod") and c.i < best.i]
+            if mods:
+                subj = mods[-1]
+                verb = best.lemma_.lower()
+        if subj is not None:
+            subj_tok = subj
+            speaker, kind, anaphor, title = describe_speaker(subj, lexicon)
+            if speaker is None and anaphor is None:
+                verb = None
+        else:
+            verb = None
+        comps = [c for c in verb_tok.children if c.dep_ in ("ccomp", "xcomp") and c.i not in quoted_tokens]
+        comp = next((c for c in comps if c.i > verb_tok.i), comps[0] if comps else None)
+        if comp is not None and verb is not None:
+            toks = [t for t in comp.subtree if not (t.dep_ == "mark" and t.i == comp.left_edge.i)]
+            content = _span_text(toks)
+
+    according: str | None = None
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i not in quoted_tokens:
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            if to is None and tok.i + 1 < sent.end and sent.doc[tok.i + 1].lower_ == "to":
+                to = sent.doc[tok.i + 1]
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if obj is not None:
+                acc = describe_speaker(obj, lexicon)
+                if acc[0] is None and acc[2] is not None:
+                    according = "\0" + acc[2]
+                    acc_tok = obj
+                else:
+                    according = acc[0]
+                    acc_kind, acc_title = acc[1], acc[3]
+            break
+        if tok.lemma_.lower() in lexicon.citing_verbs and tok.tag_ == "VBG" and tok.i not in quoted_tokens:
+            obj = next((c for c in tok.children if c.dep_ in ("dobj", "pobj")), None)
+            if obj is not None:
+                cited = describe_speaker(obj, lexicon)
+                if (speaker is not None or anaphor is not None) and (cited[2] == "person" or (cited[1] == "person" and kind != "person")):
+                    # "Sputnik reported quoting her": the quoted person speaks, the outlet passes it on.
+                    via = speaker
+                    speaker, kind, anaphor, title = cited
+                    subj_tok = obj
+                else:
+                    via = cited[0] or via
+        if tok.lower_ == "reference" and tok.i not in quoted_tokens:
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if obj is not None:
+                via = describe_speaker(obj, lexicon)[0] or via
+
+    if according is not None:
+        if verb is not None and (speaker or anaphor):
+            if not according.startswith("\0") and according != speaker:
+                via = via or according
+        elif according.startswith("\0"):
+            anaphor, verb, speaker, kind = according[1:], "according to", None, None
+            subj_tok = acc_tok
+        else:
+            speaker, kind, title, anaphor, verb = according, acc_kind, acc_title, None, "according to"
+
+    if verb is None:
+        speaker = kind = anaphor = title = None
+    if direct and long_quotes:
+        quote_text = " ".join(
+            sent.doc.text[max(s, sent.start_char) : min(e, sent.end_char)].strip("“”\"«» \n") for s, e in long_quotes
+        )
+        content = quote_text or content
+    if content is None and verb == "according to":
+        content = sent.text
+    anaphor_at = subj_tok.idx if anaphor is not None and subj_tok is not None else None
+    return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at)

