@@ -78,3 +78,10 @@ class BagOfWordsEncoder:
 @pytest.fixture
 def fake_encoder() -> BagOfWordsEncoder:
     return BagOfWordsEncoder()
+
+
+@pytest.fixture(scope="session")
+def models():
+    from storylens.pipeline import Models
+
+    return Models.load(Settings())

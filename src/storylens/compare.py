@@ -13,7 +13,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .conflicts import collect_figures, find_denials, find_numeric_conflicts, find_state_conflicts, load_measures
+from .conflicts import (
+    Voices,
+    collect_figures,
+    find_denials,
+    find_numeric_conflicts,
+    find_state_conflicts,
+    load_measures,
+)
 from .records import (
     Actor,
     ArticleReading,
@@ -58,7 +65,8 @@ def merge_names(names: Sequence[str]) -> dict[str, str]:
     longer one and they share the final word (the surname or the head noun).
     """
     canon: dict[str, str] = {}
-    forms = sorted(set(names), key=lambda n: (-len(_name_tokens(n)), n))
+    frequency = Counter(names)
+    forms = sorted(frequency, key=lambda n: (-len(_name_tokens(n)), -frequency[n], n))
     heads: list[tuple[tuple[str, ...], str]] = []
     for name in forms:
         tokens = _name_tokens(name)
@@ -202,8 +210,10 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
     figures = collect_figures(candidates, sources, speaker_of, lexicon)
     conflicts: list[Conflict] = find_numeric_conflicts(figures, settings.approximate_tolerance)
     if len(candidates):
-        conflicts += find_state_conflicts(candidates, claim_vectors, sources, speaker_of, settings.claim_threshold)
-        conflicts += find_denials(candidates, claim_vectors, sources, speaker_of, settings.claim_threshold - 0.15)
+        voices = Voices(sources, speaker_of, lexicon)
+        conflicts += find_state_conflicts(candidates, claim_vectors, voices, lexicon.oppositions,
+                                          settings.claim_threshold, settings.place_similarity)
+        conflicts += find_denials(candidates, claim_vectors, voices, lexicon.oppositions, settings.denial_similarity)
 
     groups = group_claims(candidates, claim_vectors, settings.claim_threshold)
     claim_of_mention: dict[int, str] = {}

@@ -10,7 +10,7 @@ ranges, widened by their qualifiers, do not overlap.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,20 +28,35 @@ MEASURES_PATH = Path(__file__).parent / "data" / "measures.yaml"
 class MeasureLexicon:
     """Which counted nouns and events name the same measure."""
 
-    counted: dict[str, str]  # lemma -> class
+    counted: dict[str, tuple[str, str | None]]  # lemma -> (class, implied event)
+    measure_nouns: tuple[tuple[str, re.Pattern[str]], ...]
     events: dict[str, str]  # lemma -> class
+    neutral_events: frozenset[str]
     increments: frozenset[str]
     period: re.Pattern[str]
+    aliases: dict[str, str]  # lowercased alias -> canonical actor name
+    oppositions: tuple[tuple[str, str, str, str], ...]  # (cue a, cue b, how a is said, how b is said)
 
 
 @lru_cache(maxsize=4)
 def load_measures(path: Path = MEASURES_PATH) -> MeasureLexicon:
     """Read the measure lexicon (bundled YAML, or a user's file of the same shape)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    counted = {lemma: key for key, lemmas in data["counted"].items() for lemma in lemmas}
+    counted = {}
+    for key, lemmas in data["counted"].items():
+        name, _, event = key.partition("/")
+        counted.update({lemma: (name, event or None) for lemma in lemmas})
+    nouns = tuple(
+        (key, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
+                         re.IGNORECASE))
+        for key, words in data.get("measure_nouns", {}).items()
+    )
     events = {lemma: key for key, lemmas in data["events"].items() for lemma in lemmas}
     period = re.compile("|".join(f"(?:{p})" for p in data["period_patterns"]), re.IGNORECASE)
-    return MeasureLexicon(counted, events, frozenset(data["increment_modifiers"]), period)
+    aliases = {alias: key for key, names in data.get("actor_aliases", {}).items() for alias in [key, *names]}
+    oppositions = tuple((*o["cues"], *o["say"]) for o in data.get("oppositions", ()))
+    return MeasureLexicon(counted, nouns, events, frozenset(data.get("neutral_events", ())),
+                          frozenset(data["increment_modifiers"]), period, aliases, oppositions)
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,8 @@ class Figure:
     quantity: Quantity
     source: str
     speaker: str | None
-    measure: tuple[str, ...]
+    measure: tuple[str, ...]  # (what, unit, increment, period): figures are compared only within one
+    events: frozenset[str]  # event classes; empty when the verb only states the figure
     nationality: frozenset[str]
 
     def bounds(self, tolerance: float) -> tuple[float, float]:
@@ -71,33 +87,71 @@ NATIONALITY_WORDS = re.compile(
     r"\b(north korean|south korean|korean|russian|ukrainian|american|chinese|israeli|palestinian|dprk|"
     r"iranian|syrian|turkish|british|french|german|polish|indian|pakistani)\b"
 )
+UNIT_ALIASES = {"per cent": "%", "percent": "%", "cent": "%", "pc": "%"}
 
 
-def _measure_of(quantity: Quantity, mention: Mention, lexicon: MeasureLexicon) -> tuple[str, ...] | None:
-    if not quantity.counted:
-        return None
-    counted = lexicon.counted.get(quantity.counted.lower(), quantity.counted.lower())
-    events = sorted({lexicon.events.get(part, part) for part in (quantity.event or "").lower().split("|") if part})
+def _nearest_measure_noun(quantity: Quantity, mention: Mention, lexicon: MeasureLexicon) -> str | None:
+    """The measure noun closest to the figure in its sentence ("the budget ... 48 million" -> cost)."""
+    centre = quantity.start - mention.start
+    best: tuple[int, str] | None = None
+    for key, pattern in lexicon.measure_nouns:
+        for match in pattern.finditer(mention.text):
+            distance = min(abs(match.start() - centre), abs(match.end() - centre))
+            if best is None or distance < best[0]:
+                best = (distance, key)
+    return best[1] if best else None
+
+
+def _measure_of(quantity: Quantity, mention: Mention, lexicon: MeasureLexicon
+                ) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """(measure key, event classes) of a figure, or None when it measures nothing nameable."""
+    counted = (quantity.counted or "").lower()
+    unit = UNIT_ALIASES.get((quantity.unit or "").lower(), quantity.unit or "")
+    if counted in UNIT_ALIASES:
+        unit, counted = UNIT_ALIASES[counted], ""
+    implied = None
+    if counted:
+        what, implied = lexicon.counted.get(counted, (counted, None))
+    else:
+        noun = _nearest_measure_noun(quantity, mention, lexicon)
+        if noun is None:
+            return None
+        what = noun
+    events = set()
+    for part in (quantity.event or "").lower().split("|"):
+        if part in lexicon.events:
+            events.add(lexicon.events[part])
+        elif part and part not in lexicon.neutral_events and not events and part == (quantity.event or "").lower():
+            events.add(part)  # an unknown single verb still names its event
+    if implied:
+        events = {implied}
     increment = "increment" if any(m in lexicon.increments for m in quantity.modifiers) else "total"
     period = "period" if lexicon.period.search(mention.text) else "cumulative"
-    return (counted, "+".join(events) or "-", increment, quantity.unit or "", period)
+    return (what, unit, increment, period), frozenset(events)
 
 
 def collect_figures(mentions: Sequence[Mention], sources: dict[str, str],
                     speaker_of: Callable[[Mention], str | None], lexicon: MeasureLexicon) -> list[Figure]:
-    """Every counted figure of the story with the measure it belongs to."""
+    """Every figure of the story that measures something nameable, with its measure."""
     figures = []
     for mention in mentions:
         for quantity in mention.quantities:
-            measure = _measure_of(quantity, mention, lexicon)
-            if measure is None:
+            found = _measure_of(quantity, mention, lexicon)
+            if found is None:
                 continue
+            measure, events = found
             nationality = frozenset(
                 match.group(1) for m in quantity.modifiers for match in NATIONALITY_WORDS.finditer(m.lower())
             )
             figures.append(Figure(mention, quantity, sources[mention.article_id], speaker_of(mention),
-                                  measure, nationality))
+                                  measure, events, nationality))
     return figures
+
+
+def _same_measure(a: Figure, b: Figure) -> bool:
+    if a.events and b.events and a.events != b.events:
+        return False
+    return not (a.nationality and b.nationality and not (a.nationality & b.nationality))
 
 
 def _compatible(a: Figure, b: Figure, tolerance: float) -> bool:
@@ -134,9 +188,7 @@ def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[
         for i, a in enumerate(group):
             for j in range(i + 1, len(group)):
                 b = group[j]
-                if a.mention.article_id == b.mention.article_id:
-                    continue
-                if a.nationality and b.nationality and not (a.nationality & b.nationality):
+                if a.mention.article_id == b.mention.article_id or not _same_measure(a, b):
                     continue
                 if not _compatible(a, b, tolerance):
                     clashing.update((i, j))
@@ -144,8 +196,9 @@ def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[
             continue
         sides = [group[i] for i in sorted(clashing, key=lambda k: (group[k].quantity.value, group[k].source))]
         values = sorted({_format_value(f.quantity.value) for f in sides}, key=lambda v: float(v.replace(",", "")))
-        counted, events, increment, unit, period = measure
-        label = counted + (f" ({events.replace('+', ' or ')})" if events != "-" else "")
+        what, unit, increment, period = measure
+        events = sorted({e for f in sides for e in f.events})
+        label = what + (f" ({' or '.join(events)})" if events else "") + (f", in {unit}" if unit else "")
         if increment == "increment":
             label += ", additional"
         if period == "period":
@@ -161,7 +214,7 @@ def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[
             sides=tuple(
                 ConflictSide(
                     article_id=f.mention.article_id, source=f.source, speaker=f.speaker, text=f.mention.text,
-                    value=f.quantity.value, unit=f.quantity.unit or f.quantity.counted, qualifier=f.quantity.qualifier,
+                    value=f.quantity.value, unit=f.measure[1] or f.quantity.counted, qualifier=f.quantity.qualifier,
                     start=f.mention.start, end=f.mention.end,
                 )
                 for f in sides
@@ -186,89 +239,148 @@ def place_keys(mention: Mention) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _side(mention: Mention, sources: dict[str, str], speaker: str | None, stance: str) -> ConflictSide:
-    return ConflictSide(article_id=mention.article_id, source=sources[mention.article_id], speaker=speaker,
-                        text=mention.text, start=mention.start, end=mention.end, stance=stance)
+NOT_A_SURPRISE = re.compile(r"\b(?:no|not an?|hardly an?|little)\s+(?:big\s+|real\s+|great\s+)?surprise", re.I)
 
 
-def _who(mention: Mention, sources: dict[str, str], speaker: str | None) -> str:
-    return speaker or sources[mention.article_id]
+def stance_of(mention: Mention, first: str = "completed", second: str = "continuing") -> str | None:
+    """Which of two opposite states a mention asserts, if either.
+
+    Denying or negating the first state ("refuted claims that fighting has ended",
+    "the vote was not unanimous") asserts the second; a sentence with both is left out.
+    """
+    cues = set(mention.cues)
+    has_first, has_second = first in cues, second in cues
+    if has_first and has_second and second == "surprise" and NOT_A_SURPRISE.search(mention.text):
+        return first
+    if has_first and ({"denial", "negation"} & cues):
+        return second
+    if has_first and has_second:
+        return None
+    return first if has_first else second if has_second else None
 
 
-def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, sources: dict[str, str],
-                         speaker_of: Callable[[Mention], str | None], min_similarity: float) -> list[Conflict]:
-    """Completed vs continuing about the same place, said by different voices."""
-    completed = [i for i, m in enumerate(mentions) if "completed" in m.cues and "negation" not in m.cues]
-    continuing = [i for i, m in enumerate(mentions) if "continuing" in m.cues]
-    if not completed or not continuing:
-        return []
-    pairs: dict[frozenset[str] | int, tuple[set[int], set[int]]] = {}
-    for i in completed:
-        for j in continuing:
-            if _who(mentions[i], sources, speaker_of(mentions[i])) == _who(mentions[j], sources, speaker_of(mentions[j])):
-                continue
-            shared = place_keys(mentions[i]) & place_keys(mentions[j])
-            similar = float(vectors[i] @ vectors[j]) >= min_similarity
-            if not shared and not similar:
-                continue
-            key = frozenset(shared) if shared else -1
-            group = pairs.setdefault(key, (set(), set()))
-            group[0].add(i)
-            group[1].add(j)
+class Voices:
+    """Who stands behind a mention: its speaker, else its outlet; aliases folded ("Moscow" = "Russia")."""
+
+    def __init__(self, sources: dict[str, str], speaker_of: Callable[[Mention], str | None],
+                 lexicon: MeasureLexicon) -> None:
+        self.sources = sources
+        self.speaker_of = speaker_of
+        self.aliases = lexicon.aliases
+
+    def label(self, mention: Mention) -> str:
+        return self.speaker_of(mention) or self.sources[mention.article_id]
+
+    def key(self, mention: Mention) -> str:
+        name = self.label(mention).lower().strip()
+        return self.aliases.get(name, name)
+
+    def side(self, mention: Mention, stance: str) -> ConflictSide:
+        return ConflictSide(article_id=mention.article_id, source=self.sources[mention.article_id],
+                            speaker=self.speaker_of(mention), text=mention.text, start=mention.start,
+                            end=mention.end, stance=stance)
+
+
+def _components(count: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(count))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for node in {n for edge in edges for n in edge}:
+        groups[find(node)].append(node)
+    return [sorted(g) for g in groups.values()]
+
+
+def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voices,
+                         oppositions: Sequence[tuple[str, str, str, str]], min_similarity: float,
+                         place_similarity: float) -> list[Conflict]:
+    """Opposite states (completed vs continuing, unanimous vs split, ...) about the same thing, by different voices.
+
+    Two mentions are about the same thing when they are very similar, or name the same
+    place and are at least loosely similar. Linked mentions form one conflict.
+    """
     conflicts = []
-    for key, (done, ongoing) in pairs.items():
-        place = ", ".join(sorted(key)).title() if isinstance(key, frozenset) else "the same events"
-        sides = [_side(mentions[i], sources, speaker_of(mentions[i]), "completed") for i in sorted(done)]
-        sides += [_side(mentions[j], sources, speaker_of(mentions[j]), "continuing") for j in sorted(ongoing)]
-        done_voices = sorted({_who(mentions[i], sources, speaker_of(mentions[i])) for i in done})
-        ongoing_voices = sorted({_who(mentions[j], sources, speaker_of(mentions[j])) for j in ongoing})
-        conflicts.append(Conflict(
-            kind="contradiction",
-            summary=(f"{place}: described as completed or over by {', '.join(done_voices)}; "
-                     f"as continuing by {', '.join(ongoing_voices)}"),
-            claim_ids=(),
-            measure=None,
-            sides=tuple(sides),
-        ))
+    for first, second, say_first, say_second in oppositions:
+        stances = {i: stance_of(m, first, second) for i, m in enumerate(mentions)}
+        firsts = [i for i, s in stances.items() if s == first]
+        seconds = [i for i, s in stances.items() if s == second]
+        edges: list[tuple[int, int]] = []
+        for i in firsts:
+            for j in seconds:
+                if voices.key(mentions[i]) == voices.key(mentions[j]):
+                    continue
+                similarity = float(vectors[i] @ vectors[j])
+                shared = place_keys(mentions[i]) & place_keys(mentions[j])
+                if similarity >= min_similarity or (shared and similarity >= place_similarity):
+                    edges.append((i, j))
+        for component in _components(len(mentions), edges):
+            places = Counter(p for i in component for p in place_keys(mentions[i]))
+            shared_places = [p for p, n in places.most_common() if n > 1]
+            subject = shared_places[0].title() if shared_places else "The same events"
+            side_a = [i for i in component if stances[i] == first]
+            side_b = [i for i in component if stances[i] == second]
+            voices_a = sorted({voices.label(mentions[i]) for i in side_a})
+            voices_b = sorted({voices.label(mentions[i]) for i in side_b})
+            conflicts.append(Conflict(
+                kind="contradiction",
+                summary=(f"{subject}: {say_first} according to {', '.join(voices_a)}; "
+                         f"{say_second} according to {', '.join(voices_b)}"),
+                claim_ids=(),
+                measure=None,
+                sides=tuple([voices.side(mentions[i], first) for i in side_a]
+                            + [voices.side(mentions[j], second) for j in side_b]),
+            ))
     return conflicts
 
 
-def find_denials(mentions: Sequence[Mention], vectors: np.ndarray, sources: dict[str, str],
-                 speaker_of: Callable[[Mention], str | None], min_similarity: float) -> list[Conflict]:
-    """Each denial linked to the statements it most plausibly denies, across outlets."""
+HISTORICAL = re.compile(r"\b(?:previously|until now|until recently|in the past|had (?:\w+ly )?denied)\b", re.I)
+
+
+def find_denials(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voices,
+                 oppositions: Sequence[tuple[str, str, str, str]], min_similarity: float,
+                 max_targets: int = 2) -> list[Conflict]:
+    """Each denial linked to the statements by other voices it most plausibly denies.
+
+    Denials of a state ("refuted claims that fighting has ended") are left to
+    `find_state_conflicts`; a voice denying its own line is not a conflict, and a
+    denial told as past background ("Moscow had previously denied ...") is context.
+    """
     conflicts = []
-    denials = [i for i, m in enumerate(mentions) if "denial" in m.cues]
-    taken: set[frozenset[int]] = set()
-    for d in denials:
-        denier = _who(mentions[d], sources, speaker_of(mentions[d]))
+    seen: set[frozenset[int]] = set()
+    for d, denial in enumerate(mentions):
+        if "denial" not in denial.cues or any(stance_of(denial, a, b) for a, b, _, _ in oppositions):
+            continue
+        if HISTORICAL.search(denial.text):
+            continue
+        denier = voices.key(denial)
         scores = vectors @ vectors[d]
         targets = []
         for i in np.argsort(-scores):
             i = int(i)
-            if scores[i] < min_similarity:
+            if scores[i] < min_similarity or len(targets) == max_targets:
                 break
             other = mentions[i]
-            if i == d or "denial" in other.cues or other.article_id == mentions[d].article_id and i > d:
-                continue
-            if _who(other, sources, speaker_of(other)) == denier:
+            if i == d or "denial" in other.cues or voices.key(other) == denier:
                 continue
             targets.append(i)
-            if len(targets) == 3:
-                break
-        if not targets:
-            continue
         key = frozenset([d, *targets])
-        if key in taken:
+        if not targets or key in seen:
             continue
-        taken.add(key)
-        claimants = sorted({_who(mentions[i], sources, speaker_of(mentions[i])) for i in targets})
-        sides = [_side(mentions[i], sources, speaker_of(mentions[i]), "claims") for i in targets]
-        sides.append(_side(mentions[d], sources, speaker_of(mentions[d]), "denies"))
+        seen.add(key)
+        claimants = sorted({voices.label(mentions[i]) for i in targets})
         conflicts.append(Conflict(
             kind="contradiction",
-            summary=f"{denier} denies what {', '.join(claimants)} state{'s' if len(claimants) == 1 else ''}",
+            summary=f"{voices.label(denial)} denies what {', '.join(claimants)} "
+                    f"report{'s' if len(claimants) == 1 else ''}",
             claim_ids=(),
             measure=None,
-            sides=tuple(sides),
+            sides=tuple([voices.side(mentions[i], "claims") for i in targets] + [voices.side(denial, "denies")]),
         ))
     return conflicts

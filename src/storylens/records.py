@@ -121,6 +121,7 @@ class Mention:
     scare_quotes: tuple[str, ...] = ()
     loaded_terms: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()  # "denial", "negation", "completed", "continuing", ...
+    speaker_title: str | None = None  # the speaker's title as written: "chief of the general staff"
 
     @property
     def hedged(self) -> bool:

@@ -50,8 +50,14 @@ class Settings:
     claim_threshold: float = _setting(
         0.62, "Sentence embedding similarity at or above which two mentions make the same claim."
     )
+    denial_similarity: float = _setting(
+        0.5, "Sentence similarity at or above which a denial is linked to a statement it denies."
+    )
+    place_similarity: float = _setting(
+        0.35, "Similarity enough to link 'completed' and 'continuing' statements that name the same place."
+    )
     approximate_tolerance: float = _setting(
-        0.05, "Relative slack granted to approximate figures ('some 11,000') before they conflict."
+        0.02, "Relative slack granted to approximate figures ('some 11,000') before they conflict."
     )
     # output
     max_claims_per_story: int = _setting(400, "Claims kept per story in reports (most supported first).")
