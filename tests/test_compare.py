@@ -1,4 +1,4 @@
-from storylens.compare import compare_story, group_claims, merge_names
+from storylens.compare import ClaimSimilarity, compare_story, group_claims, merge_names
 from storylens.records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, Story, TimeExpr
 
 
@@ -119,8 +119,8 @@ def test_corroboration_counts_outlets_and_single_source_claims_stay_single(fake_
 def test_a_claim_takes_one_mention_per_article(fake_encoder):
     m1 = mention("a", 0, "The river burst its banks near the old mill on Monday night.")
     m2 = mention("a", 1, "The river burst its banks near the old mill on Monday night.")
-    vectors = fake_encoder.encode([m1.text, m2.text])
-    assert group_claims([m1, m2], vectors, 0.5) == [[0], [1]]
+    similarity = ClaimSimilarity([m1.text, m2.text], fake_encoder.encode([m1.text, m2.text]))
+    assert group_claims([m1, m2], similarity, 0.5) == [[0], [1]]
 
 
 def test_timeline_merges_events_across_outlets(fake_encoder, settings):

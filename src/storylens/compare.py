@@ -99,36 +99,94 @@ def _claim_candidates(readings: Sequence[ArticleReading]) -> list[Mention]:
     return mentions
 
 
-def group_claims(mentions: Sequence[Mention], vectors: np.ndarray, threshold: float) -> list[list[int]]:
-    """Greedy grouping of mentions into claims by similarity to each claim's centroid.
+STOPWORDS = frozenset("""
+a an the and or but if of to in on at by for with from as into onto about over under after before
+is are was were be been being has have had do does did will would shall should can could may might must
+that this these those it its it's they them their there here he him his she her we our you your i me my
+said says say told tell stated according also not no than then so such very more most less much many
+who whom whose which what when where why how all any each both some other others own same just only
+""".split())
 
-    A claim takes at most one mention per article: an article that repeats a point
-    does not corroborate itself.
+
+def content_words(text: str) -> frozenset[str]:
+    """Lowercased content words, crudely singularised, for lexical agreement between mentions."""
+    words = set()
+    for word in WORD.findall(text.lower()):
+        word = word.strip("'’-")
+        if len(word) < 3 or word in STOPWORDS:
+            continue
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+        words.add(word)
+    return frozenset(words)
+
+
+class ClaimSimilarity:
+    """How strongly two mentions make the same claim: meaning (embeddings) checked by shared rare words."""
+
+    def __init__(self, texts: Sequence[str], vectors: np.ndarray, embedding_weight: float = 0.6) -> None:
+        self.vectors = vectors
+        self.words = [content_words(t) for t in texts]
+        frequency = Counter(w for words in self.words for w in words)
+        total = len(texts) + 1
+        self.idf = {w: np.log(total / n) + 0.1 for w, n in frequency.items()}
+        self.mass = [sum(self.idf[w] for w in words) for words in self.words]
+        self.embedding_weight = embedding_weight
+
+    def overlap(self, i: int, j: int) -> float:
+        shared = self.words[i] & self.words[j]
+        if not shared:
+            return 0.0
+        return sum(self.idf[w] for w in shared) / max(min(self.mass[i], self.mass[j]), 1e-9)
+
+    def __call__(self, i: int, j: int) -> float:
+        dense = float(self.vectors[i] @ self.vectors[j])
+        return self.embedding_weight * dense + (1 - self.embedding_weight) * self.overlap(i, j)
+
+
+def group_claims(mentions: Sequence[Mention], similarity: ClaimSimilarity, threshold: float) -> list[list[int]]:
+    """Group mentions into claims by average similarity, never two mentions of one article in a claim.
+
+    A greedy pass puts each mention in the claim it matches best on average; a second
+    pass merges claims that match each other as well, so the result depends little on
+    the order in which articles arrived. An article that repeats a point does not
+    corroborate itself.
     """
     groups: list[list[int]] = []
-    centroids = np.zeros((0, vectors.shape[1]), dtype=np.float32)
     articles: list[set[str]] = []
     for i, mention in enumerate(mentions):
-        best = -1
-        if len(groups):
-            scores = centroids @ vectors[i]
-            for g in np.argsort(-scores):
-                g = int(g)
-                if scores[g] < threshold:
-                    break
-                if mention.article_id not in articles[g]:
-                    best = g
-                    break
+        best, best_score = -1, threshold
+        for g, members in enumerate(groups):
+            if mention.article_id in articles[g]:
+                continue
+            score = sum(similarity(i, j) for j in members) / len(members)
+            if score >= best_score:
+                best, best_score = g, score
         if best < 0:
             groups.append([i])
             articles.append({mention.article_id})
-            centroids = np.vstack([centroids, vectors[i][None, :]])
         else:
             groups[best].append(i)
             articles[best].add(mention.article_id)
-            centre = vectors[groups[best]].mean(axis=0)
-            centroids[best] = centre / max(float(np.linalg.norm(centre)), 1e-12)
-    return groups
+    merged = True
+    while merged:
+        merged = False
+        best_pair, best_score = None, threshold
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                if articles[a] & articles[b]:
+                    continue
+                score = sum(similarity(i, j) for i in groups[a] for j in groups[b]) / (len(groups[a]) * len(groups[b]))
+                if score >= best_score:
+                    best_pair, best_score = (a, b), score
+        if best_pair:
+            a, b = best_pair
+            groups[a] += groups.pop(b)
+            articles[a] |= articles.pop(b)
+            merged = True
+    return [sorted(g) for g in groups]
 
 
 def _merge_timeline(mentions: Sequence[Mention], vectors: np.ndarray, index_of: Mapping[int, int],
@@ -209,13 +267,14 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
     lexicon = load_measures()
     figures = collect_figures(candidates, sources, speaker_of, lexicon)
     conflicts: list[Conflict] = find_numeric_conflicts(figures, settings.approximate_tolerance)
+    similarity = ClaimSimilarity([m.content or m.text for m in candidates], claim_vectors)
     if len(candidates):
         voices = Voices(sources, speaker_of, lexicon)
-        conflicts += find_state_conflicts(candidates, claim_vectors, voices, lexicon.oppositions,
-                                          settings.claim_threshold, settings.place_similarity)
-        conflicts += find_denials(candidates, claim_vectors, voices, lexicon.oppositions, settings.denial_similarity)
+        conflicts += find_state_conflicts(candidates, claim_vectors, voices, lexicon.oppositions)
+        linking = ClaimSimilarity([m.text for m in candidates], claim_vectors)
+        conflicts += find_denials(candidates, linking, voices, lexicon, settings.denial_similarity)
 
-    groups = group_claims(candidates, claim_vectors, settings.claim_threshold)
+    groups = group_claims(candidates, similarity, settings.claim_threshold)
     claim_of_mention: dict[int, str] = {}
     claims: list[Claim] = []
     for group in groups:

@@ -25,17 +25,29 @@ MEASURES_PATH = Path(__file__).parent / "data" / "measures.yaml"
 
 
 @dataclass(frozen=True)
+class Opposition:
+    """Two reading cues that cannot both describe the same thing."""
+
+    first: str
+    second: str
+    say_first: str
+    say_second: str
+    similarity: float
+
+
+@dataclass(frozen=True)
 class MeasureLexicon:
     """Which counted nouns and events name the same measure."""
 
     counted: dict[str, tuple[str, str | None]]  # lemma -> (class, implied event)
     measure_nouns: tuple[tuple[str, re.Pattern[str]], ...]
-    events: dict[str, str]  # lemma -> class
-    neutral_events: frozenset[str]
+    events: dict[str, str]  # lemma -> class; other verbs match any event
     increments: frozenset[str]
     period: re.Pattern[str]
     aliases: dict[str, str]  # lowercased alias -> canonical actor name
-    oppositions: tuple[tuple[str, str, str, str], ...]  # (cue a, cue b, how a is said, how b is said)
+    oppositions: tuple[Opposition, ...]
+    denial_verbs: frozenset[str]
+    denial_phrases: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -54,9 +66,12 @@ def load_measures(path: Path = MEASURES_PATH) -> MeasureLexicon:
     events = {lemma: key for key, lemmas in data["events"].items() for lemma in lemmas}
     period = re.compile("|".join(f"(?:{p})" for p in data["period_patterns"]), re.IGNORECASE)
     aliases = {alias: key for key, names in data.get("actor_aliases", {}).items() for alias in [key, *names]}
-    oppositions = tuple((*o["cues"], *o["say"]) for o in data.get("oppositions", ()))
-    return MeasureLexicon(counted, nouns, events, frozenset(data.get("neutral_events", ())),
-                          frozenset(data["increment_modifiers"]), period, aliases, oppositions)
+    oppositions = tuple(Opposition(*o["cues"], *o["say"], float(o.get("similarity", 0.4)))
+                        for o in data.get("oppositions", ()))
+    phrases = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in data.get("denial_phrases", ["untrue"])) + r")\b",
+                         re.IGNORECASE)
+    return MeasureLexicon(counted, nouns, events, frozenset(data["increment_modifiers"]), period, aliases,
+                          oppositions, frozenset(data.get("denial_verbs", ())), phrases)
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,7 @@ class Figure:
     measure: tuple[str, ...]  # (what, unit, increment, period): figures are compared only within one
     events: frozenset[str]  # event classes; empty when the verb only states the figure
     nationality: frozenset[str]
+    when: str | None  # the first date the sentence gives, if any
 
     def bounds(self, tolerance: float) -> tuple[float, float]:
         value = self.quantity.value
@@ -117,17 +133,22 @@ def _measure_of(quantity: Quantity, mention: Mention, lexicon: MeasureLexicon
         if noun is None:
             return None
         what = noun
-    events = set()
-    for part in (quantity.event or "").lower().split("|"):
-        if part in lexicon.events:
-            events.add(lexicon.events[part])
-        elif part and part not in lexicon.neutral_events and not events and part == (quantity.event or "").lower():
-            events.add(part)  # an unknown single verb still names its event
+    events = {lexicon.events[part] for part in (quantity.event or "").lower().split("|") if part in lexicon.events}
     if implied:
         events = {implied}
     increment = "increment" if any(m in lexicon.increments for m in quantity.modifiers) else "total"
     period = "period" if lexicon.period.search(mention.text) else "cumulative"
     return (what, unit, increment, period), frozenset(events)
+
+
+PREVIOUS_VALUE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
+
+
+def _is_previous_value(quantity: Quantity, mention: Mention) -> bool:
+    """A figure the sentence itself replaces: "to 3.25 per cent from 3.75 per cent"."""
+    before = mention.text[: max(quantity.start - mention.start, 0)]
+    return bool(PREVIOUS_VALUE.search(before)) and any(
+        other is not quantity and other.unit == quantity.unit for other in mention.quantities)
 
 
 def collect_figures(mentions: Sequence[Mention], sources: dict[str, str],
@@ -136,6 +157,8 @@ def collect_figures(mentions: Sequence[Mention], sources: dict[str, str],
     figures = []
     for mention in mentions:
         for quantity in mention.quantities:
+            if _is_previous_value(quantity, mention):
+                continue
             found = _measure_of(quantity, mention, lexicon)
             if found is None:
                 continue
@@ -144,13 +167,17 @@ def collect_figures(mentions: Sequence[Mention], sources: dict[str, str],
                 match.group(1) for m in quantity.modifiers for match in NATIONALITY_WORDS.finditer(m.lower())
             )
             figures.append(Figure(mention, quantity, sources[mention.article_id], speaker_of(mention),
-                                  measure, events, nationality))
+                                  measure, events, nationality, mention.times[0].value if mention.times else None))
     return figures
 
 
 def _same_measure(a: Figure, b: Figure) -> bool:
     if a.events and b.events and a.events != b.events:
         return False
+    if a.when and b.when:
+        common = min(len(a.when), len(b.when))
+        if a.when[:common] != b.when[:common]:
+            return False  # "nine died in November 2023" is not today's toll
     return not (a.nationality and b.nationality and not (a.nationality & b.nationality))
 
 
@@ -299,15 +326,16 @@ def _components(count: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]
 
 
 def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voices,
-                         oppositions: Sequence[tuple[str, str, str, str]], min_similarity: float,
-                         place_similarity: float) -> list[Conflict]:
+                         oppositions: Sequence[Opposition]) -> list[Conflict]:
     """Opposite states (completed vs continuing, unanimous vs split, ...) about the same thing, by different voices.
 
-    Two mentions are about the same thing when they are very similar, or name the same
-    place and are at least loosely similar. Linked mentions form one conflict.
+    Two mentions are about the same thing when their embeddings are at least as alike as
+    the opposition asks (less so when they name the same place). Linked mentions form
+    one conflict.
     """
     conflicts = []
-    for first, second, say_first, say_second in oppositions:
+    for opposition in oppositions:
+        first, second = opposition.first, opposition.second
         stances = {i: stance_of(m, first, second) for i, m in enumerate(mentions)}
         firsts = [i for i, s in stances.items() if s == first]
         seconds = [i for i, s in stances.items() if s == second]
@@ -316,9 +344,8 @@ def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voice
             for j in seconds:
                 if voices.key(mentions[i]) == voices.key(mentions[j]):
                     continue
-                similarity = float(vectors[i] @ vectors[j])
-                shared = place_keys(mentions[i]) & place_keys(mentions[j])
-                if similarity >= min_similarity or (shared and similarity >= place_similarity):
+                needed = opposition.similarity - (0.1 if place_keys(mentions[i]) & place_keys(mentions[j]) else 0.0)
+                if float(vectors[i] @ vectors[j]) >= needed:
                     edges.append((i, j))
         for component in _components(len(mentions), edges):
             places = Counter(p for i in component for p in place_keys(mentions[i]))
@@ -330,8 +357,8 @@ def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voice
             voices_b = sorted({voices.label(mentions[i]) for i in side_b})
             conflicts.append(Conflict(
                 kind="contradiction",
-                summary=(f"{subject}: {say_first} according to {', '.join(voices_a)}; "
-                         f"{say_second} according to {', '.join(voices_b)}"),
+                summary=(f"{subject}: {opposition.say_first} according to {', '.join(voices_a)}; "
+                         f"{opposition.say_second} according to {', '.join(voices_b)}"),
                 claim_ids=(),
                 measure=None,
                 sides=tuple([voices.side(mentions[i], first) for i in side_a]
@@ -343,9 +370,16 @@ def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voice
 HISTORICAL = re.compile(r"\b(?:previously|until now|until recently|in the past|had (?:\w+ly )?denied)\b", re.I)
 
 
-def find_denials(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voices,
-                 oppositions: Sequence[tuple[str, str, str, str]], min_similarity: float,
-                 max_targets: int = 2) -> list[Conflict]:
+def is_denial(mention: Mention, lexicon: MeasureLexicon) -> bool:
+    """A voice rejecting a statement now: a denial verb, or a phrase such as "baseless", in attributed speech."""
+    if "denial" not in mention.cues or mention.speaker is None or HISTORICAL.search(mention.text):
+        return False
+    verb = (mention.verb or "").lower()
+    return verb in lexicon.denial_verbs or bool(lexicon.denial_phrases.search(mention.text))
+
+
+def find_denials(mentions: Sequence[Mention], similarity: Callable[[int, int], float], voices: Voices,
+                 lexicon: MeasureLexicon, min_similarity: float, max_targets: int = 2) -> list[Conflict]:
     """Each denial linked to the statements by other voices it most plausibly denies.
 
     Denials of a state ("refuted claims that fighting has ended") are left to
@@ -353,27 +387,20 @@ def find_denials(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voice
     denial told as past background ("Moscow had previously denied ...") is context.
     """
     conflicts = []
-    seen: set[frozenset[int]] = set()
     for d, denial in enumerate(mentions):
-        if "denial" not in denial.cues or any(stance_of(denial, a, b) for a, b, _, _ in oppositions):
+        if not is_denial(denial, lexicon):
             continue
-        if HISTORICAL.search(denial.text):
+        if any(stance_of(denial, o.first, o.second) for o in lexicon.oppositions):
             continue
         denier = voices.key(denial)
-        scores = vectors @ vectors[d]
-        targets = []
-        for i in np.argsort(-scores):
-            i = int(i)
-            if scores[i] < min_similarity or len(targets) == max_targets:
-                break
-            other = mentions[i]
-            if i == d or "denial" in other.cues or voices.key(other) == denier:
-                continue
-            targets.append(i)
-        key = frozenset([d, *targets])
-        if not targets or key in seen:
+        scored = sorted(
+            ((similarity(d, i), i) for i, other in enumerate(mentions)
+             if i != d and "denial" not in other.cues and voices.key(other) != denier),
+            reverse=True,
+        )
+        targets = [i for score, i in scored[:max_targets] if score >= min_similarity]
+        if not targets:
             continue
-        seen.add(key)
         claimants = sorted({voices.label(mentions[i]) for i in targets})
         conflicts.append(Conflict(
             kind="contradiction",

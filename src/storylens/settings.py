@@ -48,13 +48,11 @@ class Settings:
     cluster_candidates: int = _setting(20, "Nearest stories scored for each new article.")
     # comparison
     claim_threshold: float = _setting(
-        0.62, "Sentence embedding similarity at or above which two mentions make the same claim."
+        0.5, "Similarity (embedding, checked by shared rare words) at or above which two mentions make the same claim."
     )
     denial_similarity: float = _setting(
-        0.5, "Sentence similarity at or above which a denial is linked to a statement it denies."
-    )
-    place_similarity: float = _setting(
-        0.35, "Similarity enough to link 'completed' and 'continuing' statements that name the same place."
+        0.25, "Similarity (embedding, checked by shared rare words) at or above which a denial is linked "
+        "to a statement it denies."
     )
     approximate_tolerance: float = _setting(
         0.02, "Relative slack granted to approximate figures ('some 11,000') before they conflict."
