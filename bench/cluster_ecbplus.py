@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import pickle
 import re
 import time
 import zlib
@@ -21,15 +22,40 @@ from collections import Counter
 
 import numpy as np
 
-from bench.common import bcubed, load_ecbplus, peak_rss_mb, topic_of
+from bench.common import ECBPLUS, REPO, bcubed, load_ecbplus, peak_rss_mb, topic_of
 from storylens.cluster import ClusterInput, StoryClusterer, build_inputs, cluster_articles
 from storylens.pipeline import Models
 from storylens.read import read_articles
 from storylens.records import Article
 from storylens.settings import Settings
 
-THRESHOLDS = [round(0.40 + 0.02 * i, 2) for i in range(21)]
-ENTITY_WEIGHTS = [0.0, 0.15, 0.25, 0.35, 0.5]
+THRESHOLDS = [round(0.30 + 0.02 * i, 2) for i in range(26)]
+ENTITY_WEIGHTS = [0.0, 0.1, 0.2, 0.3]
+TERM_WEIGHTS = [0.0, 0.2, 0.35, 0.5]
+CACHE = REPO / ".bench-cache"
+
+
+def with_weights(settings: Settings, threshold: float, entity: float, term: float) -> Settings:
+    return settings.with_changes(cluster_threshold=threshold, cluster_entity_weight=entity,
+                                 cluster_term_weight=term, cluster_embedding_weight=round(1 - entity - term, 4))
+
+
+def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
+    """Read and embed the corpus once; later runs load the cached inputs (delete .bench-cache to redo)."""
+    source = ECBPLUS.stat()
+    path = CACHE / f"ecbplus-{source.st_size}-{int(source.st_mtime)}.pickle"
+    if path.is_file():
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    models = Models.load(settings)
+    start = time.perf_counter()
+    readings = list(read_articles([to_article(r) for r in rows], models.nlp, models.lexicon, settings))
+    items = build_inputs(readings, models.encoder)
+    print(f"read and embedded {len(items)} articles in {time.perf_counter() - start:.1f}s (cached in {path})")
+    CACHE.mkdir(exist_ok=True)
+    with path.open("wb") as handle:
+        pickle.dump(items, handle)
+    return items
 
 
 def to_article(row: dict) -> Article:
@@ -96,28 +122,24 @@ def main() -> None:
     rows = load_ecbplus()
     gold = {r["id"]: r["gold"] for r in rows}
     settings = Settings()
-    models = Models.load(settings)
-    start = time.perf_counter()
-    readings = list(read_articles([to_article(r) for r in rows], models.nlp, models.lexicon, settings))
-    items = build_inputs(readings, models.encoder)
-    print(f"read and embedded {len(items)} articles in {time.perf_counter() - start:.1f}s")
+    items = cluster_inputs(rows, settings)
 
     even = {r["id"] for r in rows if topic_of(r["gold"]) % 2 == 0}
     odd = {r["id"] for r in rows if topic_of(r["gold"]) % 2 == 1}
     best = None
-    for weight in ENTITY_WEIGHTS:
-        for threshold in THRESHOLDS:
-            trial = settings.with_changes(cluster_threshold=threshold, cluster_entity_weight=weight,
-                                          cluster_embedding_weight=1 - weight)
-            score = evaluate(items, gold, trial, even)
-            if best is None or score[2] > best[0][2]:
-                best = (score, threshold, weight)
+    for entity in ENTITY_WEIGHTS:
+        for term in TERM_WEIGHTS:
+            for threshold in THRESHOLDS:
+                score = evaluate(items, gold, with_weights(settings, threshold, entity, term), even)
+                if best is None or score[2] > best[0][2]:
+                    best = (score, threshold, entity, term)
     assert best is not None
-    (p, r, f), threshold, weight = best
-    print(f"chosen on even topics: threshold {threshold}, entity weight {weight} (B3 P {p:.3f} R {r:.3f} F1 {f:.3f})")
-    print(f"defaults in Settings: threshold {settings.cluster_threshold}, entity weight {settings.cluster_entity_weight}")
-    chosen = settings.with_changes(cluster_threshold=threshold, cluster_entity_weight=weight,
-                                   cluster_embedding_weight=1 - weight)
+    (p, r, f), threshold, entity, term = best
+    print(f"chosen on even topics: threshold {threshold}, entity weight {entity}, term weight {term} "
+          f"(B3 P {p:.3f} R {r:.3f} F1 {f:.3f})")
+    print(f"defaults in Settings: threshold {settings.cluster_threshold}, entity weight "
+          f"{settings.cluster_entity_weight}, term weight {settings.cluster_term_weight}")
+    chosen = with_weights(settings, threshold, entity, term)
     for name, subset in (("odd topics", odd), ("all topics", None)):
         p, r, f = evaluate(items, gold, chosen, subset)
         print(f"storylens  {name:<11} B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")

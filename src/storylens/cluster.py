@@ -12,6 +12,7 @@ oldest story's id.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class ClusterInput:
     vector: np.ndarray  # L2-normalised title+lead embedding
     terms: frozenset[str]  # lowercased entity names
     day: int | None  # publication date as a proleptic ordinal
+    keyterms: tuple[tuple[str, int], ...] = ()  # the article's most frequent content words, with counts
 
 
 @dataclass
@@ -47,6 +49,8 @@ class _StoryState:
     last_day: int | None = None
     headline: str = ""
     explanations: dict[str, str] = field(default_factory=dict)
+    keyterms: Counter[str] = field(default_factory=Counter)
+    profile: dict[str, float] | None = None  # cached top key terms weighted by idf, normalised
 
     def centroid(self) -> np.ndarray:
         assert self.vector_sum is not None
@@ -63,6 +67,33 @@ def cluster_text(reading: ArticleReading, lead_chars: int = 600) -> str:
 def cluster_terms(reading: ArticleReading) -> frozenset[str]:
     """Entity names that identify an event: people, organisations, places."""
     return frozenset(actor.name.lower() for actor in reading.actors if actor.kind in ENTITY_KINDS)
+
+
+KEYTERM_STOPWORDS = frozenset("""
+a an the and or but if of to in on at by for with from as into onto about over under after before between
+is are was were be been being has have had do does did will would shall should can could may might must
+that this these those it its they them their there here he him his she her we our you your i me my
+said says say told tell also not no than then so such very more most less much many new one two three
+who whom whose which what when where why how all any each both some other others own same just only
+year years day days week weeks month months time times people percent per cent like get got make made
+""".split())
+KEYTERM_PATTERN = re.compile(r"[a-z][a-z'’-]{2,}")
+KEYTERMS_PER_ARTICLE = 40
+PROFILE_TERMS = 120
+
+
+def key_terms(title: str, text: str) -> tuple[tuple[str, int], ...]:
+    """The most frequent content words of an article (title words count three times)."""
+    counts: Counter[str] = Counter()
+    for weight, part in ((3, title), (1, text)):
+        for word in KEYTERM_PATTERN.findall(part.lower()):
+            word = word.strip("'’-")
+            if word in KEYTERM_STOPWORDS or len(word) < 3:
+                continue
+            if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+                word = word[:-1]
+            counts[word] += weight
+    return tuple(counts.most_common(KEYTERMS_PER_ARTICLE))
 
 
 def day_number(published: str | None) -> int | None:
@@ -107,6 +138,23 @@ class StoryClusterer:
         overlap = weight_shared / max(min(weight_article, weight_story), 1e-9)
         return min(overlap, 1.0), sorted(shared, key=self._idf, reverse=True)
 
+    def _profile(self, story: _StoryState) -> dict[str, float]:
+        if story.profile is None:
+            weighted = {t: n * self._idf(t) for t, n in story.keyterms.items()}
+            top = sorted(weighted.items(), key=lambda kv: kv[1], reverse=True)[:PROFILE_TERMS]
+            norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+            story.profile = {t: w / norm for t, w in top}
+        return story.profile
+
+    def _term_similarity(self, keyterms: tuple[tuple[str, int], ...], story: _StoryState) -> float:
+        """Cosine of tf-idf key-term vectors: the article against the story's profile."""
+        if not keyterms or not story.keyterms:
+            return 0.0
+        weights = {t: n * self._idf(t) for t, n in keyterms}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        profile = self._profile(story)
+        return sum(w * profile.get(t, 0.0) for t, w in weights.items()) / norm
+
     def _within_window(self, day: int | None, story: _StoryState) -> bool:
         if day is None or story.first_day is None or story.last_day is None:
             return True
@@ -130,8 +178,11 @@ class StoryClusterer:
         story = self._stories[story_id]
         dense = float(np.dot(item.vector, story.centroid()))
         entity, shared = self._entity_overlap(item.terms, story)
-        total = self.settings.cluster_embedding_weight * dense + self.settings.cluster_entity_weight * entity
-        why = f"title+lead similarity {dense:.2f}"
+        lexical = self._term_similarity(item.keyterms, story)
+        settings = self.settings
+        total = (settings.cluster_embedding_weight * dense + settings.cluster_entity_weight * entity
+                 + settings.cluster_term_weight * lexical)
+        why = f"title+lead similarity {dense:.2f}; key-term similarity {lexical:.2f}"
         if shared:
             why += f"; shared names: {', '.join(shared[:5])} (overlap {entity:.2f})"
         if item.day is not None and story.first_day is not None and story.last_day is not None:
@@ -149,6 +200,8 @@ class StoryClusterer:
         story.members.append(item.article_id)
         story.vector_sum = item.vector.copy() if story.vector_sum is None else story.vector_sum + item.vector
         story.terms.update(item.terms)
+        story.keyterms.update(dict(item.keyterms))
+        story.profile = None
         if item.day is not None:
             story.first_day = item.day if story.first_day is None else min(story.first_day, item.day)
             story.last_day = item.day if story.last_day is None else max(story.last_day, item.day)
@@ -164,6 +217,8 @@ class StoryClusterer:
         if other.vector_sum is not None:
             keep.vector_sum = other.vector_sum.copy() if keep.vector_sum is None else keep.vector_sum + other.vector_sum
         keep.terms.update(other.terms)
+        keep.keyterms.update(other.keyterms)
+        keep.profile = None
         for day in (other.first_day, other.last_day):
             if day is not None:
                 keep.first_day = day if keep.first_day is None else min(keep.first_day, day)
@@ -207,6 +262,7 @@ class StoryClusterer:
         self._index.add(len(self._keys), item.vector)
         self._keys.append(item.article_id)
         self._document_frequency.update(item.terms)
+        self._document_frequency.update(t for t, _ in item.keyterms)
         self._articles += 1
         return self._resolve(self._article_story[item.article_id])
 
@@ -237,6 +293,7 @@ def build_inputs(readings: Sequence[ArticleReading], encoder) -> list[ClusterInp
             vector=vectors[i],
             terms=cluster_terms(r),
             day=day_number(r.article.published),
+            keyterms=key_terms(r.article.title or "", r.article.text),
         )
         for i, r in enumerate(readings)
     ]

@@ -41,10 +41,12 @@ class MeasureLexicon:
 
     counted: dict[str, tuple[str, str | None]]  # lemma -> (class, implied event)
     measure_nouns: tuple[tuple[str, re.Pattern[str]], ...]
-    events: dict[str, str]  # lemma -> class; other verbs match any event
+    events: dict[str, str]  # lemma -> class
+    neutral_events: frozenset[str]  # verbs that only state a figure
     increments: frozenset[str]
     period: re.Pattern[str]
     aliases: dict[str, str]  # lowercased alias -> canonical actor name
+    extreme: re.Pattern[str]
     oppositions: tuple[Opposition, ...]
     denial_verbs: frozenset[str]
     denial_phrases: re.Pattern[str]
@@ -70,7 +72,9 @@ def load_measures(path: Path = MEASURES_PATH) -> MeasureLexicon:
                         for o in data.get("oppositions", ()))
     phrases = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in data.get("denial_phrases", ["untrue"])) + r")\b",
                          re.IGNORECASE)
-    return MeasureLexicon(counted, nouns, events, frozenset(data["increment_modifiers"]), period, aliases,
+    extreme = re.compile("|".join(f"(?:{p})" for p in data.get("extreme_patterns", [r"(?!)"])), re.IGNORECASE)
+    return MeasureLexicon(counted, nouns, events, frozenset(data.get("neutral_events", ())),
+                          frozenset(data["increment_modifiers"]), period, aliases, extreme,
                           oppositions, frozenset(data.get("denial_verbs", ())), phrases)
 
 
@@ -88,15 +92,24 @@ class Figure:
     when: str | None  # the first date the sentence gives, if any
 
     def bounds(self, tolerance: float) -> tuple[float, float]:
+        """The range of true values the figure allows: "nearly 5,000" is just under 5,000, not anything below."""
         value = self.quantity.value
         qualifier = self.quantity.qualifier
+        before = self.mention.text[: max(self.quantity.start - self.mention.start, 0)]
+        close = bool(CLOSE_BELOW.search(before) or CLOSE_ABOVE.search(before))
         if qualifier == "approximate":
             return value * (1 - tolerance), value * (1 + tolerance)
         if qualifier == "lower_bound":
-            return value, float("inf")
+            return value, value * 1.1 if close else float("inf")
         if qualifier == "upper_bound":
-            return 0.0, value
+            return value * 0.9 if close else 0.0, value
         return value, value
+
+
+CLOSE_BELOW = re.compile(r"\b(?:nearly|almost|close to|just under|just shy of|approaching)\s*$", re.IGNORECASE)
+CLOSE_ABOVE = re.compile(r"\b(?:just over|just above|slightly more than|a little over)\s*$", re.IGNORECASE)
+MEASURING_UNITS = frozenset({"hectares", "acres", "kilometres", "kilometers", "km", "miles", "metres", "meters",
+                             "tonnes", "tons", "barrels", "litres", "liters", "kilograms", "kg"})
 
 
 NATIONALITY_WORDS = re.compile(
@@ -129,16 +142,40 @@ def _measure_of(quantity: Quantity, mention: Mention, lexicon: MeasureLexicon
     if counted:
         what, implied = lexicon.counted.get(counted, (counted, None))
     else:
+        # No counted noun: the nearest measure noun ("budget", "growth") says what it
+        # measures, else its unit does ("3,400 hectares" is an area).
         noun = _nearest_measure_noun(quantity, mention, lexicon)
-        if noun is None:
-            return None
-        what = noun
-    events = {lexicon.events[part] for part in (quantity.event or "").lower().split("|") if part in lexicon.events}
+        if noun is None and unit not in MEASURING_UNITS:
+            return None  # "two years", "3.4 per cent": a unit alone does not say what is measured
+        what = noun or unit
+    parts = [p for p in (quantity.event or "").lower().split("|") if p and p not in lexicon.neutral_events]
+    known = {lexicon.events[part] for part in parts if part in lexicon.events}
+    # Joined verbs ("had gone down ... and accused"): the known event classes speak for the figure.
+    events = known or set(parts[:1])
     if implied:
         events = {implied}
     increment = "increment" if any(m in lexicon.increments for m in quantity.modifiers) else "total"
+    if lexicon.extreme.search(mention.text[: max(quantity.start - mention.start, 0)]):
+        increment = "peak"
     period = "period" if lexicon.period.search(mention.text) else "cumulative"
     return (what, unit, increment, period), frozenset(events)
+
+
+PARTITIVE_AFTER = re.compile(r"^\s+(?:of|out of)\s+(?:the|its|their|his|her|our|[\w'’]+['’]s)\b", re.IGNORECASE)
+SUPERLATIVE_BETWEEN = re.compile(r"\b\w{3,}est\b|\b(?:main|major|top|biggest|largest|smallest)\b", re.IGNORECASE)
+
+
+def _is_subset(quantity: Quantity, mention: Mention) -> bool:
+    """A figure that counts part of a group: "three of the port's five terminals", "the two largest"."""
+    after = mention.text[quantity.end - mention.start:]
+    if PARTITIVE_AFTER.match(after):
+        return True
+    counted = (quantity.counted or "").lower()
+    if counted:
+        window = after[:40].lower()
+        cut = window.find(counted[:4])
+        return cut > 0 and bool(SUPERLATIVE_BETWEEN.search(window[:cut]))
+    return False
 
 
 PREVIOUS_VALUE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
@@ -157,7 +194,7 @@ def collect_figures(mentions: Sequence[Mention], sources: dict[str, str],
     figures = []
     for mention in mentions:
         for quantity in mention.quantities:
-            if _is_previous_value(quantity, mention):
+            if _is_previous_value(quantity, mention) or _is_subset(quantity, mention):
                 continue
             found = _measure_of(quantity, mention, lexicon)
             if found is None:
@@ -226,8 +263,8 @@ def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[
         what, unit, increment, period = measure
         events = sorted({e for f in sides for e in f.events})
         label = what + (f" ({' or '.join(events)})" if events else "") + (f", in {unit}" if unit else "")
-        if increment == "increment":
-            label += ", additional"
+        if increment != "total":
+            label += ", additional" if increment == "increment" else ", peak"
         if period == "period":
             label += ", over a short period"
         summary = f"{label}: " + " vs ".join(
@@ -370,12 +407,21 @@ def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voice
 HISTORICAL = re.compile(r"\b(?:previously|until now|until recently|in the past|had (?:\w+ly )?denied)\b", re.I)
 
 
+CONDITIONAL_DENIAL = re.compile(r"\b(?:if|unless|whether|should)\b[^,;.]{0,60}\b(?:reject|deny|denies|refute|dismiss)",
+                                re.IGNORECASE)
+
+
 def is_denial(mention: Mention, lexicon: MeasureLexicon) -> bool:
     """A voice rejecting a statement now: a denial verb, or a phrase such as "baseless", in attributed speech."""
     if "denial" not in mention.cues or mention.speaker is None or HISTORICAL.search(mention.text):
         return False
+    if CONDITIONAL_DENIAL.search(mention.text):
+        return False
     verb = (mention.verb or "").lower()
     return verb in lexicon.denial_verbs or bool(lexicon.denial_phrases.search(mention.text))
+
+
+ATTRIBUTED_BONUS = 0.1
 
 
 def find_denials(mentions: Sequence[Mention], similarity: Callable[[int, int], float], voices: Voices,
@@ -393,12 +439,15 @@ def find_denials(mentions: Sequence[Mention], similarity: Callable[[int, int], f
         if any(stance_of(denial, o.first, o.second) for o in lexicon.oppositions):
             continue
         denier = voices.key(denial)
+        # What is denied is usually someone's claim: attributed statements rank a little higher.
         scored = sorted(
-            ((similarity(d, i), i) for i, other in enumerate(mentions)
+            ((similarity(d, i) + (ATTRIBUTED_BONUS if other.speaker else 0.0), i) for i, other in enumerate(mentions)
              if i != d and "denial" not in other.cues and voices.key(other) != denier),
             reverse=True,
         )
-        targets = [i for score, i in scored[:max_targets] if score >= min_similarity]
+        # Keep only targets close to the best one: a weak second match is noise, not a claim.
+        top = scored[0][0] if scored else 0.0
+        targets = [i for score, i in scored[:max_targets] if score >= max(min_similarity, top - 0.1)]
         if not targets:
             continue
         claimants = sorted({voices.label(mentions[i]) for i in targets})

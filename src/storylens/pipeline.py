@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from .clean import clean_document
-from .cluster import ClusterInput, StoryClusterer, build_inputs
+from .cluster import StoryClusterer, build_inputs
 from .compare import compare_story
 from .dedupe import DuplicateIndex
 from .ingest import read_inputs
@@ -112,8 +112,8 @@ def read_new(store: Store, models: Models, settings: Settings, progress: Progres
 def restore_clusterer(store: Store, settings: Settings) -> StoryClusterer:
     """A clusterer holding every stored assignment, ready to place new articles."""
     clusterer = StoryClusterer(settings)
-    for article_id, vector, terms, day, title, story_id in store.clustered():
-        clusterer.add(ClusterInput(article_id, title, vector, terms, day), story_id=story_id)
+    for item, story_id in store.clustered():
+        clusterer.add(item, story_id=story_id)
     return clusterer
 
 

@@ -42,6 +42,7 @@ class Settings:
     )
     cluster_embedding_weight: float = _setting(0.75, "Weight of the title+lead embedding similarity.")
     cluster_entity_weight: float = _setting(0.25, "Weight of the named-entity overlap.")
+    cluster_term_weight: float = _setting(0.0, "Weight of the tf-idf key-term similarity over the whole text.")
     cluster_window_days: int = _setting(
         14, "Articles published further apart than this many days never join the same story."
     )
@@ -51,7 +52,7 @@ class Settings:
         0.5, "Similarity (embedding, checked by shared rare words) at or above which two mentions make the same claim."
     )
     denial_similarity: float = _setting(
-        0.25, "Similarity (embedding, checked by shared rare words) at or above which a denial is linked "
+        0.3, "Similarity (embedding, checked by shared rare words) at or above which a denial is linked "
         "to a statement it denies."
     )
     approximate_tolerance: float = _setting(

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS vectors (
     vector BLOB NOT NULL,
     terms TEXT NOT NULL,
     day INTEGER,
-    title TEXT NOT NULL
+    title TEXT NOT NULL,
+    keyterms TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS story_members (
     article_id TEXT PRIMARY KEY REFERENCES articles(id),
@@ -210,25 +211,24 @@ class Store:
     def save_vectors(self, items: Iterable[Any]) -> None:
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO vectors (article_id, vector, terms, day, title) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO vectors (article_id, vector, terms, day, title, keyterms) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 ((i.article_id, np.asarray(i.vector, dtype=np.float32).tobytes(), json.dumps(sorted(i.terms)),
-                  i.day, i.title) for i in items),
+                  i.day, i.title, json.dumps(i.keyterms)) for i in items),
             )
 
-    def clustered(self) -> Iterator[tuple[str, np.ndarray, frozenset[str], int | None, str, str]]:
-        """(article_id, vector, terms, day, title, story_id) of every placed article, in placement order."""
+    def clustered(self) -> Iterator[tuple[Any, str]]:
+        """(ClusterInput, story_id) of every placed article, in placement order."""
+        from .cluster import ClusterInput
+
         rows = self.db.execute(
             "SELECT v.*, m.story_id FROM vectors v JOIN story_members m ON m.article_id = v.article_id ORDER BY m.seq")
         for row in rows:
-            yield (row["article_id"], np.frombuffer(row["vector"], dtype=np.float32), frozenset(json.loads(row["terms"])),
-                   row["day"], row["title"], row["story_id"])
-
-    def unclustered_vectors(self) -> list[tuple[str, np.ndarray, frozenset[str], int | None, str]]:
-        rows = self.db.execute(
-            "SELECT v.* FROM vectors v LEFT JOIN story_members m ON m.article_id = v.article_id "
-            "WHERE m.article_id IS NULL")
-        return [(r["article_id"], np.frombuffer(r["vector"], dtype=np.float32), frozenset(json.loads(r["terms"])),
-                 r["day"], r["title"]) for r in rows]
+            yield ClusterInput(
+                article_id=row["article_id"], title=row["title"],
+                vector=np.frombuffer(row["vector"], dtype=np.float32), terms=frozenset(json.loads(row["terms"])),
+                day=row["day"], keyterms=tuple((t, n) for t, n in json.loads(row["keyterms"])),
+            ), row["story_id"]
 
     def save_assignments(self, assignments: dict[str, str], explanations: dict[str, str]) -> None:
         """Article -> story for every article (stories may have merged since last time)."""
@@ -268,3 +268,230 @@ class Store:
     def story_dossier(self, story_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT data FROM dossiers WHERE story_id = ?", (story_id,)).fetchone()
         return json.loads(row["data"]) if row else None
+
+    # -- web: search index, listings and pagination ---------------------------------
+    # Added for the web app; the tables live in WEB_SCHEMA and are derived from
+    # `articles` and `dossiers`, so they can be dropped and rebuilt at any time.
+    def ensure_search_index(self) -> None:
+        """Create the web's search and listing tables if missing, then bring them up to date."""
+        try:
+            with self.db:
+                self.db.executescript(WEB_SCHEMA)
+        except sqlite3.Error as error:
+            raise StoreError(f"Cannot create the search index in {self.path}: {error}. "
+                             "The web app needs SQLite with FTS5.") from error
+        self.refresh_search_index()
+
+    def search_index_state(self) -> tuple[int, int, str]:
+        """A cheap fingerprint of what the search index derives from: (articles, dossiers, last update)."""
+        row = self.db.execute(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM articles) AS a, (SELECT COUNT(*) FROM dossiers) AS d, "
+            "(SELECT COALESCE(MAX(updated_at), '') FROM dossiers) AS u").fetchone()
+        return int(row["a"]), int(row["d"]), str(row["u"])
+
+    def refresh_search_index(self) -> int:
+        """Index articles and story dossiers added or changed since the last refresh; returns how many were indexed."""
+        count = 0
+        with self.db:
+            fresh = self.db.execute(
+                "SELECT a.id, a.title, a.source, a.text FROM articles a "
+                "LEFT JOIN web_indexed_articles w ON w.article_id = a.id WHERE w.article_id IS NULL").fetchall()
+            for row in fresh:
+                self.db.execute("INSERT INTO web_article_text (article_id, title, source, text) VALUES (?, ?, ?, ?)",
+                                (row["id"], row["title"] or "", row["source"], row["text"]))
+                self.db.execute("INSERT INTO web_indexed_articles (article_id) VALUES (?)", (row["id"],))
+                count += 1
+            stale = self.db.execute(
+                "SELECT w.story_id FROM web_stories w LEFT JOIN dossiers d ON d.story_id = w.story_id "
+                "WHERE d.story_id IS NULL OR d.updated_at != w.updated_at OR length(d.data) != w.data_size"
+            ).fetchall()
+            for row in stale:
+                self._drop_story_index(row["story_id"])
+            changed = self.db.execute(
+                "SELECT d.story_id, d.data, d.updated_at FROM dossiers d "
+                "LEFT JOIN web_stories w ON w.story_id = d.story_id WHERE w.story_id IS NULL").fetchall()
+            for row in changed:
+                self._index_story(row["story_id"], json.loads(row["data"]), row["updated_at"], len(row["data"]))
+                count += 1
+        return count
+
+    def _drop_story_index(self, story_id: str) -> None:
+        for table in ("web_stories", "web_story_outlets", "web_story_actors", "web_story_articles", "web_claim_text"):
+            self.db.execute(f"DELETE FROM {table} WHERE story_id = ?", (story_id,))
+
+    def _index_story(self, story_id: str, story: dict[str, Any], updated_at: str, size: int) -> None:
+        article_ids = [str(a) for a in story.get("article_ids") or []]
+        sources = {r["id"]: r["source"] for r in self.db.execute(
+            f"SELECT id, source FROM articles WHERE id IN ({', '.join('?' * len(article_ids))})", article_ids)}
+        outlets: dict[str, int] = {}
+        for aid in article_ids:
+            if aid in sources:
+                outlets[sources[aid]] = outlets.get(sources[aid], 0) + 1
+        for name in story.get("sources") or []:
+            outlets.setdefault(str(name), 0)
+        claims = story.get("claims") or []
+        self.db.execute(
+            "INSERT INTO web_stories (story_id, headline, first_published, last_published, updated_at, data_size, "
+            "articles, outlets, claims, conflicts, disputed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (story_id, story.get("headline") or "", story.get("first_published"), story.get("last_published"),
+             updated_at, size, len(article_ids), len(story.get("sources") or outlets), len(claims),
+             len(story.get("conflicts") or []), sum(1 for c in claims if c.get("status") == "disputed")))
+        self.db.executemany("INSERT OR IGNORE INTO web_story_outlets (story_id, outlet, articles) VALUES (?, ?, ?)",
+                            [(story_id, name, n) for name, n in outlets.items()])
+        self.db.executemany("INSERT OR IGNORE INTO web_story_articles (story_id, article_id) VALUES (?, ?)",
+                            [(story_id, aid) for aid in article_ids])
+        self.db.executemany("INSERT OR IGNORE INTO web_story_actors (story_id, actor, kind) VALUES (?, ?, ?)",
+                            [(story_id, str(a.get("name")), a.get("kind")) for a in story.get("actors") or []
+                             if isinstance(a, dict) and a.get("name")])
+        self.db.executemany(
+            "INSERT INTO web_claim_text (story_id, claim_id, speaker, text) VALUES (?, ?, ?, ?)",
+            [(story_id, str(c.get("id")), c.get("speaker") or "", c.get("text") or "") for c in claims])
+
+    def story_rows(self, offset: int = 0, limit: int = 20, since: str | None = None, until: str | None = None,
+                   outlet: str | None = None, actor: str | None = None) -> tuple[list[dict[str, Any]], int]:
+        """Indexed stories, newest first, filtered by date overlap, outlet and actor; (rows, total matching)."""
+        where, params = [], []
+        if since:
+            where.append("COALESCE(s.last_published, s.first_published, '9999') >= ?")
+            params.append(since)
+        if until:
+            where.append("COALESCE(s.first_published, s.last_published, '0000') <= ?")
+            params.append(until)
+        if outlet:
+            where.append("s.story_id IN (SELECT story_id FROM web_story_outlets WHERE outlet = ? COLLATE NOCASE)")
+            params.append(outlet)
+        if actor:
+            where.append("s.story_id IN (SELECT story_id FROM web_story_actors WHERE actor LIKE ? ESCAPE '\\')")
+            params.append("%" + actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self.db.execute(f"SELECT COUNT(*) FROM web_stories s{clause}", params).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT s.* FROM web_stories s{clause} ORDER BY s.last_published IS NULL, s.last_published DESC, "
+            "s.updated_at DESC, s.story_id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+        out = []
+        for row in rows:
+            item = {k: row[k] for k in row.keys() if k != "data_size"}
+            item["sources"] = [r["outlet"] for r in self.db.execute(
+                "SELECT outlet FROM web_story_outlets WHERE story_id = ? ORDER BY outlet", (row["story_id"],))]
+            out.append(item)
+        return out, int(total)
+
+    def stories_of_article(self, article_id: str) -> list[str]:
+        """Ids of the indexed stories an article belongs to."""
+        return [r["story_id"] for r in self.db.execute(
+            "SELECT story_id FROM web_story_articles WHERE article_id = ? ORDER BY story_id", (article_id,))]
+
+    def story_headlines(self, story_ids: Iterable[str]) -> dict[str, str]:
+        """story id -> headline, for the given indexed stories."""
+        ids = list(story_ids)
+        return {r["story_id"]: r["headline"] for r in self.db.execute(
+            f"SELECT story_id, headline FROM web_stories WHERE story_id IN ({', '.join('?' * len(ids))})", ids)}
+
+    def article_rows(self, offset: int = 0, limit: int = 20, status: str | None = None,
+                     source: str | None = None) -> tuple[list[Article], int]:
+        """Stored articles, newest published first, optionally of one status or outlet; (articles, total)."""
+        where, params = [], []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if source:
+            where.append("source = ? COLLATE NOCASE")
+            params.append(source)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self.db.execute(f"SELECT COUNT(*) FROM articles{clause}", params).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT * FROM articles{clause} ORDER BY published IS NULL, published DESC, seq DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset])
+        return [self._article(r) for r in rows], int(total)
+
+    def duplicates_of(self, article_id: str) -> list[Article]:
+        """Articles recorded as copies of the given article."""
+        rows = self.db.execute("SELECT * FROM articles WHERE duplicate_of = ? ORDER BY seq", (article_id,))
+        return [self._article(r) for r in rows]
+
+    def outlet_rows(self, offset: int = 0, limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+        """Outlets with their article and story counts, most articles first; (rows, total)."""
+        total = self.db.execute("SELECT COUNT(DISTINCT source) FROM articles").fetchone()[0]
+        rows = self.db.execute(
+            "SELECT a.source AS outlet, COUNT(*) AS articles, SUM(a.status = 'ok') AS ok, "
+            "(SELECT COUNT(*) FROM web_story_outlets o WHERE o.outlet = a.source) AS stories "
+            "FROM articles a GROUP BY a.source ORDER BY articles DESC, a.source LIMIT ? OFFSET ?", (limit, offset))
+        return [dict(r) for r in rows], int(total)
+
+    def outlet_story_ids(self, outlet: str, offset: int = 0, limit: int = 20) -> tuple[list[str], int]:
+        """Ids of the stories an outlet covers, newest first; (ids, total)."""
+        total = self.db.execute("SELECT COUNT(*) FROM web_story_outlets WHERE outlet = ?", (outlet,)).fetchone()[0]
+        rows = self.db.execute(
+            "SELECT s.story_id FROM web_story_outlets o JOIN web_stories s ON s.story_id = o.story_id "
+            "WHERE o.outlet = ? ORDER BY s.last_published IS NULL, s.last_published DESC, s.story_id "
+            "LIMIT ? OFFSET ?", (outlet, limit, offset))
+        return [r["story_id"] for r in rows], int(total)
+
+    def search_text(self, query: str, offset: int = 0, limit: int = 20) -> tuple[list[dict[str, Any]], int]:
+        """Articles and claims matching a full-text query, best first; (hits, total). Query words are ANDed."""
+        match = fts_query(query)
+        if not match:
+            return [], 0
+        union = (
+            "SELECT 'article' AS kind, article_id AS id, NULL AS story_id, title AS title, source AS source, "
+            "snippet(web_article_text, 3, char(1), char(2), ' … ', 16) AS snippet, bm25(web_article_text) AS rank "
+            "FROM web_article_text WHERE web_article_text MATCH ? "
+            "UNION ALL "
+            "SELECT 'claim', claim_id, story_id, text, speaker, "
+            "snippet(web_claim_text, 3, char(1), char(2), ' … ', 24), bm25(web_claim_text) "
+            "FROM web_claim_text WHERE web_claim_text MATCH ?")
+        try:
+            total = self.db.execute(f"SELECT COUNT(*) FROM ({union})", (match, match)).fetchone()[0]
+            rows = self.db.execute(f"SELECT * FROM ({union}) ORDER BY rank, kind, id LIMIT ? OFFSET ?",
+                                   (match, match, limit, offset)).fetchall()
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"Cannot search for {query!r}: {error}. Run the web app once to build the index.") from error
+        return [{k: r[k] for k in r.keys() if k != "rank"} for r in rows], int(total)
+
+    def max_article_seq(self) -> int:
+        """The placement number of the newest stored article (0 when empty)."""
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+
+    def articles_since(self, seq: int) -> list[Article]:
+        """Articles stored after the given placement number, in order."""
+        return [self._article(r) for r in self.db.execute("SELECT * FROM articles WHERE seq > ? ORDER BY seq", (seq,))]
+
+
+def fts_query(text: str) -> str:
+    """A user's search words as a safe FTS5 query: each word quoted (no operators), all required."""
+    import re
+
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:20])
+
+
+WEB_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS web_article_text USING fts5(
+    article_id UNINDEXED, title, source, text, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS web_indexed_articles (article_id TEXT PRIMARY KEY);
+CREATE VIRTUAL TABLE IF NOT EXISTS web_claim_text USING fts5(
+    story_id UNINDEXED, claim_id UNINDEXED, speaker, text, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS web_stories (
+    story_id TEXT PRIMARY KEY,
+    headline TEXT NOT NULL,
+    first_published TEXT,
+    last_published TEXT,
+    updated_at TEXT NOT NULL,
+    data_size INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    outlets INTEGER NOT NULL,
+    claims INTEGER NOT NULL,
+    conflicts INTEGER NOT NULL,
+    disputed INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS web_stories_newest ON web_stories(last_published, updated_at);
+CREATE TABLE IF NOT EXISTS web_story_outlets (
+    story_id TEXT NOT NULL, outlet TEXT NOT NULL, articles INTEGER NOT NULL, PRIMARY KEY (story_id, outlet));
+CREATE INDEX IF NOT EXISTS web_story_outlets_outlet ON web_story_outlets(outlet);
+CREATE TABLE IF NOT EXISTS web_story_actors (
+    story_id TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT, PRIMARY KEY (story_id, actor));
+CREATE INDEX IF NOT EXISTS web_story_actors_actor ON web_story_actors(actor);
+CREATE TABLE IF NOT EXISTS web_story_articles (
+    story_id TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (story_id, article_id));
+CREATE INDEX IF NOT EXISTS web_story_articles_article ON web_story_articles(article_id);
+"""
