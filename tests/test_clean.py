@@ -210,8 +210,8 @@ def test_hard_wrapped_text_is_rejoined(settings: Settings) -> None:
     ("raw", "reason"),
     [
         (RawDocument(input="e.txt", kind="text", body=None, error="empty file"), "empty file"),
-        (RawDocument(input="s.txt", kind="text", body="Share\nToo short."), "no article text after cleaning (10 characters)"),
-        (RawDocument(input="b.html", kind="html", body="<html><body><div>"), "no article text after cleaning (0 characters)"),
+        (RawDocument(input="s.txt", kind="text", body="Share\nToo short."), "no article text: 10 characters left after cleaning, fewer than 80 (min_text_chars)"),
+        (RawDocument(input="b.html", kind="html", body="<html><body><div>"), "no article text: 0 characters left after cleaning, fewer than 80 (min_text_chars)"),
     ],
 )
 def test_rejected_records_say_why(settings: Settings, raw: RawDocument, reason: str) -> None:

@@ -188,7 +188,12 @@ def clean_document(raw: RawDocument, settings: Settings) -> Article:
     published = normalise_date(published) or cleaned.published or _date_from_url(url)
     text = cleaned.text
     if len(text) < settings.min_text_chars:
-        return _rejected(raw, f"no article text after cleaning ({len(text)} characters)", settings)
+        return _rejected(
+            raw,
+            f"no article text: {len(text)} characters left after cleaning, fewer than {settings.min_text_chars} "
+            "(min_text_chars)",
+            settings,
+        )
     content_hash = hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
     return Article(
         id=content_hash[:12],

@@ -1,14 +1,17 @@
 """Read inputs (files, folders, URLs, stdin) into RawDocuments; the only stage that opens files or URLs.
 
-Bad input never raises out of `read_inputs`: it becomes a RawDocument with `error` set.
+Bad input never raises out of `read_inputs`: it becomes a RawDocument with `error` set. Every
+reason starts with a short category ("empty file", "HTTP 404", "timed out", ...), which
+`reason_category` pulls out so a run's summary can count rejections by kind.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -19,11 +22,24 @@ from ..records import RawDocument
 from ..settings import Settings
 from .decode import check_size, decode_bytes, is_binary
 from .feeds import looks_like_feed, read_feed
-from .fetch import fetch_url, make_client
+from .fetch import Fetcher, HttpCache, fetch_url, make_client
 from .structured import read_csv, read_json, read_jsonl
 from .warc import read_warc
 
-__all__ = ["read_inputs", "read_path", "read_url", "SUFFIXES"]
+__all__ = [
+    "SUFFIXES",
+    "Fetcher",
+    "HttpCache",
+    "fetch_url",
+    "is_documentation",
+    "make_client",
+    "read_inputs",
+    "read_path",
+    "read_url",
+    "reason_category",
+]
+
+log = logging.getLogger(__name__)
 
 # Recognised file suffixes and the reader each maps to.
 SUFFIXES: dict[str, str] = {
@@ -48,30 +64,49 @@ SUFFIXES: dict[str, str] = {
 
 
 def read_inputs(
-    inputs: Iterable[str], settings: Settings, *, client: httpx.Client | None = None
+    inputs: Iterable[str],
+    settings: Settings,
+    *,
+    client: httpx.Client | None = None,
+    cache: HttpCache | None = None,
 ) -> Iterator[RawDocument]:
-    """RawDocuments from files, folders (recursed, sorted, hidden skipped), http(s) URLs and '-' (stdin).
+    """RawDocuments from files, folders (recursed, sorted, hidden and documentation files skipped),
+    http(s) URLs and '-' (stdin).
 
-    Runs of consecutive URLs are fetched `fetch_concurrency` at a time; output keeps input order.
-    Pass `client` (e.g. one built on a mock transport) to control how URLs are fetched.
+    Runs of consecutive URLs, and the pages of feed entries, are fetched `fetch_concurrency` at a
+    time; output keeps input order. Pass `client` (e.g. one built on a mock transport) to control
+    how URLs are fetched, and `cache` to reuse responses fetched before.
     """
-    owned = client is None
-    http = client or make_client(settings)  # no connection is opened until a URL is fetched
     pending: list[str] = []
-    try:
+    with Fetcher(settings, client, cache) as fetcher:
         for item in _expand_stdin(inputs):
             if _is_url(item):
                 pending.append(item)
                 continue
             if pending:
-                yield from _read_urls(pending, settings, http)
+                yield from _read_urls(pending, fetcher)
                 pending = []
-            yield from _read_local(item, settings, http)
+            yield from _read_local(item, settings, fetcher)
         if pending:
-            yield from _read_urls(pending, settings, http)
-    finally:
-        if owned:
-            http.close()
+            yield from _read_urls(pending, fetcher)
+
+
+# Reasons that read as one phrase, with no colon after their category.
+_PHRASE_CATEGORIES = ("timed out", "robots.txt", "file not found", "no content")
+_HTTP_STATUS = re.compile(r"^HTTP \d{3}")
+
+
+def reason_category(reason: str) -> str:
+    """The short category a rejection reason starts with: 'HTTP 404', 'timed out', 'empty file', ..."""
+    reason = reason.strip()
+    status = _HTTP_STATUS.match(reason)
+    if status:
+        return status.group(0)
+    for category in _PHRASE_CATEGORIES:
+        if reason.startswith(category):
+            return category
+    head, colon, _ = reason.partition(": ")
+    return head if colon else reason
 
 
 def _expand_stdin(inputs: Iterable[str]) -> Iterator[str]:
@@ -86,16 +121,10 @@ def _expand_stdin(inputs: Iterable[str]) -> Iterator[str]:
                 yield line
 
 
-def _read_urls(urls: list[str], settings: Settings, client: httpx.Client) -> Iterator[RawDocument]:
+def _read_urls(urls: list[str], fetcher: Fetcher) -> Iterator[RawDocument]:
     """Documents from URLs, fetched concurrently (httpx clients are thread-safe), in input order."""
-    workers = max(1, min(settings.fetch_concurrency, len(urls)))
-    if workers == 1:
-        for url in urls:
-            yield from read_url(url, settings, client)
-        return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for documents in pool.map(lambda url: list(read_url(url, settings, client)), urls):
-            yield from documents
+    for documents in fetcher.map(lambda url: list(read_url(url, fetcher.settings, fetcher)), urls):
+        yield from documents
 
 
 def _stdin() -> TextIO:
@@ -106,27 +135,48 @@ def _is_url(item: str) -> bool:
     return item.lower().startswith(("http://", "https://"))
 
 
-def _read_local(item: str, settings: Settings, client: httpx.Client | None) -> Iterator[RawDocument]:
+def _read_local(item: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument]:
     path = Path(item)
     if path.is_dir():
-        for child in _walk(path):
-            yield from read_path(child, settings, client, name=str(child))
+        skipped: list[Path] = []
+        for child in _walk(path, skipped):
+            yield from read_path(child, settings, fetcher=fetcher, name=str(child))
+        if skipped:
+            log.debug("%s: skipped %d hidden or documentation file(s)", path, len(skipped))
         return
-    yield from read_path(path, settings, client, name=item)
+    yield from read_path(path, settings, fetcher=fetcher, name=item)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files under a folder in sorted order, skipping hidden files and folders."""
+# Files that document a folder rather than report news. Upper-case names match with any
+# ending (README-fr.md, LICENSE_MIT); other spellings only as the whole stem (readme.txt).
+_DOCUMENTATION = ("README", "LICENSE", "NOTICE", "CHANGELOG", "CONTRIBUTING")
+
+
+def is_documentation(name: str) -> bool:
+    """True when a file name is a README, LICENSE, NOTICE, CHANGELOG or CONTRIBUTING file."""
+    stem = name.split(".", 1)[0]
+    return name.startswith(_DOCUMENTATION) or stem.upper() in _DOCUMENTATION
+
+
+def _walk(folder: Path, skipped: list[Path]) -> Iterator[Path]:
+    """Files under a folder in sorted order; hidden and documentation files go to `skipped`."""
     try:
         children = sorted(folder.iterdir(), key=lambda p: p.name)
-    except OSError:
+    except OSError as exc:
+        log.warning("%s: cannot list folder: %s", folder, exc.strerror or exc)
         return
     for child in children:
         if child.name.startswith("."):
+            log.debug("%s: skipped hidden %s", child, "folder" if child.is_dir() else "file")
+            skipped.append(child)
+        elif child.is_dir():
+            yield from _walk(child, skipped)
+        elif not child.is_file():
             continue
-        if child.is_dir():
-            yield from _walk(child)
-        elif child.is_file():
+        elif is_documentation(child.name):
+            log.debug("%s: skipped, a documentation file rather than an article", child)
+            skipped.append(child)
+        else:
             yield child
 
 
@@ -139,9 +189,12 @@ def suffix_of(name: str) -> str:
 
 
 def read_path(
-    path: Path, settings: Settings, client: httpx.Client | None = None, name: str | None = None
+    path: Path, settings: Settings, *, fetcher: Fetcher | None = None, name: str | None = None
 ) -> Iterator[RawDocument]:
-    """RawDocuments from one file, chosen by its suffix; failures become RawDocuments with `error`."""
+    """RawDocuments from one file, chosen by its suffix; failures become RawDocuments with `error`.
+
+    A feed's entries without content are fetched with `fetcher` (one is made when None).
+    """
     name = name if name is not None else str(path)
     suffix = suffix_of(path.name)
     kind = SUFFIXES.get(suffix)
@@ -151,7 +204,7 @@ def read_path(
             return
         if kind is None and suffix:
             raise UnsupportedFormatError(
-                f"unsupported file type '{suffix}' (storylens reads {', '.join(sorted(set(SUFFIXES)))})"
+                f"unsupported file type: '{suffix}' (storylens reads {', '.join(sorted(set(SUFFIXES)))})"
             )
         check_size(path.stat().st_size, settings.max_input_bytes)
         if kind == "warc":
@@ -165,35 +218,46 @@ def read_path(
     except OSError as exc:
         yield _failed(name, "text", f"cannot read file: {exc.strerror or exc}")
         return
-    yield from _read_bytes(data, kind, name, settings, client)
+    yield from _read_bytes(data, kind, name, settings, fetcher)
 
 
 def _read_bytes(
-    data: bytes, kind: str | None, name: str, settings: Settings, client: httpx.Client | None, url: str | None = None
+    data: bytes,
+    kind: str | None,
+    name: str,
+    settings: Settings,
+    fetcher: Fetcher | None,
+    url: str | None = None,
 ) -> Iterator[RawDocument]:
     """Dispatch decoded bytes to the reader for `kind` (None: sniff HTML or text)."""
+    what = "file" if url is None else "response"
     try:
         if kind == "warc":
             yield from read_warc(io.BytesIO(data), name, settings)
             return
-        text = decode_bytes(data, html=kind in (None, "html"))
+        text = decode_bytes(data, html=kind in (None, "html"), what=what)
     except InputError as exc:
         yield _failed(name, "html" if kind == "html" else "text", str(exc), url)
         return
     head = text.lstrip()[:1024].lower()
-    if kind in (None, "text") and (head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head):
+    if kind in (None, "text", "html") and looks_like_feed(text):
+        kind = "feed"  # servers often label feeds text/html or text/plain
+    elif kind in (None, "text") and (head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head):
         kind = "html"  # a saved page, whatever its name says
     elif kind is None:
-        kind = "feed" if head.startswith("<?xml") and looks_like_feed(text) else "text"
+        kind = "text"
     try:
-        yield from _dispatch(text, kind, name, settings, client, url)
+        yield from _dispatch(text, kind, name, settings, fetcher, url)
     except (RecursionError, ValueError, LookupError, MemoryError) as exc:
         # Parsers of structured formats can fail in ways they do not document; the batch goes on.
-        yield _failed(name, "record", f"cannot read {kind} input: {exc or type(exc).__name__}", url)
+        yield _failed(name, "record", f"malformed {_FORMAT_NAMES.get(kind, kind)}: {exc or type(exc).__name__}", url)
+
+
+_FORMAT_NAMES = {"json": "JSON", "jsonl": "JSON", "csv": "CSV", "html": "HTML"}
 
 
 def _dispatch(
-    text: str, kind: str, name: str, settings: Settings, client: httpx.Client | None, url: str | None
+    text: str, kind: str, name: str, settings: Settings, fetcher: Fetcher | None, url: str | None
 ) -> Iterator[RawDocument]:
     if kind == "text":
         yield RawDocument(input=name, kind="text", body=text, url=url)
@@ -206,24 +270,24 @@ def _dispatch(
     elif kind == "csv":
         yield from read_csv(text, name)
     elif kind == "feed":
-        yield from read_feed(text, name, lambda link, entry_name: _fetch_entry(link, entry_name, settings, client))
+        yield from read_feed(text, name, lambda entries: _fetch_pages(entries, settings, fetcher))
 
 
-def _fetch_entry(link: str, name: str, settings: Settings, client: httpx.Client | None) -> RawDocument:
-    """One document for a feed entry's link: fetched when a client is at hand, else rejected."""
-    if client is None:
-        client = make_client(settings)
-        try:
-            return _first_document(read_url(link, settings, client, name=name), name, link)
-        finally:
-            client.close()
-    return _first_document(read_url(link, settings, client, name=name), name, link)
+def _fetch_pages(
+    entries: Sequence[tuple[str, str]], settings: Settings, fetcher: Fetcher | None
+) -> list[RawDocument]:
+    """One document per (link, input name) of feed entries, fetched concurrently, in order."""
+    if fetcher is None:
+        with Fetcher(settings) as own:
+            return _fetch_pages(entries, settings, own)
 
+    def fetch_one(entry: tuple[str, str]) -> RawDocument:
+        link, name = entry
+        for document in read_url(link, settings, fetcher, name=name):
+            return document  # a page is one article; extra records (a feed behind a link) are not followed
+        return _failed(name, "html", f"no content: nothing readable at {link}", link)
 
-def _first_document(documents: Iterator[RawDocument], name: str, link: str) -> RawDocument:
-    for document in documents:
-        return document
-    return _failed(name, "html", f"nothing readable at {link}", link)
+    return list(fetcher.map(fetch_one, entries))
 
 
 # Media types of HTTP responses and the reader each maps to.
@@ -244,19 +308,19 @@ _MEDIA_TYPES = {
 }
 
 
-def read_url(url: str, settings: Settings, client: httpx.Client, name: str | None = None) -> Iterator[RawDocument]:
-    """RawDocuments from one http(s) URL; HTTP errors and timeouts become RawDocuments with `error`."""
+def read_url(url: str, settings: Settings, fetcher: Fetcher, name: str | None = None) -> Iterator[RawDocument]:
+    """RawDocuments from one http(s) URL; HTTP errors, timeouts and robots.txt refusals become RawDocuments with `error`."""
     name = name or url
     try:
-        fetched = fetch_url(url, client, settings)
+        fetched = fetcher.fetch(url)
     except InputError as exc:
         yield _failed(name, "html", str(exc), url)
         return
     kind = _MEDIA_TYPES.get(fetched.media_type) or SUFFIXES.get(suffix_of(httpx.URL(fetched.url).path))
     if kind is None and fetched.media_type and is_binary(fetched.data[:8192]):
-        yield _failed(name, "html", f"unsupported content type '{fetched.media_type}' at {url}", url)
+        yield _failed(name, "html", f"unsupported content type: '{fetched.media_type}' at {url}", url)
         return
-    yield from _read_bytes(fetched.data, kind, name, settings, client, url=fetched.url)
+    yield from _read_bytes(fetched.data, kind, name, settings, fetcher, url=fetched.url)
 
 
 def _failed(name: str, kind: str, reason: str, url: str | None = None) -> RawDocument:

@@ -47,7 +47,7 @@ def check_size(size: int, max_bytes: int, what: str = "file") -> None:
     """Raise TooLargeInputError when `size` exceeds the cap."""
     if size > max_bytes:
         raise TooLargeInputError(
-            f"{what} is {describe_size(size)}, over the {describe_size(max_bytes)} cap (max_input_bytes)"
+            f"too large: {what} is {describe_size(size)}, over the {describe_size(max_bytes)} cap (max_input_bytes)"
         )
 
 
@@ -62,24 +62,27 @@ def is_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
-def decode_bytes(data: bytes, html: bool = False) -> str:
-    """Decode input bytes to text; raise an InputError subclass saying why it cannot be read."""
+def decode_bytes(data: bytes, html: bool = False, what: str = "file") -> str:
+    """Decode input bytes to text; raise an InputError subclass saying why it cannot be read.
+
+    `what` names the input in reasons: "empty file", "binary response: ...".
+    """
     if not data.strip():
-        raise EmptyInputError("empty file")
+        raise EmptyInputError(f"empty {what}")
     if is_binary(data):
-        raise BinaryInputError("binary file (not text or HTML)")
+        raise BinaryInputError(f"binary {what}: not text or HTML")
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise EncodingError(f"cannot decode as text: {exc.reason} despite a {codec} byte-order mark") from exc
+                raise EncodingError(f"cannot decode: {exc.reason} despite a {codec} byte-order mark") from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         text = _decode_other(data, html, exc)
     if not text.strip():
-        raise EmptyInputError("empty file")
+        raise EmptyInputError(f"empty {what}")
     return text
 
 
@@ -94,7 +97,7 @@ def _decode_other(data: bytes, html: bool, utf8_error: UnicodeDecodeError) -> st
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
         raise EncodingError(
-            f"cannot decode as text: not UTF-8 (invalid byte at position {utf8_error.start}) "
+            f"cannot decode: not UTF-8 (invalid byte at position {utf8_error.start}) "
             "and no likely encoding found"
         )
     best = matches[0]

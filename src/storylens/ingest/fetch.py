@@ -1,9 +1,20 @@
-"""HTTP fetching with retries, a size cap and readable failure reasons."""
+"""HTTP fetching: robots.txt, redirects checked hop by hop, retries with backoff, a size cap,
+an optional cache, and failure reasons a user understands.
+
+Every reason raised as FetchError starts with a short category ("HTTP 404", "timed out",
+"redirect loop", "too many redirects", "robots.txt", "cannot connect", "invalid URL") so
+rejected inputs can be counted by kind.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -11,18 +22,47 @@ from ..errors import FetchError
 from ..settings import Settings
 from .decode import check_size
 
+__all__ = ["Fetched", "Fetcher", "HttpCache", "RobotsRules", "fetch_url", "make_client"]
+
 # Statuses worth another try: the server may recover.
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _BACKOFF_SECONDS = 0.5
+MAX_REDIRECTS = 10
+# RFC 9309 lets crawlers stop reading robots.txt after 500 KiB.
+_ROBOTS_MAX_BYTES = 500 * 1024
+# The cache keeps the final URL of a redirected fetch under this header.
+_FINAL_URL_HEADER = "content-location"
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class HttpCache(Protocol):
+    """A store of fetched responses, keyed by the requested URL.
+
+    Called from fetch worker threads (one call at a time: `Fetcher` serialises them), so an
+    implementation on SQLite needs a connection usable from any thread.
+    """
+
+    def get(self, url: str) -> tuple[int, dict[str, str], bytes] | None:
+        """The stored (status, headers, body) for `url`, or None when it was never stored."""
+        ...
+
+    def put(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
+        """Store the response fetched for `url`."""
+        ...
 
 
 @dataclass(frozen=True)
 class Fetched:
-    """A fetched response: final URL, media type and raw bytes."""
+    """A fetched response: final URL, media type, raw bytes, status and headers (lower-case names)."""
 
     url: str
     media_type: str
     data: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    from_cache: bool = False
 
 
 def make_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
@@ -30,36 +70,151 @@ def make_client(settings: Settings, transport: httpx.BaseTransport | None = None
     return httpx.Client(
         transport=transport,
         timeout=settings.fetch_timeout,
-        follow_redirects=True,
-        max_redirects=10,
+        follow_redirects=False,  # fetch_url follows redirects itself, to check robots.txt and loops per hop
         headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
     )
 
 
-def fetch_url(url: str, client: httpx.Client, settings: Settings) -> Fetched:
-    """GET a URL; raise FetchError with a reason a user understands when it fails."""
+class RobotsRules:
+    """robots.txt of each host, fetched once through the run's client and kept in memory.
+
+    A robots.txt that is missing, unreadable or cannot be fetched allows everything.
+    """
+
+    def __init__(self) -> None:
+        self._rules: dict[str, RobotFileParser | None] = {}
+        self._lock = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
+
+    def check(self, url: str, client: httpx.Client, settings: Settings) -> None:
+        """Raise FetchError when the robots.txt of `url`'s host disallows it for our User-Agent."""
+        parsed = httpx.URL(url)
+        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        rules = self._rules_for(origin, client, settings)
+        if rules is not None and not rules.can_fetch(settings.user_agent, url):
+            path = parsed.raw_path.decode("ascii", "replace") or "/"
+            raise FetchError(f"robots.txt of {parsed.netloc.decode('ascii')} disallows {path}")
+
+    def _rules_for(self, origin: str, client: httpx.Client, settings: Settings) -> RobotFileParser | None:
+        with self._lock:
+            if origin in self._rules:
+                return self._rules[origin]
+            host_lock = self._host_locks.setdefault(origin, threading.Lock())
+        # One fetch per host even when several threads ask at once; other hosts are not held up.
+        with host_lock:
+            with self._lock:
+                if origin in self._rules:
+                    return self._rules[origin]
+            rules = _read_robots(origin, client, settings)
+            with self._lock:
+                self._rules[origin] = rules
+            return rules
+
+
+def _read_robots(origin: str, client: httpx.Client, settings: Settings) -> RobotFileParser | None:
+    """Parsed robots.txt of an origin; None (everything allowed) when it cannot be had."""
+    try:
+        response = client.get(
+            f"{origin}/robots.txt",
+            follow_redirects=True,
+            timeout=settings.fetch_timeout,
+            headers={"User-Agent": settings.user_agent},
+        )
+    except httpx.HTTPError:
+        return None
+    if response.status_code != 200:
+        return None  # 4xx means no rules; a failing server is treated the same, so the batch goes on
+    text = response.content[:_ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+    rules = RobotFileParser(f"{origin}/robots.txt")
+    rules.parse(text.splitlines())
+    return rules
+
+
+def fetch_url(
+    url: str,
+    client: httpx.Client,
+    settings: Settings,
+    *,
+    cache: HttpCache | None = None,
+    robots: RobotsRules | None = None,
+) -> Fetched:
+    """GET a URL (from `cache` when it holds it); raise FetchError with a reason a user understands."""
+    if cache is not None:
+        stored = cache.get(url)
+        if stored is not None:
+            return _from_cache(url, *stored)
     attempts = settings.fetch_retries + 1
     for attempt in range(attempts):
         try:
-            return _fetch_once(url, client, settings)
+            fetched = _fetch_once(url, client, settings, robots)
+            break
         except _Retryable as exc:
             if attempt + 1 == attempts:
-                raise FetchError(str(exc)) from exc
+                tries = f" (after {attempts} attempts)" if attempts > 1 and not exc.timed_out else ""
+                raise FetchError(f"{exc}{tries}") from exc
             time.sleep(_BACKOFF_SECONDS * 2**attempt)
-    raise FetchError(f"could not fetch {url}")  # unreachable: the loop returns or raises
+    else:  # pragma: no cover - the loop breaks or raises
+        raise FetchError(f"cannot connect: could not fetch {url}")
+    if cache is not None:
+        headers = dict(fetched.headers)
+        headers.setdefault(_FINAL_URL_HEADER, fetched.url)
+        cache.put(url, fetched.status, headers, fetched.data)
+    return fetched
+
+
+def _from_cache(url: str, status: int, headers: dict[str, str], body: bytes) -> Fetched:
+    headers = {name.lower(): value for name, value in headers.items()}
+    if status >= 400:
+        raise FetchError(f"HTTP {status}: stored response for {url} (cached)")
+    media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    final = headers.get(_FINAL_URL_HEADER) or url
+    return Fetched(url=final, media_type=media_type, data=body, status=status, headers=headers, from_cache=True)
 
 
 class _Retryable(Exception):
     """A failure that another attempt may fix."""
 
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
-def _fetch_once(url: str, client: httpx.Client, settings: Settings) -> Fetched:
+
+def _fetch_once(url: str, client: httpx.Client, settings: Settings, robots: RobotsRules | None) -> Fetched:
+    """One attempt: follow redirects hop by hop, checking robots.txt and loops at each."""
+    visited = [url]
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        if robots is not None:
+            robots.check(current, client, settings)
+        next_url = _request(current, url, client, settings)
+        if isinstance(next_url, Fetched):
+            return next_url
+        if next_url in visited:
+            raise FetchError(
+                f"redirect loop: {url} keeps redirecting ({' -> '.join([*visited[visited.index(next_url):], next_url])})"
+            )
+        visited.append(next_url)
+        current = next_url
+    raise FetchError(f"too many redirects: more than {MAX_REDIRECTS} fetching {url}")
+
+
+def _request(current: str, original: str, client: httpx.Client, settings: Settings) -> Fetched | str:
+    """The response at `current`, or the URL it redirects to."""
     try:
-        with client.stream("GET", url) as response:
-            if response.status_code in _RETRY_STATUSES:
-                raise _Retryable(f"HTTP {response.status_code} {response.reason_phrase} from {url}")
-            if response.status_code >= 400:
-                raise FetchError(f"HTTP {response.status_code} {response.reason_phrase} from {url}")
+        with client.stream(
+            "GET",
+            current,
+            follow_redirects=False,
+            timeout=settings.fetch_timeout,
+            headers={"User-Agent": settings.user_agent},
+        ) as response:
+            if response.next_request is not None:
+                return str(response.next_request.url)
+            status = response.status_code
+            if status in _RETRY_STATUSES:
+                raise _Retryable(f"HTTP {status}: {_phrase(response)} at {current}")
+            if status >= 400:
+                raise FetchError(f"HTTP {status}: {_phrase(response)} at {current}")
             declared = response.headers.get("content-length", "")
             if declared.isdigit():
                 check_size(int(declared), settings.max_input_bytes, "response")
@@ -69,15 +224,77 @@ def _fetch_once(url: str, client: httpx.Client, settings: Settings) -> Fetched:
                 size += len(chunk)
                 check_size(size, settings.max_input_bytes, "response")
                 chunks.append(chunk)
-            media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            return Fetched(url=str(response.url), media_type=media_type, data=b"".join(chunks))
+            headers = {name.lower(): value for name, value in response.headers.items()}
+            media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+            return Fetched(url=str(response.url), media_type=media_type, data=b"".join(chunks), status=status, headers=headers)
     except httpx.TimeoutException as exc:
         raise _Retryable(
-            f"timed out after {settings.fetch_timeout:g} s fetching {url} (fetch_timeout)"
+            f"timed out after {settings.fetch_timeout:g} s fetching {original} (fetch_timeout)", timed_out=True
         ) from exc
-    except httpx.TooManyRedirects as exc:
-        raise FetchError(f"too many redirects fetching {url}") from exc
+    except httpx.UnsupportedProtocol as exc:
+        raise FetchError(f"invalid URL: {current} is not an http(s) address") from exc
     except httpx.InvalidURL as exc:
-        raise FetchError(f"invalid URL {url}: {exc}") from exc
+        raise FetchError(f"invalid URL: {current}: {exc}") from exc
     except httpx.TransportError as exc:
-        raise _Retryable(f"cannot connect to fetch {url}: {exc or type(exc).__name__}") from exc
+        raise _Retryable(f"cannot connect: {exc or type(exc).__name__} fetching {current}") from exc
+    except httpx.HTTPError as exc:
+        # e.g. a Location header that is not a URL: the server's fault, not worth retrying.
+        raise FetchError(f"bad response: {exc or type(exc).__name__} fetching {current}") from exc
+
+
+def _phrase(response: httpx.Response) -> str:
+    return response.reason_phrase or "error"
+
+
+class _LockedCache:
+    """An HttpCache whose calls are made one at a time."""
+
+    def __init__(self, cache: HttpCache) -> None:
+        self._cache = cache
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> tuple[int, dict[str, str], bytes] | None:
+        with self._lock:
+            return self._cache.get(url)
+
+    def put(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
+        with self._lock:
+            self._cache.put(url, status, headers, body)
+
+
+class Fetcher:
+    """What one run fetches with: a client, robots.txt rules, an optional cache, a bound on parallel fetches."""
+
+    def __init__(self, settings: Settings, client: httpx.Client | None = None, cache: HttpCache | None = None) -> None:
+        self.settings = settings
+        self._owned = client is None
+        self.client = client or make_client(settings)  # no connection is opened until a URL is fetched
+        self.cache = _LockedCache(cache) if cache is not None else None
+        self.robots = RobotsRules()
+        self._slots = threading.BoundedSemaphore(max(1, settings.fetch_concurrency))
+
+    def fetch(self, url: str) -> Fetched:
+        """fetch_url with this run's client, robots.txt rules and cache; at most fetch_concurrency at once."""
+        with self._slots:
+            return fetch_url(url, self.client, self.settings, cache=self.cache, robots=self.robots)
+
+    def map(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """work(item) for each item, run on up to fetch_concurrency threads, results in input order."""
+        items = list(items)
+        workers = max(1, min(self.settings.fetch_concurrency, len(items)))
+        if workers == 1:
+            yield from map(work, items)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(work, items)
+
+    def close(self) -> None:
+        """Close the client when this Fetcher built it."""
+        if self._owned:
+            self.client.close()
+
+    def __enter__(self) -> "Fetcher":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

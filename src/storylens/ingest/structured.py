@@ -78,7 +78,7 @@ def record_to_document(record: Any, input_name: str) -> RawDocument:
             input=input_name,
             kind="record",
             body=None,
-            error=f"record is a JSON {type(record).__name__}, not an object with article fields",
+            error=f"not an article record: a JSON {type(record).__name__}, not an object with article fields",
         )
     html = pick_field(record, "html")
     text = pick_field(record, "text")
@@ -87,7 +87,7 @@ def record_to_document(record: Any, input_name: str) -> RawDocument:
     error = None
     if not body:
         names = ", ".join(FIELDS["text"][:3])
-        error = f"record has no article text (looked for fields such as {names})"
+        error = f"no article text: the record has no field such as {names}"
     return RawDocument(
         input=input_name,
         kind=kind,
@@ -111,7 +111,7 @@ def read_json(text: str, path: str) -> Iterator[RawDocument]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield _reject(path, f"malformed JSON on line {exc.lineno}: {exc.msg}")
+        yield _reject(path, f"malformed JSON: {exc.msg} on line {exc.lineno}")
         return
     if isinstance(data, Mapping):
         for key in _LIST_KEYS:
@@ -121,10 +121,10 @@ def read_json(text: str, path: str) -> Iterator[RawDocument]:
         else:
             data = [data]
     if not isinstance(data, list):
-        yield _reject(path, f"JSON holds a {type(data).__name__}, not an article or a list of articles")
+        yield _reject(path, f"not an article record: the JSON holds a {type(data).__name__}, not an article or a list of articles")
         return
     if not data:
-        yield _reject(path, "JSON holds no records")
+        yield _reject(path, "no records: the JSON holds an empty list")
     for number, record in enumerate(data, start=1):
         yield record_to_document(record, f"{path}#{number}")
 
@@ -138,7 +138,7 @@ def read_jsonl(text: str, path: str) -> Iterator[RawDocument]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield _reject(name, f"malformed JSON on line {number}: {exc.msg} (column {exc.colno})")
+            yield _reject(name, f"malformed JSON: {exc.msg} on line {number}, column {exc.colno}")
             continue
         yield record_to_document(record, name)
 
@@ -157,6 +157,6 @@ def read_csv(text: str, path: str) -> Iterator[RawDocument]:
             row = {key: value for key, value in row.items() if key is not None}
             yield record_to_document(row, f"{path}#{number}")
     except csv.Error as exc:
-        yield _reject(f"{path}#{number + 1}", f"malformed CSV on line {reader.line_num}: {exc}")
+        yield _reject(f"{path}#{number + 1}", f"malformed CSV: {exc} on line {reader.line_num}")
     if reader.fieldnames is None:
-        yield _reject(path, "CSV has no header row")
+        yield _reject(path, "malformed CSV: no header row")

@@ -37,7 +37,7 @@ def read_warc(stream: BinaryIO, path: str, settings: Settings) -> Iterator[RawDo
             data = record.content_stream().read(settings.max_input_bytes + 1)
             try:
                 check_size(len(data), settings.max_input_bytes, "record")
-                body = decode_bytes(data, html=True)
+                body = decode_bytes(data, html=True, what="record")
             except InputError as exc:
                 yielded += 1
                 yield RawDocument(input=name, kind="html", body=None, url=url, error=str(exc))
@@ -50,10 +50,10 @@ def read_warc(stream: BinaryIO, path: str, settings: Settings) -> Iterator[RawDo
             input=f"{path}#{number + 1}",
             kind="html",
             body=None,
-            error=f"malformed WARC archive after record {number}: {exc}",
+            error=f"malformed WARC: the archive breaks after record {number}: {exc}",
         )
     if not yielded:
-        reason = f"WARC archive holds no HTML responses ({skipped} other record{'' if skipped == 1 else 's'} skipped)"
+        reason = f"no HTML responses: the WARC archive holds none ({skipped} other record{'' if skipped == 1 else 's'} skipped)"
         yield RawDocument(input=path, kind="html", body=None, error=reason)
     elif skipped:
         log.info("%s: skipped %d WARC records that are not HTML responses", path, skipped)
