@@ -1,0 +1,86 @@
+"""Server-side fetching of user-supplied URLs: only to public addresses, re-checked on every redirect.
+
+A URL a user submits must not make the server reach its own loopback, the private
+network it sits in, or cloud metadata endpoints (link-local). Every request the
+fetch client sends, redirects included, passes through `GuardedTransport`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..errors import FetchError
+from ..ingest.fetch import make_client
+from ..settings import Settings
+
+Resolver = Callable[[str], Iterable[str]]
+
+
+def resolve_host(host: str) -> list[str]:
+    """Every address a host name resolves to (an IP literal resolves to itself)."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError(f"cannot resolve {host!r}: {error}") from error
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def is_public_address(address: str) -> bool:
+    """True for a globally routable unicast address; False for private, loopback, link-local, multicast, reserved."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
+            or ip.is_unspecified or getattr(ip, "is_site_local", False)):
+        return False
+    return ip.is_global
+
+
+def check_public_url(url: str, resolve: Resolver = resolve_host) -> None:
+    """Raise FetchError unless the URL is http(s) and every address its host resolves to is public."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as error:
+        raise FetchError(f"invalid URL {url!r}: {error}") from error
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise FetchError(f"refused {url!r}: only absolute http(s) URLs can be fetched")
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        addresses = list(resolve(host))
+    if not addresses:
+        raise FetchError(f"refused {url!r}: {host} resolves to no address")
+    private = [a for a in addresses if not is_public_address(a)]
+    if private:
+        raise FetchError(f"refused {url!r}: {host} resolves to a private, loopback or link-local address "
+                         f"({', '.join(private)}); only public addresses can be fetched")
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """An httpx transport that checks each request's host before letting the inner transport send it."""
+
+    def __init__(self, inner: httpx.BaseTransport | None = None, resolve: Resolver = resolve_host) -> None:
+        self.inner = inner or httpx.HTTPTransport()
+        self.resolve = resolve
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        check_public_url(str(request.url), self.resolve)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def make_guarded_client(settings: Settings, inner: httpx.BaseTransport | None = None,
+                        resolve: Resolver = resolve_host) -> httpx.Client:
+    """A fetch client configured from settings that refuses non-public hosts, redirects included."""
+    return make_client(settings, transport=GuardedTransport(inner, resolve))
