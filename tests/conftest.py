@@ -206,3 +206,34 @@ def examples_db(tmp_path_factory, models) -> Path:
     with Store(path) as store:
         run(store, inputs, Settings(), models)
     return path
+
+
+def _analyze_once(inputs, models, folder: Path) -> dict:
+    from storylens.pipeline import dossier_from_store, run
+    from storylens.store import Store
+
+    with Store(folder / "storylens.db") as store:
+        run(store, [str(i) for i in inputs], Settings(), models)
+        return dossier_from_store(store)
+
+
+@pytest.fixture(scope="session")
+def seeds_dossier(seeds_dir, models, tmp_path_factory) -> dict:
+    """The dossier of the reference seeds, analysed once per session."""
+    return _analyze_once([seeds_dir], models, tmp_path_factory.mktemp("seeds"))
+
+
+@pytest.fixture(scope="session")
+def examples_dossier(models, tmp_path_factory) -> dict:
+    """The dossier of the bundled examples folder, analysed as the README does."""
+    return _analyze_once([REPO / "examples"], models, tmp_path_factory.mktemp("examples"))
+
+
+@pytest.fixture(scope="session")
+def dossier_schema() -> dict:
+    import json
+
+    path = SHARED / "spec" / "dossier.schema.json"
+    if not path.is_file():
+        pytest.skip(f"dossier schema not found at {path} (it lives in ../shared beside the repository)")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -64,8 +64,17 @@ def _print_summary(summary: Any, dossier: dict[str, Any], out: Path | None, db: 
     print("\n".join(lines))
 
 
+def _outlets_from(args: argparse.Namespace) -> Any:
+    if not getattr(args, "outlets", None):
+        return None
+    from .outlets import load_outlets
+
+    return load_outlets(Path(args.outlets))
+
+
 def command_analyze(args: argparse.Namespace) -> int:
     settings = _settings_from(args)
+    outlets = _outlets_from(args)
     from .pipeline import Models, dossier_from_store, run
     from .report import write_reports
     from .store import Store
@@ -75,7 +84,7 @@ def command_analyze(args: argparse.Namespace) -> int:
     models = Models.load(settings)
     with Store(db) as store:
         summary = run(store, args.inputs, settings, models, _progress)
-        dossier = dossier_from_store(store)
+        dossier = dossier_from_store(store, outlets=outlets)
     write_reports(dossier, out)
     _print_summary(summary, dossier, out, db)
     return 0
@@ -83,6 +92,7 @@ def command_analyze(args: argparse.Namespace) -> int:
 
 def command_add(args: argparse.Namespace) -> int:
     settings = _settings_from(args)
+    outlets = _outlets_from(args)
     from .pipeline import Models, dossier_from_store, run
     from .report import write_reports
     from .store import Store
@@ -90,7 +100,7 @@ def command_add(args: argparse.Namespace) -> int:
     models = Models.load(settings)
     with Store(args.db) as store:
         summary = run(store, args.inputs, settings, models, _progress)
-        dossier = dossier_from_store(store)
+        dossier = dossier_from_store(store, outlets=outlets)
     out = Path(args.out) if args.out else None
     if out:
         write_reports(dossier, out)
@@ -131,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--set", action="append", metavar="NAME=VALUE",
                          help="change a setting for this run (see `storylens settings`); repeatable")
         sub.add_argument("--lexicon", metavar="FILE", help="YAML framing/cue lexicon to use instead of the bundled one")
+        sub.add_argument("--outlets", metavar="FILE",
+                         help="CSV or YAML of outlet facts (domain,name,country,owner,tags) joined into every report")
 
     analyze = commands.add_parser(
         "analyze", help="analyse files and folders of articles and write the reports",

@@ -51,6 +51,7 @@ class _StoryState:
     explanations: dict[str, str] = field(default_factory=dict)
     keyterms: Counter[str] = field(default_factory=Counter)
     profile: dict[str, float] | None = None  # cached top key terms weighted by idf, normalised
+    profile_size: int = 0  # members when the profile was computed
 
     def centroid(self) -> np.ndarray:
         assert self.vector_sum is not None
@@ -139,7 +140,12 @@ class StoryClusterer:
         return min(overlap, 1.0), sorted(shared, key=self._idf, reverse=True)
 
     def _profile(self, story: _StoryState) -> dict[str, float]:
-        if story.profile is None:
+        # Recomputing is linear in the story's vocabulary: do it for every change while the
+        # story is small, then only when it has grown by a quarter.
+        size = len(story.members)
+        stale = story.profile is None or size != story.profile_size and (size < 8 or size >= story.profile_size * 1.25)
+        if stale:
+            story.profile_size = size
             weighted = {t: n * self._idf(t) for t, n in story.keyterms.items()}
             top = sorted(weighted.items(), key=lambda kv: kv[1], reverse=True)[:PROFILE_TERMS]
             norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
@@ -178,8 +184,8 @@ class StoryClusterer:
         story = self._stories[story_id]
         dense = float(np.dot(item.vector, story.centroid()))
         entity, shared = self._entity_overlap(item.terms, story)
-        lexical = self._term_similarity(item.keyterms, story)
         settings = self.settings
+        lexical = self._term_similarity(item.keyterms, story) if settings.cluster_term_weight else 0.0
         total = (settings.cluster_embedding_weight * dense + settings.cluster_entity_weight * entity
                  + settings.cluster_term_weight * lexical)
         why = f"title+lead similarity {dense:.2f}; key-term similarity {lexical:.2f}"
@@ -201,7 +207,6 @@ class StoryClusterer:
         story.vector_sum = item.vector.copy() if story.vector_sum is None else story.vector_sum + item.vector
         story.terms.update(item.terms)
         story.keyterms.update(dict(item.keyterms))
-        story.profile = None
         if item.day is not None:
             story.first_day = item.day if story.first_day is None else min(story.first_day, item.day)
             story.last_day = item.day if story.last_day is None else max(story.last_day, item.day)
@@ -219,6 +224,7 @@ class StoryClusterer:
         keep.terms.update(other.terms)
         keep.keyterms.update(other.keyterms)
         keep.profile = None
+        keep.profile_size = 0
         for day in (other.first_day, other.last_day):
             if day is not None:
                 keep.first_day = day if keep.first_day is None else min(keep.first_day, day)

@@ -16,12 +16,13 @@ from .clean import clean_document
 from .cluster import StoryClusterer, build_inputs
 from .compare import compare_story
 from .dedupe import DuplicateIndex
-from .ingest import read_inputs
+from .ingest import read_inputs, reason_category
 from .read import load_lexicon, load_nlp, read_articles
+from .outlets import OutletDirectory
 from .records import Article, Story
 from .report.jsonout import dossier_to_dict, story_to_dict
 from .settings import Settings
-from .store import Store
+from .store import Store, StoreHttpCache
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], str, int | None], Iterable[T]]
@@ -72,7 +73,7 @@ def ingest_into(store: Store, inputs: Sequence[str], settings: Settings, progres
     for stored in store.articles(status="ok"):
         duplicates.add(stored)
     new: list[Article] = []
-    for raw in progress(read_inputs(inputs, settings), "reading inputs", None):
+    for raw in progress(read_inputs(inputs, settings, cache=StoreHttpCache(store)), "reading inputs", None):
         article = clean_document(raw, settings)
         summary.seen += 1
         if store.known_input(article.input, article.content_hash):
@@ -88,7 +89,8 @@ def ingest_into(store: Store, inputs: Sequence[str], settings: Settings, progres
         new.append(article)
         summary.status[article.status] = summary.status.get(article.status, 0) + 1
         if article.status == "rejected":
-            summary.rejected_reasons[article.reason or ""] = summary.rejected_reasons.get(article.reason or "", 0) + 1
+            category = reason_category(article.reason or "")
+            summary.rejected_reasons[category] = summary.rejected_reasons.get(category, 0) + 1
     summary.new = store.add_articles(new)
     return new
 
@@ -173,11 +175,29 @@ def run(store: Store, inputs: Sequence[str], settings: Settings, models: Models,
     return summary
 
 
-def dossier_from_store(store: Store, generated_at: str | None = None) -> dict[str, Any]:
-    """The dossier dict of everything in the store, stories oldest first."""
+def dossier_from_store(store: Store, generated_at: str | None = None,
+                       outlets: OutletDirectory | None = None) -> dict[str, Any]:
+    """The dossier dict of everything in the store, stories oldest first; outlet facts joined when given."""
     stories = store.story_dossiers()
     stories.sort(key=lambda s: (s.get("first_published") or "9999", s["id"]))
-    return dossier_to_dict(store.articles(), stories, generated_at)
+    dossier = dossier_to_dict(store.articles(), stories, generated_at)
+    if outlets is not None:
+        join_outlet_facts(dossier, outlets)
+    return dossier
+
+
+def join_outlet_facts(dossier: dict[str, Any], outlets: OutletDirectory) -> None:
+    """Add the user's outlet facts (country, owner, tags) to every article and story of a dossier."""
+    facts: dict[str, dict[str, Any]] = {}
+    for article in dossier["articles"]:
+        outlet = outlets.lookup(article["source"], article.get("url"))
+        article["outlet"] = None if outlet is None else {
+            "name": outlet.name, "domain": outlet.domain, "country": outlet.country, "owner": outlet.owner,
+            "tags": list(outlet.tags)}
+        if outlet is not None:
+            facts[article["id"]] = article["outlet"]
+    for story in dossier["stories"]:
+        story["outlet_facts"] = list({f["name"]: f for a in story["article_ids"] if (f := facts.get(a))}.values())
 
 
 def analyze_to_dict(inputs: Sequence[str], settings: Settings, models: Models, db: str = ":memory:") -> dict[str, Any]:

@@ -495,3 +495,25 @@ CREATE TABLE IF NOT EXISTS web_story_articles (
     story_id TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (story_id, article_id));
 CREATE INDEX IF NOT EXISTS web_story_articles_article ON web_story_articles(article_id);
 """
+
+
+class StoreHttpCache:
+    """The HTTP cache of ingest, kept in the store's `http_cache` table (thread-safe)."""
+
+    def __init__(self, store: Store) -> None:
+        import threading
+
+        self.store = store
+        self.lock = threading.Lock()
+
+    def get(self, url: str) -> tuple[int, dict[str, str], bytes] | None:
+        with self.lock:
+            row = self.store.db.execute("SELECT status, headers, body FROM http_cache WHERE url = ?", (url,)).fetchone()
+        return (row["status"], json.loads(row["headers"]), bytes(row["body"])) if row else None
+
+    def put(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
+        with self.lock, self.store.db:
+            self.store.db.execute(
+                "INSERT OR REPLACE INTO http_cache (url, status, headers, body, fetched_at) VALUES (?, ?, ?, ?, ?)",
+                (url, status, json.dumps(dict(headers)), body, _now()))
+

@@ -17,9 +17,17 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+SKIPPED_FOR_OTHER_LANGUAGES = ["attribution", "figures", "dates", "framing"]
+
+
 def article_to_dict(article: Article) -> dict[str, Any]:
+    """One article of dossier.json; articles not in English say which analyses did not run."""
     data = dataclasses.asdict(article)
     data.pop("content_hash", None)
+    if article.status == "ok" and article.language and article.language != "en":
+        data["analyses_skipped"] = SKIPPED_FOR_OTHER_LANGUAGES
+        data["note"] = (f"language '{article.language}': only English articles get attribution, figures, dates "
+                        "and framing; this one is kept, grouped into stories and shown as text")
     return data
 
 
