@@ -11,11 +11,12 @@ oldest story's id.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -36,26 +37,6 @@ class ClusterInput:
     terms: frozenset[str]  # lowercased entity names
     day: int | None  # publication date as a proleptic ordinal
     keyterms: tuple[tuple[str, int], ...] = ()  # the article's most frequent content words, with counts
-
-
-@dataclass
-class _StoryState:
-    id: str
-    order: int
-    members: list[str] = field(default_factory=list)
-    vector_sum: np.ndarray | None = None
-    terms: Counter[str] = field(default_factory=Counter)
-    first_day: int | None = None
-    last_day: int | None = None
-    headline: str = ""
-    explanations: dict[str, str] = field(default_factory=dict)
-    keyterms: Counter[str] = field(default_factory=Counter)
-    profile: dict[str, float] | None = None  # cached top key terms weighted by idf, normalised
-    profile_size: int = 0  # members when the profile was computed
-
-    def centroid(self) -> np.ndarray:
-        assert self.vector_sum is not None
-        return self.vector_sum / max(float(np.linalg.norm(self.vector_sum)), 1e-12)
 
 
 def cluster_text(reading: ArticleReading, lead_chars: int = 600) -> str:
@@ -79,8 +60,7 @@ who whom whose which what when where why how all any each both some other others
 year years day days week weeks month months time times people percent per cent like get got make made
 """.split())
 KEYTERM_PATTERN = re.compile(r"[a-z][a-z'’-]{2,}")
-KEYTERMS_PER_ARTICLE = 40
-PROFILE_TERMS = 120
+KEYTERMS_PER_ARTICLE = 120
 
 
 def key_terms(title: str, text: str) -> tuple[tuple[str, int], ...]:
@@ -97,6 +77,11 @@ def key_terms(title: str, text: str) -> tuple[tuple[str, int], ...]:
     return tuple(counts.most_common(KEYTERMS_PER_ARTICLE))
 
 
+def term_weight(count: int) -> float:
+    """Sublinear term frequency: the tenth mention of a word adds less than the second."""
+    return 1.0 + math.log(count)
+
+
 def day_number(published: str | None) -> int | None:
     if not published:
         return None
@@ -106,171 +91,263 @@ def day_number(published: str | None) -> int | None:
         return None
 
 
+class PairScorer:
+    """How alike two articles are: title+lead embedding, shared names, shared key terms.
+
+    Inverse document frequencies come from every article seen so far, so rare names and
+    words weigh more than common ones.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.document_frequency: Counter[str] = Counter()
+        self.articles = 0
+        self._unit_terms: dict[str, dict[str, float]] = {}
+
+    def observe(self, item: ClusterInput) -> None:
+        self.document_frequency.update(item.terms)
+        self.document_frequency.update(t for t, _ in item.keyterms)
+        self.articles += 1
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + (self.articles + 1) / (self.document_frequency[term] + 1))
+
+    def unit_terms(self, item: ClusterInput) -> dict[str, float]:
+        cached = self._unit_terms.get(item.article_id)
+        if cached is None:
+            weights = {t: term_weight(n) * self.idf(t) for t, n in item.keyterms}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            cached = self._unit_terms[item.article_id] = {t: w / norm for t, w in weights.items()}
+        return cached
+
+    def names(self, a: ClusterInput, b: ClusterInput) -> tuple[float, list[str]]:
+        """Weighted overlap of the two articles' names (relative to the smaller set)."""
+        shared = a.terms & b.terms
+        if not shared:
+            return 0.0, []
+        weight = sum(self.idf(t) for t in shared)
+        smaller = min(sum(self.idf(t) for t in a.terms), sum(self.idf(t) for t in b.terms))
+        return min(weight / max(smaller, 1e-9), 1.0), sorted(shared, key=self.idf, reverse=True)
+
+    def signals(self, a: ClusterInput, b: ClusterInput) -> tuple[float, float, float, list[str]]:
+        dense = float(np.dot(a.vector, b.vector))
+        names, shared = self.names(a, b)
+        ta, tb = self.unit_terms(a), self.unit_terms(b)
+        if len(tb) < len(ta):
+            ta, tb = tb, ta
+        terms = sum(w * tb.get(t, 0.0) for t, w in ta.items())
+        return dense, names, terms, shared
+
+    def score(self, a: ClusterInput, b: ClusterInput) -> float:
+        if not self.within_window(a.day, b.day):
+            return 0.0
+        dense, names, terms, _ = self.signals(a, b)
+        s = self.settings
+        return s.cluster_embedding_weight * dense + s.cluster_entity_weight * names + s.cluster_term_weight * terms
+
+    def within_window(self, a: int | None, b: int | None) -> bool:
+        return a is None or b is None or abs(a - b) <= self.settings.cluster_window_days
+
+    def explain(self, a: ClusterInput, b: ClusterInput, score: float) -> str:
+        dense, names, terms, shared = self.signals(a, b)
+        why = f"closest article {b.article_id}: title+lead similarity {dense:.2f}, key terms {terms:.2f}"
+        if shared:
+            why += f", shared names: {', '.join(shared[:5])} ({names:.2f})"
+        if a.day is not None and b.day is not None:
+            why += f", {abs(a.day - b.day)} day(s) apart"
+        return f"{why}; story score {score:.2f} ≥ {self.settings.cluster_threshold:.2f}"
+
+
+SAMPLE = 24  # members compared per story: average link on a bounded sample keeps each step cheap
+
+
+def _sample(members: list[ClusterInput]) -> list[ClusterInput]:
+    if len(members) <= SAMPLE:
+        return members
+    step = len(members) / SAMPLE
+    return [members[int(i * step)] for i in range(SAMPLE)]
+
+
 class StoryClusterer:
-    """Incremental story clustering; feed articles with `add`, read stories with `stories`."""
+    """Story clustering: `add` places one article at a time, `add_batch` groups many at once.
+
+    A story's score for an article is the average of the article's pair scores with
+    (a sample of) the story's members. Candidate stories come from the nearest
+    articles in an approximate nearest-neighbour index, never from all stories.
+    """
 
     def __init__(self, settings: Settings, dimensions: int = 384) -> None:
         from usearch.index import Index
 
         self.settings = settings
+        self.scorer = PairScorer(settings)
         self._index = Index(ndim=dimensions, metric="cos", dtype="f32")
-        self._keys: list[str] = []  # index key -> article id
+        self._items: list[ClusterInput] = []  # index key -> item
         self._article_story: dict[str, str] = {}
-        self._stories: dict[str, _StoryState] = {}
+        self._members: dict[str, list[ClusterInput]] = {}
+        self._order: dict[str, int] = {}
         self._merged_into: dict[str, str] = {}
-        self._document_frequency: Counter[str] = Counter()
-        self._articles = 0
+        self._explanations: dict[str, str] = {}
+        self._headlines: dict[str, str] = {}
 
-    # -- scoring -------------------------------------------------------------
-    def _idf(self, term: str) -> float:
-        return math.log(1 + (self._articles + 1) / (self._document_frequency[term] + 1))
-
-    def _entity_overlap(self, terms: frozenset[str], story: _StoryState) -> tuple[float, list[str]]:
-        if not terms or not story.terms:
-            return 0.0, []
-        shared = [t for t in terms if t in story.terms]
-        if not shared:
-            return 0.0, []
-        weight_shared = sum(self._idf(t) for t in shared)
-        weight_article = sum(self._idf(t) for t in terms)
-        # Story terms seen in at least a third of its members describe the event.
-        core = [t for t, n in story.terms.items() if n * 3 >= len(story.members)] or list(story.terms)
-        weight_story = sum(self._idf(t) for t in core)
-        overlap = weight_shared / max(min(weight_article, weight_story), 1e-9)
-        return min(overlap, 1.0), sorted(shared, key=self._idf, reverse=True)
-
-    def _profile(self, story: _StoryState) -> dict[str, float]:
-        # Recomputing is linear in the story's vocabulary: do it for every change while the
-        # story is small, then only when it has grown by a quarter.
-        size = len(story.members)
-        stale = story.profile is None or size != story.profile_size and (size < 8 or size >= story.profile_size * 1.25)
-        if stale:
-            story.profile_size = size
-            weighted = {t: n * self._idf(t) for t, n in story.keyterms.items()}
-            top = sorted(weighted.items(), key=lambda kv: kv[1], reverse=True)[:PROFILE_TERMS]
-            norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-            story.profile = {t: w / norm for t, w in top}
-        return story.profile
-
-    def _term_similarity(self, keyterms: tuple[tuple[str, int], ...], story: _StoryState) -> float:
-        """Cosine of tf-idf key-term vectors: the article against the story's profile."""
-        if not keyterms or not story.keyterms:
-            return 0.0
-        weights = {t: n * self._idf(t) for t, n in keyterms}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        profile = self._profile(story)
-        return sum(w * profile.get(t, 0.0) for t, w in weights.items()) / norm
-
-    def _within_window(self, day: int | None, story: _StoryState) -> bool:
-        if day is None or story.first_day is None or story.last_day is None:
-            return True
-        window = self.settings.cluster_window_days
-        return story.first_day - window <= day <= story.last_day + window
-
-    def _candidate_stories(self, vector: np.ndarray) -> list[str]:
-        if not self._keys:
-            return []
-        count = min(self.settings.cluster_candidates, len(self._keys))
-        matches = self._index.search(vector, count)
-        seen: list[str] = []
-        for key in matches.keys:
-            story_id = self._resolve(self._article_story[self._keys[int(key)]])
-            if story_id not in seen:
-                seen.append(story_id)
-        return seen
-
-    def score(self, item: ClusterInput, story_id: str) -> tuple[float, str]:
-        """Combined similarity of an article to a story, with a human-readable why."""
-        story = self._stories[story_id]
-        dense = float(np.dot(item.vector, story.centroid()))
-        entity, shared = self._entity_overlap(item.terms, story)
-        settings = self.settings
-        lexical = self._term_similarity(item.keyterms, story) if settings.cluster_term_weight else 0.0
-        total = (settings.cluster_embedding_weight * dense + settings.cluster_entity_weight * entity
-                 + settings.cluster_term_weight * lexical)
-        why = f"title+lead similarity {dense:.2f}; key-term similarity {lexical:.2f}"
-        if shared:
-            why += f"; shared names: {', '.join(shared[:5])} (overlap {entity:.2f})"
-        if item.day is not None and story.first_day is not None and story.last_day is not None:
-            gap = max(story.first_day - item.day, item.day - story.last_day, 0)
-            why += f"; {gap} day(s) from the story's dates"
-        return total, f"{why}; score {total:.2f} ≥ {self.settings.cluster_threshold:.2f}"
-
-    # -- updates -------------------------------------------------------------
     def _resolve(self, story_id: str) -> str:
         while story_id in self._merged_into:
             story_id = self._merged_into[story_id]
         return story_id
 
-    def _join(self, story: _StoryState, item: ClusterInput, why: str) -> None:
-        story.members.append(item.article_id)
-        story.vector_sum = item.vector.copy() if story.vector_sum is None else story.vector_sum + item.vector
-        story.terms.update(item.terms)
-        story.keyterms.update(dict(item.keyterms))
-        if item.day is not None:
-            story.first_day = item.day if story.first_day is None else min(story.first_day, item.day)
-            story.last_day = item.day if story.last_day is None else max(story.last_day, item.day)
-        if not story.headline and item.title:
-            story.headline = item.title
-        story.explanations[item.article_id] = why
-        self._article_story[item.article_id] = story.id
+    def _neighbours(self, vector: np.ndarray) -> list[ClusterInput]:
+        if not self._items:
+            return []
+        count = min(self.settings.cluster_candidates, len(self._items))
+        matches = self._index.search(vector, count)
+        return [self._items[int(key)] for key in matches.keys]
 
-    def _merge(self, keep: _StoryState, other: _StoryState) -> None:
-        for member in other.members:
-            self._article_story[member] = keep.id
-        keep.members.extend(other.members)
-        if other.vector_sum is not None:
-            keep.vector_sum = other.vector_sum.copy() if keep.vector_sum is None else keep.vector_sum + other.vector_sum
-        keep.terms.update(other.terms)
-        keep.keyterms.update(other.keyterms)
-        keep.profile = None
-        keep.profile_size = 0
-        for day in (other.first_day, other.last_day):
-            if day is not None:
-                keep.first_day = day if keep.first_day is None else min(keep.first_day, day)
-                keep.last_day = day if keep.last_day is None else max(keep.last_day, day)
-        keep.explanations.update(other.explanations)
-        self._merged_into[other.id] = keep.id
-        del self._stories[other.id]
+    def story_score(self, item: ClusterInput, story_id: str) -> tuple[float, ClusterInput]:
+        """Average pair score of an article with a story's members, and its closest member."""
+        members = _sample(self._members[story_id])
+        scores = [self.scorer.score(item, m) for m in members]
+        best = max(range(len(members)), key=scores.__getitem__)
+        return sum(scores) / len(scores), members[best]
+
+    def _open(self, story_id: str) -> None:
+        self._members[story_id] = []
+        self._order[story_id] = len(self._order)
+
+    def _index_item(self, item: ClusterInput, story_id: str, why: str) -> None:
+        self._members[story_id].append(item)
+        self._article_story[item.article_id] = story_id
+        self._explanations[item.article_id] = why
+        if item.title and story_id not in self._headlines:
+            self._headlines[story_id] = item.title
+        self._index.add(len(self._items), item.vector)
+        self._items.append(item)
+
+    def _merge(self, keep: str, other: str) -> None:
+        for member in self._members[other]:
+            self._article_story[member.article_id] = keep
+        self._members[keep].extend(self._members.pop(other))
+        self._headlines.setdefault(keep, self._headlines.get(other, ""))
+        self._headlines.pop(other, None)
+        self._merged_into[other] = keep
 
     def add(self, item: ClusterInput, story_id: str | None = None) -> str:
         """Place one article; returns its story id. `story_id` restores a stored assignment."""
         if item.article_id in self._article_story:
             return self._resolve(self._article_story[item.article_id])
+        self.scorer.observe(item)
         if story_id is not None:
             story_id = self._resolve(story_id)
-            story = self._stories.get(story_id)
-            if story is None:
-                story = _StoryState(id=story_id, order=len(self._stories) + len(self._merged_into))
-                self._stories[story_id] = story
-            self._join(story, item, "stored assignment")
-        else:
-            matches: list[tuple[float, str, str]] = []
-            for candidate in self._candidate_stories(item.vector):
-                story = self._stories[candidate]
-                if not self._within_window(item.day, story):
+            if story_id not in self._members:
+                self._open(story_id)
+            self._index_item(item, story_id, "stored assignment")
+            return story_id
+        candidates = dict.fromkeys(self._resolve(self._article_story[n.article_id])
+                                   for n in self._neighbours(item.vector))
+        matches = []
+        for candidate in candidates:
+            score, closest = self.story_score(item, candidate)
+            if score >= self.settings.cluster_threshold:
+                matches.append((score, candidate, closest))
+        if not matches:
+            story_id = f"s-{item.article_id}"
+            self._open(story_id)
+            self._index_item(item, story_id, "first article of the story")
+            return story_id
+        matches.sort(key=lambda m: self._order[m[1]])
+        keep = matches[0][1]
+        best = max(matches, key=lambda m: m[0])
+        for _, other, _ in matches[1:]:
+            self._merge(keep, other)
+        why = self.scorer.explain(item, best[2], best[0])
+        if len(matches) > 1:
+            why += f"; bridged {len(matches)} stories"
+        self._index_item(item, keep, why)
+        return keep
+
+    def add_batch(self, items: Iterable[ClusterInput]) -> None:
+        """Group many articles at once: average-link merging over nearest-neighbour pairs.
+
+        Each article starts as its own group; the closest pair of groups (average score
+        over a bounded sample of their members) merges first, until no pair reaches the
+        threshold. Unlike one-by-one placement the result does not depend on input order.
+        """
+        fresh = [i for i in items if i.article_id not in self._article_story]
+        if not fresh:
+            return
+        if self._items:  # stories exist already: place the new articles one by one
+            for item in sorted(fresh, key=_arrival):
+                self.add(item)
+            return
+        fresh.sort(key=_arrival)
+        for item in fresh:
+            self.scorer.observe(item)
+        from usearch.index import Index
+
+        index = Index(ndim=len(fresh[0].vector), metric="cos", dtype="f32")
+        index.add(np.arange(len(fresh)), np.stack([i.vector for i in fresh]))
+        k = min(self.settings.cluster_candidates, len(fresh))
+        group = list(range(len(fresh)))  # item -> group id (union-find root)
+        members: dict[int, list[int]] = {i: [i] for i in range(len(fresh))}
+
+        def find(i: int) -> int:
+            while group[i] != i:
+                group[i] = group[group[i]]
+                i = group[i]
+            return i
+
+        def average(a: int, b: int) -> float:
+            left = _sample([fresh[i] for i in members[a]])
+            right = _sample([fresh[i] for i in members[b]])
+            return sum(self.scorer.score(x, y) for x in left for y in right) / (len(left) * len(right))
+
+        heap: list[tuple[float, int, int]] = []
+        seen: set[tuple[int, int]] = set()
+        neighbours: dict[int, set[int]] = {i: set() for i in range(len(fresh))}
+        results = index.search(np.stack([i.vector for i in fresh]), k)
+        for i in range(len(fresh)):
+            for key in results.keys[i]:
+                j = int(key)
+                if j == i or (min(i, j), max(i, j)) in seen:
                     continue
-                total, why = self.score(item, candidate)
-                if total >= self.settings.cluster_threshold:
-                    matches.append((total, candidate, why))
-            if matches:
-                matches.sort(key=lambda m: self._stories[m[1]].order)
-                keep = self._stories[matches[0][1]]
-                best = max(matches)
-                for _, other_id, _ in matches[1:]:
-                    self._merge(keep, self._stories[other_id])
-                why = best[2] if len(matches) == 1 else f"{best[2]}; bridged {len(matches)} stories"
-                self._join(keep, item, why)
-            else:
-                story = _StoryState(id=f"s-{item.article_id}", order=len(self._stories) + len(self._merged_into))
-                self._stories[story.id] = story
-                self._join(story, item, "first article of the story")
-        self._index.add(len(self._keys), item.vector)
-        self._keys.append(item.article_id)
-        self._document_frequency.update(item.terms)
-        self._document_frequency.update(t for t, _ in item.keyterms)
-        self._articles += 1
-        return self._resolve(self._article_story[item.article_id])
+                seen.add((min(i, j), max(i, j)))
+                neighbours[i].add(j)
+                neighbours[j].add(i)
+                score = self.scorer.score(fresh[i], fresh[j])
+                if score >= self.settings.cluster_threshold:
+                    heapq.heappush(heap, (-score, i, j))
+        while heap:
+            negative, a, b = heapq.heappop(heap)
+            a, b = find(a), find(b)
+            if a == b:
+                continue
+            current = average(a, b)
+            if current < self.settings.cluster_threshold:
+                continue
+            if current < -negative - 1e-9:
+                heapq.heappush(heap, (-current, a, b))  # stale: the groups grew since this entry
+                continue
+            keep, other = (a, b) if a < b else (b, a)
+            group[other] = keep
+            members[keep].extend(members.pop(other))
+            neighbours[keep] |= neighbours.pop(other)
+            for n in {find(x) for x in neighbours[keep]} - {keep}:
+                score = average(keep, n)
+                if score >= self.settings.cluster_threshold:
+                    heapq.heappush(heap, (-score, keep, n))
+        for root, indices in sorted(members.items(), key=lambda kv: min(kv[1])):
+            first = fresh[min(indices)]
+            story_id = f"s-{first.article_id}"
+            self._open(story_id)
+            for position, i in enumerate(sorted(indices)):
+                item = fresh[i]
+                if position == 0:
+                    why = "first article of the story"
+                else:
+                    others = [fresh[j] for j in indices if j != i]
+                    scores = [self.scorer.score(item, o) for o in others]
+                    best = max(range(len(others)), key=scores.__getitem__)
+                    why = self.scorer.explain(item, others[best], sum(scores) / len(scores))
+                self._index_item(item, story_id, why)
 
     def assignments(self) -> dict[str, str]:
         """Article id -> story id, for every article added."""
@@ -279,14 +356,19 @@ class StoryClusterer:
     def stories(self) -> list[Story]:
         """Current stories, oldest first."""
         out = []
-        for state in sorted(self._stories.values(), key=lambda s: s.order):
+        for story_id in sorted(self._members, key=self._order.__getitem__):
+            members = [m.article_id for m in self._members[story_id]]
             out.append(Story(
-                id=state.id,
-                article_ids=tuple(state.members),
-                headline=state.headline,
-                explanations=tuple((a, state.explanations.get(a, "")) for a in state.members),
+                id=story_id,
+                article_ids=tuple(members),
+                headline=self._headlines.get(story_id, ""),
+                explanations=tuple((a, self._explanations.get(a, "")) for a in members),
             ))
         return out
+
+
+def _arrival(item: ClusterInput) -> tuple[int, str]:
+    return (item.day if item.day is not None else 10**9, item.article_id)
 
 
 def build_inputs(readings: Sequence[ArticleReading], encoder) -> list[ClusterInput]:
@@ -306,9 +388,7 @@ def build_inputs(readings: Sequence[ArticleReading], encoder) -> list[ClusterInp
 
 
 def cluster_articles(items: Iterable[ClusterInput], settings: Settings) -> list[Story]:
-    """Batch clustering: articles in publication order, then incremental placement."""
-    ordered = sorted(items, key=lambda i: (i.day if i.day is not None else 10**9, i.article_id))
+    """Batch clustering of articles into stories."""
     clusterer = StoryClusterer(settings)
-    for item in ordered:
-        clusterer.add(item)
+    clusterer.add_batch(items)
     return clusterer.stories()
