@@ -24,15 +24,15 @@ from collections import Counter
 import numpy as np
 
 from bench.common import ECBPLUS, REPO, bcubed, load_ecbplus, peak_rss_mb, topic_of
-from storylens.cluster import ClusterInput, StoryClusterer, build_inputs, cluster_articles, key_terms
+from storylens.cluster import ClusterInput, StoryClusterer, build_inputs, cluster_articles, expand_names, key_terms
 from storylens.pipeline import Models
 from storylens.read import read_articles
 from storylens.records import Article
 from storylens.settings import Settings
 
-THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(21)]
-ENTITY_WEIGHTS = [0.0, 0.15, 0.3]
-TERM_WEIGHTS = [0.0, 0.25, 0.5]
+THRESHOLDS = [round(0.20 + 0.025 * i, 3) for i in range(13)]
+ENTITY_WEIGHTS = [0.1, 0.2, 0.3]
+TERM_WEIGHTS = [0.3, 0.5, 0.6]
 CACHE = REPO / ".bench-cache"
 
 
@@ -50,7 +50,7 @@ def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
             cached = pickle.load(handle)
         # Key terms are cheap to recompute, so changes to them need no new reading pass.
         texts = {r["id"]: (r.get("title") or "", r["text"]) for r in rows}
-        return [replace(i, keyterms=key_terms(*texts[i.article_id])) for i in cached]
+        return [replace(i, keyterms=key_terms(*texts[i.article_id]), terms=expand_names(i.terms)) for i in cached]
     models = Models.load(settings)
     start = time.perf_counter()
     readings = list(read_articles([to_article(r) for r in rows], models.nlp, models.lexicon, settings))

@@ -76,3 +76,23 @@ def test_every_join_is_explained(settings):
     why = dict(stories[0].explanations)
     assert why["a"] == "first article of the story"
     assert "title+lead similarity" in why["b"] and "kursk" in why["b"]
+
+
+def test_batch_clustering_does_not_depend_on_input_order(settings):
+    items = [
+        item("a", unit(1, 0.1, 0), {"dam", "varga"}), item("b", unit(0.95, 0.2, 0), {"dam"}),
+        item("c", unit(0, 0.1, 1), {"bank"}), item("d", unit(0.1, 0, 1), {"bank", "rate"}),
+        item("e", unit(0.5, 0.5, 0.5), {"fair"}),
+    ]
+    forward = {frozenset(s.article_ids) for s in cluster_articles(items, settings)}
+    backward = {frozenset(s.article_ids) for s in cluster_articles(items[::-1], settings)}
+    assert forward == backward
+    assert frozenset("ab") in forward and frozenset("cd") in forward
+
+
+def test_publication_days_apart_lower_the_score(settings):
+    clusterer = StoryClusterer(settings)
+    same_day = clusterer.scorer.score(item("a", unit(1, 0.3)), item("b", unit(0.3, 1)))
+    days_apart = clusterer.scorer.score(item("a", unit(1, 0.3)), item("b", unit(0.3, 1), day=738010))
+    too_far = clusterer.scorer.score(item("a", unit(1, 0.3)), item("b", unit(0.3, 1), day=738100))
+    assert same_day > days_apart > too_far == 0.0

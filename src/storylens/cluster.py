@@ -1,12 +1,13 @@
 """Stories: group articles about one event, in batch or one article at a time.
 
-Each article is scored against the stories near it (candidates from an approximate
-nearest-neighbour index over article vectors), never against every other article:
-memory and time stay linear in the number of articles. The score combines the
-title+lead embedding similarity to the story centroid with weighted overlap of named
-entities; articles further apart in time than the window never join. An article that
-scores above the threshold for several stories bridges them: they merge, keeping the
-oldest story's id.
+Two articles are scored by their title+lead embeddings, shared names and tf-idf key
+terms, with a small bonus for being published within days of each other; articles
+further apart than the window never join. A story's score for an article is the
+average pair score with (a bounded sample of) its members. Candidates come from an
+approximate nearest-neighbour index, never from all articles: memory and time stay
+linear in the number of articles. In batch the closest groups merge first; one at a
+time, an article that reaches the threshold for several stories bridges them and they
+merge, keeping the oldest story's id.
 """
 
 from __future__ import annotations
@@ -48,7 +49,23 @@ def cluster_text(reading: ArticleReading, lead_chars: int = 600) -> str:
 
 def cluster_terms(reading: ArticleReading) -> frozenset[str]:
     """Entity names that identify an event: people, organisations, places."""
-    return frozenset(actor.name.lower() for actor in reading.actors if actor.kind in ENTITY_KINDS)
+    return expand_names(actor.name for actor in reading.actors if actor.kind in ENTITY_KINDS)
+
+
+NAME_WORD = re.compile(r"[a-z][a-z'’-]{3,}")
+GENERIC_NAME_WORDS = frozenset("county city state national international service services ministry department "
+                               "office agency company group council union party government university news "
+                               "radio times post daily the".split())
+
+
+def expand_names(names: Iterable[str]) -> frozenset[str]:
+    """Full names plus their distinctive words, so "Cardon county" and "Cardon Forest Trust" share "cardon"."""
+    terms = set()
+    for name in names:
+        lowered = name.lower()
+        terms.add(lowered)
+        terms.update(w for w in NAME_WORD.findall(lowered) if w not in GENERIC_NAME_WORDS and w != lowered)
+    return frozenset(terms)
 
 
 KEYTERM_STOPWORDS = frozenset("""
@@ -110,7 +127,9 @@ class PairScorer:
         self.articles += 1
 
     def idf(self, term: str) -> float:
-        return math.log(1 + (self.articles + 1) / (self.document_frequency[term] + 1))
+        # PRIOR_DOCUMENTS virtual articles that share no words: in a handful of articles about
+        # one event, the event's own words must not count as common words.
+        return math.log(1 + (self.articles + PRIOR_DOCUMENTS) / (self.document_frequency[term] + 1))
 
     def unit_terms(self, item: ClusterInput) -> dict[str, float]:
         cached = self._unit_terms.get(item.article_id)
@@ -143,7 +162,13 @@ class PairScorer:
             return 0.0
         dense, names, terms, _ = self.signals(a, b)
         s = self.settings
-        return s.cluster_embedding_weight * dense + s.cluster_entity_weight * names + s.cluster_term_weight * terms
+        combined = s.cluster_embedding_weight * dense + s.cluster_entity_weight * names + s.cluster_term_weight * terms
+        if a.day is not None and b.day is not None:
+            # Reports a day or two apart are more likely about the same events.
+            gap = abs(a.day - b.day)
+            combined += s.cluster_time_bonus if gap <= 1 else s.cluster_time_bonus / 2 if gap <= 3 else 0.0
+        # Near-paraphrase leads are the same story even when the tagger finds no shared names.
+        return max(combined, dense - s.cluster_dense_margin)
 
     def within_window(self, a: int | None, b: int | None) -> bool:
         return a is None or b is None or abs(a - b) <= self.settings.cluster_window_days
@@ -158,6 +183,7 @@ class PairScorer:
         return f"{why}; story score {score:.2f} ≥ {self.settings.cluster_threshold:.2f}"
 
 
+PRIOR_DOCUMENTS = 50
 SAMPLE = 24  # members compared per story: average link on a bounded sample keeps each step cheap
 
 
@@ -207,6 +233,8 @@ class StoryClusterer:
         members = _sample(self._members[story_id])
         scores = [self.scorer.score(item, m) for m in members]
         best = max(range(len(members)), key=scores.__getitem__)
+        if min(scores) < self.settings.cluster_threshold * self.settings.cluster_min_link:
+            return 0.0, members[best]
         return sum(scores) / len(scores), members[best]
 
     def _open(self, story_id: str) -> None:
@@ -295,10 +323,15 @@ class StoryClusterer:
                 i = group[i]
             return i
 
+        floor = self.settings.cluster_threshold * self.settings.cluster_min_link
+
         def average(a: int, b: int) -> float:
             left = _sample([fresh[i] for i in members[a]])
             right = _sample([fresh[i] for i in members[b]])
-            return sum(self.scorer.score(x, y) for x in left for y in right) / (len(left) * len(right))
+            scores = [self.scorer.score(x, y) for x in left for y in right]
+            if min(scores) < floor:
+                return 0.0  # some pair is plainly unrelated: two events, however alike on average
+            return sum(scores) / len(scores)
 
         heap: list[tuple[float, int, int]] = []
         seen: set[tuple[int, int]] = set()

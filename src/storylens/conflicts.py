@@ -188,6 +188,14 @@ def _is_previous_value(quantity: Quantity, mention: Mention) -> bool:
         other is not quantity and other.unit == quantity.unit for other in mention.quantities)
 
 
+def _nearest_time(quantity: Quantity, mention: Mention) -> str | None:
+    """The date the sentence gives closest to the figure ("0.8 per cent this year" -> this year)."""
+    if not mention.times:
+        return None
+    nearest = min(mention.times, key=lambda t: min(abs(t.start - quantity.end), abs(quantity.start - t.end)))
+    return nearest.value
+
+
 def collect_figures(mentions: Sequence[Mention], sources: dict[str, str],
                     speaker_of: Callable[[Mention], str | None], lexicon: MeasureLexicon) -> list[Figure]:
     """Every figure of the story that measures something nameable, with its measure."""
@@ -204,7 +212,7 @@ def collect_figures(mentions: Sequence[Mention], sources: dict[str, str],
                 match.group(1) for m in quantity.modifiers for match in NATIONALITY_WORDS.finditer(m.lower())
             )
             figures.append(Figure(mention, quantity, sources[mention.article_id], speaker_of(mention),
-                                  measure, events, nationality, mention.times[0].value if mention.times else None))
+                                  measure, events, nationality, _nearest_time(quantity, mention)))
     return figures
 
 
@@ -278,7 +286,7 @@ def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[
             sides=tuple(
                 ConflictSide(
                     article_id=f.mention.article_id, source=f.source, speaker=f.speaker, text=f.mention.text,
-                    value=f.quantity.value, unit=f.measure[1] or f.quantity.counted, qualifier=f.quantity.qualifier,
+                    value=f.quantity.value, unit=f.measure[1] or f.measure[0], qualifier=f.quantity.qualifier,
                     start=f.mention.start, end=f.mention.end,
                 )
                 for f in sides
@@ -385,11 +393,14 @@ def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voice
                 if float(vectors[i] @ vectors[j]) >= needed:
                     edges.append((i, j))
         for component in _components(len(mentions), edges):
-            places = Counter(p for i in component for p in place_keys(mentions[i]))
-            shared_places = [p for p, n in places.most_common() if n > 1]
-            subject = shared_places[0].title() if shared_places else "The same events"
             side_a = [i for i in component if stances[i] == first]
             side_b = [i for i in component if stances[i] == second]
+            # The place both sides talk about most is what the conflict is about.
+            count_a = Counter(p for i in side_a for p in place_keys(mentions[i]))
+            count_b = Counter(p for i in side_b for p in place_keys(mentions[i]))
+            shared = sorted(set(count_a) & set(count_b), key=lambda p: (-min(count_a[p], count_b[p]),
+                                                                       -(count_a[p] + count_b[p]), p))
+            subject = shared[0].title() if shared else "The same events"
             voices_a = sorted({voices.label(mentions[i]) for i in side_a})
             voices_b = sorted({voices.label(mentions[i]) for i in side_b})
             conflicts.append(Conflict(

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -84,6 +86,9 @@ def _is_subject(tok: "Token") -> bool:
     return tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass"))
 
 
+_LOOKS_LIKE_PERSON = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z'’-]+){1,2}")
+
+
 class _Resolver:
     """Remembers the last named speakers so "he said" or "the agency said" can be resolved."""
 
@@ -108,6 +113,11 @@ class _Resolver:
                        and _is_subject(e.root) and clean_entity(e.text) != attribution.via]
             if earlier:
                 return self.names.normalise(clean_entity(earlier[-1].text), "person")
+            # The tagger sometimes takes a person's name for an organisation ("Ruben Sallow"):
+            # a last speaker that looks like a first name and surname still answers "he".
+            fallback = self.last.get("any")
+            if self.last.get("person") is None and fallback and _LOOKS_LIKE_PERSON.fullmatch(fallback):
+                return fallback
             return self.last.get("person")
         return self.last.get(attribution.anaphor) or self.last.get("any")
 

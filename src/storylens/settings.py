@@ -37,12 +37,22 @@ class Settings:
         None, "A YAML file of framing and cue lexicons to use instead of the bundled one."
     )
     # clustering
+    # Defaults chosen on the even-numbered topics of ECB+ by bench/cluster_ecbplus.py.
     cluster_threshold: float = _setting(
-        0.52, "Combined similarity at or above which an article joins a story."
+        0.325, "Average pair score with a story's members at or above which an article joins it."
     )
-    cluster_embedding_weight: float = _setting(0.75, "Weight of the title+lead embedding similarity.")
-    cluster_entity_weight: float = _setting(0.25, "Weight of the named-entity overlap.")
-    cluster_term_weight: float = _setting(0.0, "Weight of the tf-idf key-term similarity over the whole text.")
+    cluster_embedding_weight: float = _setting(0.3, "Weight of the title+lead embedding similarity.")
+    cluster_entity_weight: float = _setting(0.3, "Weight of the named-entity overlap.")
+    cluster_term_weight: float = _setting(0.4, "Weight of the tf-idf key-term similarity over the whole text.")
+    cluster_time_bonus: float = _setting(
+        0.07, "Added to a pair's score when the two were published within a day (half within three days)."
+    )
+    cluster_dense_margin: float = _setting(
+        0.4, "A pair scores at least its title+lead embedding similarity minus this margin."
+    )
+    cluster_min_link: float = _setting(
+        0.0, "No article joins a story if its score with any (sampled) member is below this fraction of the threshold."
+    )
     cluster_window_days: int = _setting(
         14, "Articles published further apart than this many days never join the same story."
     )

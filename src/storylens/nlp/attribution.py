@@ -233,6 +233,20 @@ def _span_text(tokens: list[Token]) -> str:
     return doc[start : end + 1].text
 
 
+def _nearest_noun_before(verb: Token, quoted: set[int]) -> Token | None:
+    """The head of the noun phrase right before a verb, outside quotations."""
+    for tok in reversed(verb.sent[: verb.i - verb.sent.start]):
+        if tok.i in quoted:
+            return None
+        if tok.is_punct or tok.is_space:
+            continue
+        if tok.pos_ in ("PROPN", "NOUN", "PRON"):
+            return tok
+        if tok.pos_ not in ("ADV", "AUX"):
+            return None
+    return None
+
+
 def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, int]]) -> Attribution:
     """The attribution of one sentence; `regions` are the article's quoted passages."""
     sent_regions = [(s, e) for s, e in regions if s < sent.end_char and sent.start_char < e]
@@ -296,6 +310,10 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             if mods:
                 subj = mods[-1]
                 verb = best.lemma_.lower()
+        if subj is not None and subj.i in quoted_tokens:
+            # A parse that makes words inside the quotation the subject of "said": the
+            # speaker is the noun phrase just before the verb, outside the quotes.
+            subj = _nearest_noun_before(verb_tok, quoted_tokens)
         if subj is not None:
             subj_tok = subj
             speaker, kind, anaphor, title = describe_speaker(subj, lexicon)
