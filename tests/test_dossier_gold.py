@@ -24,6 +24,8 @@ STORY_NAMES = [p.name for p in STORY_DIRS]
 
 CONFLICT_PRECISION_FLOOR = 0.85
 CONFLICT_RECALL_FLOOR = 0.85
+CORROBORATED_FLOOR = 0.75
+SINGLE_SOURCE_FLOOR = 0.85
 
 TXT_HEADER = re.compile(r"^ date (\d{4}-\d{2}-\d{2}) (\S.*)$")
 JSONL_FIELDS = {"id", "url", "source", "title", "published", "text"}
@@ -404,6 +406,8 @@ def test_gold_conflicts_meet_the_floors(models):
     print("\n" + report)
     assert total.precision >= CONFLICT_PRECISION_FLOOR, report
     assert total.recall >= CONFLICT_RECALL_FLOOR, report
+    assert corroborated[0] >= CORROBORATED_FLOOR * corroborated[1], report
+    assert single[0] >= SINGLE_SOURCE_FLOOR * single[1], report
 
 
 @pytest.mark.slow

@@ -296,17 +296,20 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
         ))
 
     linked = []
-    disputed: set[str] = set()
+    contested: set[tuple[str, int]] = set()
     by_sentence = {(m.article_id, m.start): claim_of_mention[id(m)] for m in candidates}
     for conflict in conflicts:
         ids = tuple(dict.fromkeys(
             by_sentence[(s.article_id, s.start)] for s in conflict.sides if (s.article_id, s.start) in by_sentence
         ))
-        disputed.update(ids)
+        contested.update((s.article_id, s.start) for s in conflict.sides)
         linked.append(Conflict(kind=conflict.kind, summary=conflict.summary, claim_ids=ids, sides=conflict.sides,
                                measure=conflict.measure))
+    # A claim is disputed when most of its sentences take a side in a conflict; one outlet's
+    # sentence that also carries a disputed aside does not make an established fact disputed.
     claims = [
-        Claim(c.id, c.text, c.speaker, "disputed", c.mentions, c.sources) if c.id in disputed else c
+        Claim(c.id, c.text, c.speaker, "disputed", c.mentions, c.sources)
+        if 2 * sum((m.article_id, m.start) in contested for m in c.mentions) >= len(c.mentions) else c
         for c in claims
     ]
     claims.sort(key=lambda c: ({"disputed": 0, "corroborated": 1, "single_source": 2}[c.status], -len(c.sources)))
