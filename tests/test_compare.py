@@ -90,7 +90,7 @@ def test_completed_against_continuing_about_one_place(fake_encoder, settings):
     (conflict,) = dossier_for([a, b], fake_encoder, settings).conflicts
     assert conflict.kind == "contradiction"
     assert {s.stance for s in conflict.sides} == {"completed", "continuing"}
-    assert "Marrow Valley" in conflict.summary
+    assert conflict.summary.startswith("Marrow")
 
 
 def test_one_voice_does_not_contradict_itself(fake_encoder, settings):

@@ -299,9 +299,15 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 STOP_PLACE_WORDS = re.compile(r"^(the|region|oblast|province|district|area|city|town|border|direction)$")
 
 
+PLACE_BEFORE_NOUN = re.compile(
+    r"\b([A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})?) (?:[Rr]egion|[Oo]blast|[Pp]rovince|[Dd]istrict|[Dd]irection|[Vv]alley|"
+    r"[Cc]ounty|[Rr]iver|[Bb]ay|[Ii]sland|[Pp]eninsula)\b")
+
+
 def place_keys(mention: Mention) -> frozenset[str]:
     """Places a mention is about, reduced to a comparable key ("the Kursk region" -> "kursk")."""
-    keys = set()
+    # "the Kursk region", "Pellam valley": the tagger does not always see these as places.
+    keys = {m.group(1).lower() for m in PLACE_BEFORE_NOUN.finditer(mention.text)}
     for entity in mention.entities:
         if entity.label in PLACE_LABELS:
             words = [w for w in re.findall(r"[\w'-]+", entity.text.lower()) if not STOP_PLACE_WORDS.match(w)]
@@ -398,7 +404,9 @@ def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voice
             # The place both sides talk about most is what the conflict is about.
             count_a = Counter(p for i in side_a for p in place_keys(mentions[i]))
             count_b = Counter(p for i in side_b for p in place_keys(mentions[i]))
-            shared = sorted(set(count_a) & set(count_b), key=lambda p: (-min(count_a[p], count_b[p]),
+            # Countries and capitals (the alias list) are too broad to name what is disputed.
+            shared = sorted(set(count_a) & set(count_b), key=lambda p: (p in voices.aliases,
+                                                                       -min(count_a[p], count_b[p]),
                                                                        -(count_a[p] + count_b[p]), p))
             subject = shared[0].title() if shared else "The same events"
             voices_a = sorted({voices.label(mentions[i]) for i in side_a})
