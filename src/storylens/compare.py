@@ -124,26 +124,39 @@ def content_words(text: str) -> frozenset[str]:
 
 
 class ClaimSimilarity:
-    """How strongly two mentions make the same claim: meaning (embeddings) checked by shared rare words."""
+    """How strongly two mentions make the same claim: meaning (embeddings) checked by shared rare words.
+
+    The whole matrix is computed at once (dense products and a sparse word matrix), so
+    grouping a story's mentions costs array operations, not Python loops over pairs.
+    """
 
     def __init__(self, texts: Sequence[str], vectors: np.ndarray, embedding_weight: float = 0.6) -> None:
-        self.vectors = vectors
-        self.words = [content_words(t) for t in texts]
-        frequency = Counter(w for words in self.words for w in words)
-        total = len(texts) + 1
-        self.idf = {w: np.log(total / n) + 0.1 for w, n in frequency.items()}
-        self.mass = [sum(self.idf[w] for w in words) for words in self.words]
-        self.embedding_weight = embedding_weight
+        from scipy.sparse import csr_matrix
 
-    def overlap(self, i: int, j: int) -> float:
-        shared = self.words[i] & self.words[j]
-        if not shared:
-            return 0.0
-        return sum(self.idf[w] for w in shared) / max(min(self.mass[i], self.mass[j]), 1e-9)
+        count = len(texts)
+        vocabulary: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, text in enumerate(texts):
+            for word in content_words(text):
+                rows.append(i)
+                cols.append(vocabulary.setdefault(word, len(vocabulary)))
+        dense = (vectors @ vectors.T).astype(np.float32) if count else np.zeros((0, 0), np.float32)
+        if vocabulary:
+            present = csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(count, len(vocabulary)))
+            frequency = np.asarray(present.sum(axis=0)).ravel()
+            idf = (np.log((count + 1) / frequency) + 0.1).astype(np.float32)
+            weighted = present.multiply(idf[None, :]).tocsr()
+            shared = (weighted @ present.T).toarray()
+            mass = np.asarray(weighted.sum(axis=1)).ravel()
+            smaller = np.maximum(np.minimum(mass[:, None], mass[None, :]), 1e-9)
+            overlap = (shared / smaller).astype(np.float32)
+        else:
+            overlap = np.zeros_like(dense)
+        self.matrix = embedding_weight * dense + (1 - embedding_weight) * overlap
 
     def __call__(self, i: int, j: int) -> float:
-        dense = float(self.vectors[i] @ self.vectors[j])
-        return self.embedding_weight * dense + (1 - self.embedding_weight) * self.overlap(i, j)
+        return float(self.matrix[i, j])
 
 
 def group_claims(mentions: Sequence[Mention], similarity: ClaimSimilarity, threshold: float) -> list[list[int]]:
@@ -154,39 +167,54 @@ def group_claims(mentions: Sequence[Mention], similarity: ClaimSimilarity, thres
     the order in which articles arrived. An article that repeats a point does not
     corroborate itself.
     """
+    count = len(mentions)
+    if not count:
+        return []
+    matrix = similarity.matrix
+    article_index = {a: k for k, a in enumerate(dict.fromkeys(m.article_id for m in mentions))}
+    articles = np.array([article_index[m.article_id] for m in mentions])
+    sums = np.zeros((count, count), dtype=np.float32)  # mention x group: summed similarity
+    holds = np.zeros((len(article_index), count), dtype=bool)  # article x group: already has a mention
+    sizes = np.zeros(count, dtype=np.int64)
     groups: list[list[int]] = []
-    articles: list[set[str]] = []
-    for i, mention in enumerate(mentions):
-        best, best_score = -1, threshold
-        for g, members in enumerate(groups):
-            if mention.article_id in articles[g]:
-                continue
-            score = sum(similarity(i, j) for j in members) / len(members)
-            if score >= best_score:
-                best, best_score = g, score
-        if best < 0:
-            groups.append([i])
-            articles.append({mention.article_id})
-        else:
-            groups[best].append(i)
-            articles[best].add(mention.article_id)
-    merged = True
-    while merged:
-        merged = False
-        best_pair, best_score = None, threshold
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                if articles[a] & articles[b]:
-                    continue
-                score = sum(similarity(i, j) for i in groups[a] for j in groups[b]) / (len(groups[a]) * len(groups[b]))
-                if score >= best_score:
-                    best_pair, best_score = (a, b), score
-        if best_pair:
-            a, b = best_pair
-            groups[a] += groups.pop(b)
-            articles[a] |= articles.pop(b)
-            merged = True
-    return [sorted(g) for g in groups]
+    for i in range(count):
+        g = len(groups)
+        if g:
+            scores = np.where(holds[articles[i], :g], -np.inf, sums[i, :g] / np.maximum(sizes[:g], 1))
+            best = int(np.argmax(scores))
+            if scores[best] >= threshold:
+                g = best
+        if g == len(groups):
+            groups.append([])
+        groups[g].append(i)
+        sums[:, g] += matrix[:, i]
+        holds[articles[i], g] = True
+        sizes[g] += 1
+    total = len(groups)
+    sizes = sizes[:total].astype(np.float64)
+    members = np.zeros((count, total), dtype=np.float32)
+    for g, group in enumerate(groups):
+        members[group, g] = 1.0
+    pair_sums = members.T @ matrix @ members  # group x group: summed similarity
+    holds = holds[:, :total]
+    alive = np.ones(total, dtype=bool)
+    while True:
+        average = pair_sums / np.outer(sizes, sizes)
+        blocked = (holds.T.astype(np.int32) @ holds.astype(np.int32)) > 0
+        blocked |= ~alive[:, None] | ~alive[None, :]
+        average = np.where(blocked, -np.inf, np.triu(average, 1))
+        np.fill_diagonal(average, -np.inf)
+        a, b = np.unravel_index(int(np.argmax(average)), average.shape)
+        if average[a, b] < threshold or not np.isfinite(average[a, b]):
+            break
+        groups[a] += groups[b]
+        groups[b] = []
+        pair_sums[a, :] += pair_sums[b, :]
+        pair_sums[:, a] += pair_sums[:, b]
+        sizes[a] += sizes[b]
+        holds[:, a] |= holds[:, b]
+        alive[b] = False
+    return [sorted(g) for g in groups if g]
 
 
 def _merge_timeline(mentions: Sequence[Mention], vectors: np.ndarray, index_of: Mapping[int, int],
