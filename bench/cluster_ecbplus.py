@@ -30,9 +30,9 @@ from storylens.read import read_articles
 from storylens.records import Article
 from storylens.settings import Settings
 
-THRESHOLDS = [round(0.20 + 0.025 * i, 3) for i in range(13)]
-ENTITY_WEIGHTS = [0.1, 0.2, 0.3]
-TERM_WEIGHTS = [0.3, 0.5, 0.6]
+THRESHOLDS = [round(0.25 + 0.025 * i, 3) for i in range(6)]
+ENTITY_WEIGHTS = [0.2, 0.3]
+TERM_WEIGHTS = [0.4, 0.5]
 CACHE = REPO / ".bench-cache"
 
 

@@ -120,16 +120,35 @@ class PairScorer:
         self.document_frequency: Counter[str] = Counter()
         self.articles = 0
         self._unit_terms: dict[str, dict[str, float]] = {}
+        self._idf_cache: dict[str, float] = {}
+        self._name_mass: dict[str, float] = {}
+        self._cached_at = 0
 
     def observe(self, item: ClusterInput) -> None:
         self.document_frequency.update(item.terms)
         self.document_frequency.update(t for t, _ in item.keyterms)
         self.articles += 1
+        if self.articles > self._cached_at * 1.1 + 8:
+            # Weights drift slowly as articles arrive: recompute them now and then, not per pair.
+            self._idf_cache.clear()
+            self._unit_terms.clear()
+            self._name_mass.clear()
+            self._cached_at = self.articles
 
     def idf(self, term: str) -> float:
-        # PRIOR_DOCUMENTS virtual articles that share no words: in a handful of articles about
-        # one event, the event's own words must not count as common words.
-        return math.log(1 + (self.articles + PRIOR_DOCUMENTS) / (self.document_frequency[term] + 1))
+        value = self._idf_cache.get(term)
+        if value is None:
+            # PRIOR_DOCUMENTS virtual articles that share no words: in a handful of articles about
+            # one event, the event's own words must not count as common words.
+            value = math.log(1 + (self.articles + PRIOR_DOCUMENTS) / (self.document_frequency[term] + 1))
+            self._idf_cache[term] = value
+        return value
+
+    def name_mass(self, item: ClusterInput) -> float:
+        value = self._name_mass.get(item.article_id)
+        if value is None:
+            value = self._name_mass[item.article_id] = sum(self.idf(t) for t in item.terms)
+        return value
 
     def unit_terms(self, item: ClusterInput) -> dict[str, float]:
         cached = self._unit_terms.get(item.article_id)
@@ -145,7 +164,7 @@ class PairScorer:
         if not shared:
             return 0.0, []
         weight = sum(self.idf(t) for t in shared)
-        smaller = min(sum(self.idf(t) for t in a.terms), sum(self.idf(t) for t in b.terms))
+        smaller = min(self.name_mass(a), self.name_mass(b))
         return min(weight / max(smaller, 1e-9), 1.0), sorted(shared, key=self.idf, reverse=True)
 
     def signals(self, a: ClusterInput, b: ClusterInput) -> tuple[float, float, float, list[str]]:
