@@ -240,12 +240,18 @@ class StoryClusterer:
             story_id = self._merged_into[story_id]
         return story_id
 
-    def _neighbours(self, vector: np.ndarray) -> list[ClusterInput]:
-        if not self._items:
-            return []
-        count = min(self.settings.cluster_candidates, len(self._items))
-        matches = self._index.search(vector, count)
-        return [self._items[int(key)] for key in matches.keys]
+    def _neighbours(self, item: ClusterInput) -> list[ClusterInput]:
+        """The nearest articles within the time window; looks further when most are outside it."""
+        count = self.settings.cluster_candidates
+        while self._items:
+            count = min(count, len(self._items))
+            matches = self._index.search(item.vector, count)
+            found = [self._items[int(key)] for key in matches.keys]
+            near = [n for n in found if self.scorer.within_window(item.day, n.day)]
+            if len(near) * 2 >= len(found) or count >= len(self._items) or count >= 16 * self.settings.cluster_candidates:
+                return near
+            count *= 4  # recurring kinds of news: the closest texts may be from other months
+        return []
 
     def story_score(self, item: ClusterInput, story_id: str) -> tuple[float, ClusterInput]:
         """Average pair score of an article with a story's members, and its closest member."""
@@ -289,7 +295,7 @@ class StoryClusterer:
             self._index_item(item, story_id, "stored assignment")
             return story_id
         candidates = dict.fromkeys(self._resolve(self._article_story[n.article_id])
-                                   for n in self._neighbours(item.vector))
+                                   for n in self._neighbours(item))
         matches = []
         for candidate in candidates:
             score, closest = self.story_score(item, candidate)
