@@ -173,3 +173,27 @@ def test_missing_model_says_how_to_install(monkeypatch):
 
     with pytest.raises(ModelMissingError, match="pip install"):
         load_nlp(Settings().with_changes(spacy_model="no_such_model_package"))
+
+
+def test_outlet_facts_and_language_notes_reach_every_report(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "harbour-gazette.txt").write_text(
+        " date 2026-03-04 Harbour reopens after storm\n\nThe harbour at Calder reopened on Monday after a storm "
+        "closed it for three days, the port authority said. Ferries resumed on the northern route.\n")
+    (folder / "nouvelles.txt").write_text(
+        " date 2026-03-04 Le port rouvre après la tempête\n\nLe port de Calder a rouvert lundi après une tempête "
+        "qui l'avait fermé pendant trois jours, a indiqué l'autorité portuaire. Les ferries ont repris.\n")
+    outlets = tmp_path / "outlets.csv"
+    outlets.write_text("domain,name,country,owner,tags\nharbourgazette.example,harbour-gazette,Freedonia,Calder Media,local;daily\n")
+    out = tmp_path / "report"
+    assert main(["analyze", str(folder), "--out", str(out), "--outlets", str(outlets)]) == 0
+    dossier = json.loads((out / "dossier.json").read_text())
+    gazette = by_input(dossier, "harbour-gazette")
+    assert gazette["outlet"]["country"] == "Freedonia" and gazette["outlet"]["tags"] == ["local", "daily"]
+    french = by_input(dossier, "nouvelles")
+    assert french["language"] == "fr" and "attribution" in french["analyses_skipped"]
+    html = (out / "index.html").read_text()
+    assert "Calder Media" in html and "only English articles" in html
+    markdown = "".join(p.read_text() for p in out.glob("*.md"))
+    assert "Freedonia" in markdown

@@ -29,6 +29,7 @@ from .markdown import (
     http_url,
     index_articles,
     list_figures,
+    outlet_facts_text,
     outlet_of,
     plural,
     sort_claims,
@@ -374,6 +375,7 @@ def _story_view(number: int, story: Mapping[str, Any], articles: Mapping[str, Ma
             "duplicate_of": article.get("duplicate_of"), "why": why.get(aid), "author": article.get("author"),
             "place": article.get("place"), "url": url, "host": urlsplit(url).netloc if url else None,
             "body": marks.body(aid, plans), "marked": len(marks.spans.get(aid, {})),
+            "facts": outlet_facts_text(article.get("outlet")), "note": article.get("note"),
         })
 
     return {

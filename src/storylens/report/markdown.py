@@ -428,10 +428,26 @@ def _section_articles(story: Mapping[str, Any], articles: Mapping[str, Mapping[s
         line = "- " + " · ".join(parts)
         if article.get("status") == "duplicate":
             line += f" — duplicate of {escape_md(article.get('duplicate_of') or '?')}, not counted as support"
+        facts = outlet_facts_text(article.get("outlet"))
+        if facts:
+            line += f" — outlet: {escape_md(facts)}"
+        if article.get("note"):
+            line += f" — note: {escape_md(article['note'])}"
         if why.get(aid):
             line += f" — joined: {escape_md(why[aid])}"
         lines.append(line)
     return lines + [""]
+
+
+def outlet_facts_text(outlet: Any) -> str | None:
+    """The user's facts about an outlet (from --outlets) as one line: country, owner, tags."""
+    if not isinstance(outlet, Mapping):
+        return None
+    parts = [str(outlet[k]) for k in ("country", "owner") if outlet.get(k)]
+    tags = [str(t) for t in outlet.get("tags") or []]
+    if tags:
+        parts.append("tags: " + ", ".join(tags))
+    return "; ".join(parts) or None
 
 
 def render_story_markdown(dossier: Mapping[str, Any], story: Mapping[str, Any]) -> str:
