@@ -310,6 +310,20 @@ def test_stdin_lists_paths_and_urls(
     assert [(doc.input, doc.error) for doc in docs] == [(str(path), None), ("https://radio.example/plain", None)]
 
 
+@pytest.mark.parametrize("text, error", [
+    (" date 2026-03-04 Harbour reopens\n\nThe harbour reopened on Monday, the port authority said.\n", None),
+    ("   \n", "empty input: nothing was read from stdin"),
+])
+def test_stdin_holding_an_article_is_read_as_text(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, text: str, error: str | None
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    [doc] = read_all(["-"], settings)
+    assert (doc.input, doc.kind, doc.error) == ("<stdin>", "text", error)
+    if error is None:
+        assert doc.body == text
+
+
 def test_gzip_text_is_not_mistaken_for_text(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "story.txt"
     path.write_bytes(gzip.compress(BODY.encode()))

@@ -86,6 +86,11 @@ def read_inputs(
             if pending:
                 yield from _read_urls(pending, fetcher)
                 pending = []
+            if item.startswith(STDIN_TEXT + "\0"):
+                body = item.split("\0", 1)[1]
+                yield RawDocument(input=STDIN_TEXT, kind="text", body=body if body.strip() else None,
+                                  error=None if body.strip() else "empty input: nothing was read from stdin")
+                continue
             yield from _read_local(item, settings, fetcher)
         if pending:
             yield from _read_urls(pending, fetcher)
@@ -109,16 +114,24 @@ def reason_category(reason: str) -> str:
     return head if colon else reason
 
 
+STDIN_TEXT = "<stdin>"
+
+
 def _expand_stdin(inputs: Iterable[str]) -> Iterator[str]:
-    """Inputs with '-' replaced by the paths and URLs listed on stdin, one per line."""
+    """Inputs with '-' replaced by what stdin holds: paths and URLs one per line, or else one article's text.
+
+    An article's text read from stdin is passed on as the marker STDIN_TEXT followed by the text.
+    """
     for item in inputs:
         if item != "-":
             yield item
             continue
-        for line in _stdin():
-            line = line.strip()
-            if line and not line.startswith("#") and line != "-":
-                yield line
+        text = _stdin().read()
+        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+        if lines and all(_is_url(line) or Path(line).exists() for line in lines):
+            yield from (line for line in lines if line != "-")
+        else:
+            yield STDIN_TEXT + "\0" + text
 
 
 def _read_urls(urls: list[str], fetcher: Fetcher) -> Iterator[RawDocument]:
