@@ -46,3 +46,12 @@ def test_unusable_store_path_raises_a_clear_error(tmp_path):
     folder.mkdir()
     with pytest.raises(StoreError, match="Cannot open the store"):
         Store(folder)
+
+
+def test_http_cache_round_trips_responses(fresh_store):
+    from storylens.store import StoreHttpCache
+
+    cache = StoreHttpCache(fresh_store)
+    assert cache.get("https://news.example/a") is None
+    cache.put("https://news.example/a", 200, {"content-type": "text/html"}, b"<html>page</html>")
+    assert cache.get("https://news.example/a") == (200, {"content-type": "text/html"}, b"<html>page</html>")
