@@ -250,13 +250,18 @@ def _nearest_noun_before(verb: Token, quoted: set[int]) -> Token | None:
 def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, int]]) -> Attribution:
     """The attribution of one sentence; `regions` are the article's quoted passages."""
     sent_regions = [(s, e) for s, e in regions if s < sent.end_char and sent.start_char < e]
+    sent_text, offset = sent.text, sent.start_char  # Doc.text is rebuilt on every access: slice the sentence
+
+    def region_text(start: int, end: int) -> str:
+        return sent_text[max(start, offset) - offset : min(end, sent.end_char) - offset]
+
     # Words inside a quotation belong to the quoted speaker, not the sentence's.
     quoted_tokens = {t.i for t in sent if _in_regions(t.idx, sent_regions)}
     word_tokens = [t for t in sent if not t.is_space and not t.is_punct]
     quoted = bool(word_tokens) and all(t.i in quoted_tokens for t in word_tokens)
     long_quotes = [
         (s, e) for s, e in sent_regions
-        if len(re.findall(r"\w+", sent.doc.text[max(s, sent.start_char) : min(e, sent.end_char)])) >= 6
+        if len(re.findall(r"\w+", region_text(s, e))) >= 6
     ]
 
     best: Token | None = None
@@ -374,7 +379,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         speaker = kind = anaphor = title = None
     if direct and long_quotes:
         quote_text = " ".join(
-            sent.doc.text[max(s, sent.start_char) : min(e, sent.end_char)].strip("“”\"«» \n") for s, e in long_quotes
+            region_text(s, e).strip("“”\"«» \n") for s, e in long_quotes
         )
         content = quote_text or content
     if content is None and verb == "according to":
