@@ -24,10 +24,12 @@ from collections import Counter
 import numpy as np
 
 from bench.common import ECBPLUS, REPO, bcubed, load_ecbplus, peak_rss_mb, topic_of
-from storylens.cluster import ClusterInput, StoryClusterer, build_inputs, cluster_articles, expand_names, key_terms
+from storylens.cluster import (ClusterInput, StoryClusterer, build_inputs, cluster_articles, cluster_text,
+                               expand_names, key_terms)
+from storylens.embed import QUANTIZE_RECIPE
 from storylens.pipeline import Models
 from storylens.read import read_articles
-from storylens.records import Article
+from storylens.records import Article, ArticleReading
 from storylens.settings import Settings
 
 THRESHOLDS = [round(0.25 + 0.025 * i, 3) for i in range(6)]
@@ -42,24 +44,42 @@ def with_weights(settings: Settings, threshold: float, entity: float, term: floa
 
 
 def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
-    """Read and embed the corpus once; later runs load the cached inputs (delete .bench-cache to redo)."""
+    """Read and embed the corpus once; later runs load the cached inputs (delete .bench-cache to redo).
+
+    Reading results and title+lead vectors are cached apart, keyed by the encoder, so a
+    change of encoder only re-embeds.
+    """
     source = ECBPLUS.stat()
     path = CACHE / f"ecbplus-{source.st_size}-{int(source.st_mtime)}.pickle"
+    encoder_tag = QUANTIZE_RECIPE if settings.encoder_quantized else "packaged"
+    vectors_path = path.with_name(f"{path.stem}-vectors-{encoder_tag}.npy")
+    CACHE.mkdir(exist_ok=True)
+    models = None
     if path.is_file():
         with path.open("rb") as handle:
-            cached = pickle.load(handle)
-        # Key terms are cheap to recompute, so changes to them need no new reading pass.
-        texts = {r["id"]: (r.get("title") or "", r["text"]) for r in rows}
-        return [replace(i, keyterms=key_terms(*texts[i.article_id]), terms=expand_names(i.terms)) for i in cached]
-    models = Models.load(settings)
-    start = time.perf_counter()
-    readings = list(read_articles([to_article(r) for r in rows], models.nlp, models.lexicon, settings))
-    items = build_inputs(readings, models.encoder)
-    print(f"read and embedded {len(items)} articles in {time.perf_counter() - start:.1f}s (cached in {path})")
-    CACHE.mkdir(exist_ok=True)
-    with path.open("wb") as handle:
-        pickle.dump(items, handle)
-    return items
+            items = pickle.load(handle)
+    else:
+        models = Models.load(settings)
+        start = time.perf_counter()
+        readings = list(read_articles([to_article(r) for r in rows], models.nlp, models.lexicon, settings))
+        items = build_inputs(readings, models.encoder)
+        print(f"read and embedded {len(items)} articles in {time.perf_counter() - start:.1f}s (cached in {path})")
+        with path.open("wb") as handle:
+            pickle.dump(items, handle)
+    by_id = {r["id"]: r for r in rows}
+    if vectors_path.is_file():
+        vectors = np.load(vectors_path)
+    else:
+        from storylens.embed import load_encoder
+
+        encoder = models.encoder if models else load_encoder(quantized=settings.encoder_quantized)
+        start = time.perf_counter()
+        vectors = encoder.encode([cluster_text(ArticleReading(to_article(by_id[i.article_id]), ())) for i in items])
+        print(f"embedded {len(items)} titles and leads in {time.perf_counter() - start:.1f}s (cached in {vectors_path})")
+        np.save(vectors_path, vectors)
+    # Key terms are cheap to recompute, so changes to them need no new reading pass.
+    return [replace(i, vector=vectors[k], keyterms=key_terms(by_id[i.article_id].get("title") or "", by_id[i.article_id]["text"]),
+                    terms=expand_names(i.terms)) for k, i in enumerate(items)]
 
 
 def to_article(row: dict) -> Article:

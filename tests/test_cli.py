@@ -1,6 +1,6 @@
 import pytest
 
-from storylens.cli import build_parser, main
+from storylens.cli import _settings_from, build_parser, main
 
 
 def subcommands():
@@ -28,3 +28,15 @@ def test_unknown_setting_is_a_clean_error(capsys, tmp_path):
     code = main(["analyze", str(tmp_path), "--out", str(tmp_path / "r"), "--set", "no_such=1"])
     assert code == 2
     assert "Unknown setting" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value, expected", [("false", False), ("0", False), ("true", True), ("yes", True)])
+def test_boolean_settings_read_false_as_false(value, expected):
+    args = build_parser().parse_args(["analyze", "x", "--set", f"encoder_quantized={value}"])
+    assert _settings_from(args).encoder_quantized is expected
+
+
+def test_a_boolean_setting_rejects_other_words(capsys, tmp_path):
+    code = main(["analyze", str(tmp_path), "--out", str(tmp_path / "r"), "--set", "encoder_quantized=maybe"])
+    assert code == 2
+    assert "expected true or false" in capsys.readouterr().err

