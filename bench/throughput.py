@@ -30,21 +30,27 @@ def main() -> None:
     load_start = time.perf_counter()
     models = Models.load(settings)
     load_time = time.perf_counter() - load_start
+    loaded_rss = peak_rss_mb()
 
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "ecbplus.jsonl"
         corpus.write_text("\n".join(json.dumps({k: r[k] for k in ("id", "url", "source", "title", "text")})
                                     for r in rows) + "\n", encoding="utf-8")
         stages: dict[str, float] = {}
+        peaks: dict[str, float] = {}  # peak RSS so far, after each stage
         with Store(Path(folder) / "bench.db") as store:
             with timed(stages, "ingest+clean+dedupe"):
                 ingest_into(store, [str(corpus)], settings)
+            peaks["ingest+clean+dedupe"] = peak_rss_mb()
             with timed(stages, "read (spaCy + rules)"):
                 read_new(store, models, settings)
+            peaks["read (spaCy + rules)"] = peak_rss_mb()
             with timed(stages, "embed+cluster"):
                 touched = cluster_new(store, models, settings)
+            peaks["embed+cluster"] = peak_rss_mb()
             with timed(stages, "compare"):
                 compare_stories(store, touched, models, settings)
+            peaks["compare"] = peak_rss_mb()
             ok = len(store.articles(status="ok"))
             texts = [a.text for a in store.articles(status="ok")]
     total = sum(stages.values())
@@ -54,9 +60,10 @@ def main() -> None:
         pass
     spacy_time = time.perf_counter() - spacy_start
 
-    print(f"articles: {len(rows)} in, {ok} ok; model load {load_time:.1f}s (not counted)")
+    print(f"articles: {len(rows)} in, {ok} ok; model load {load_time:.1f}s (not counted), "
+          f"RSS after loading models {loaded_rss:.0f} MB")
     for name, seconds in stages.items():
-        print(f"  {name:<22} {seconds:7.2f}s  {len(rows) / seconds:8.1f} articles/s")
+        print(f"  {name:<22} {seconds:7.2f}s  {len(rows) / seconds:8.1f} articles/s  peak RSS so far {peaks[name]:5.0f} MB")
     print(f"  {'whole pipeline':<22} {total:7.2f}s  {len(rows) / total:8.1f} articles/s")
     print(f"  {'spaCy nlp.pipe alone':<22} {spacy_time:7.2f}s  {len(texts) / spacy_time:8.1f} articles/s")
     print(f"ratio whole pipeline / spaCy alone: {total / spacy_time:.2f}  (target <= 3)")

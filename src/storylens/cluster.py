@@ -361,9 +361,11 @@ class StoryClusterer:
         heap: list[tuple[float, int, int]] = []
         seen: set[tuple[int, int]] = set()
         neighbours: dict[int, set[int]] = {i: set() for i in range(len(fresh))}
-        results = index.search(np.stack([i.vector for i in fresh]), k)
+        results = index.search(np.stack([i.vector for i in fresh]), k) if len(fresh) > 1 else None
+        keys = results.keys if results is not None else np.zeros((1, 0), dtype=np.uint64)
+        counts = results.counts if results is not None else np.zeros(1, dtype=np.int64)
         for i in range(len(fresh)):
-            for key in results.keys[i]:
+            for key in keys[i, : counts[i]]:
                 j = int(key)
                 if j == i or (min(i, j), max(i, j)) in seen:
                     continue

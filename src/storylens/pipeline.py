@@ -44,7 +44,7 @@ class Models:
     def load(cls, settings: Settings) -> "Models":
         from .embed import load_encoder
 
-        return cls(nlp=load_nlp(settings), encoder=load_encoder(), lexicon=load_lexicon(settings.lexicon_path))
+        return cls(nlp=load_nlp(settings), encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=load_lexicon(settings.lexicon_path))
 
 
 @dataclass
@@ -122,18 +122,22 @@ def restore_clusterer(store: Store, settings: Settings) -> StoryClusterer:
 def cluster_new(store: Store, models: Models, settings: Settings) -> set[str]:
     """Place every read but unplaced article into a story; returns the ids of touched stories."""
     clustered = {a for members in store.story_members().values() for a, _ in members}
-    fresh = [r for r in store.readings() if r.article.id not in clustered]
+    fresh = [a for a in store.read_article_ids() if a not in clustered]
     if not fresh:
         return set()
-    items = build_inputs(fresh, models.encoder)
+    items = []
+    # Readings are heavy: hold a few hundred at a time, keep only what clustering needs.
+    for begin in range(0, len(fresh), 256):
+        readings = list(store.readings(fresh[begin:begin + 256]))
+        items += build_inputs(readings, models.encoder)
     store.save_vectors(items)
     clusterer = restore_clusterer(store, settings)
     before = clusterer.assignments()
-    items.sort(key=lambda i: (i.day if i.day is not None else 10**9, i.article_id))
-    touched = set()
-    for item in items:
-        touched.add(clusterer.add(item))
+    # An empty store groups all articles at once (average link, order-free); otherwise each
+    # new article is placed in the existing stories, oldest first.
+    clusterer.add_batch(items)
     after = clusterer.assignments()
+    touched = {after[i.article_id] for i in items}
     # Stories that absorbed others through a bridging article are touched too.
     touched |= {after[a] for a, s in before.items() if after[a] != s}
     explanations = {a: why for story in clusterer.stories() for a, why in story.explanations}

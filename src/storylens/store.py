@@ -196,6 +196,11 @@ class Store:
         )
         return [self._article(r) for r in rows]
 
+    def read_article_ids(self) -> list[str]:
+        """Ids of every article with a stored reading, in arrival order."""
+        return [row[0] for row in self.db.execute(
+            "SELECT a.id FROM articles a JOIN readings r ON r.article_id = a.id ORDER BY a.seq")]
+
     def readings(self, article_ids: Iterable[str] | None = None) -> Iterator[ArticleReading]:
         if article_ids is None:
             rows = self.db.execute("SELECT a.*, r.data FROM articles a JOIN readings r ON r.article_id = a.id ORDER BY a.seq")
