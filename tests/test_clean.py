@@ -285,3 +285,28 @@ def test_record_title_holding_only_a_date_becomes_the_date(settings: Settings) -
 def test_timestamp_lines_are_dropped(settings: Settings, meta: str) -> None:
     article = clean_document(RawDocument(input="a.txt", kind="text", body=f"{meta}\n{BODY}"), settings)
     assert (article.text, article.place) == (BODY, None)
+
+
+HEIST_BODY = "Thieves rammed a car into a jewellery shop on Monday and escaped with watches, police said.\n" * 2
+
+
+@pytest.mark.parametrize(
+    "title, published",
+    [
+        ("Posted 11 / 27 / 2005 7: 21 AM", "2005-11-27"),
+        ("18 September 2013 Last updated at 13: 59 GMT", "2013-09-18"),
+        ("12 January 2010 @ 09: 29 pm", "2010-01-12"),
+        ("Updated: November 11, 2011 20: 09 IST", "2011-11-11"),
+        ("8 / 2 / 13 at 1: 30 PM", None),  # day and month cannot be told apart: no date rather than a wrong one
+    ],
+)
+def test_a_title_field_holding_only_a_date_line_gives_the_date_not_the_headline(settings, title, published):
+    raw = RawDocument(input="feed.jsonl#3", kind="json", body="Jewellery heist in Paris\n" + HEIST_BODY, title=title)
+    article = clean_document(raw, settings)
+    assert article.title == "Jewellery heist in Paris"
+    assert article.published == published
+
+
+def test_a_headline_with_a_year_in_it_stays_the_headline(settings):
+    raw = RawDocument(input="feed.jsonl#4", kind="json", body=HEIST_BODY, title="Ellen DeGeneres to host 2014 Oscars")
+    assert clean_document(raw, settings).title == "Ellen DeGeneres to host 2014 Oscars"

@@ -133,6 +133,15 @@ _TIMESTAMP_WORDS = re.compile(
 )
 
 
+_META_WORDS = re.compile(r"(?i)\b(?:first|last|posted|published|updated|modified|date[d]?|on|at)\b|@|\|")
+
+
+def _is_date_title(title: str) -> bool:
+    """True for a 'title' that is only a date line: "Jan 05, 2011", "18 September 2013 Last updated at 13: 59 GMT"."""
+    title = title.strip()
+    return bool(_DATE_ONLY.match(title)) or _is_timestamp(_META_WORDS.sub(" ", title))
+
+
 def _is_timestamp(value: str) -> bool:
     """True for a date or time however written ("04 / 02 / 07, 9: 00 PM PDT", "4: 08 p. m. ET")."""
     rest = _TIMESTAMP_WORDS.sub(" ", value)
@@ -167,8 +176,9 @@ def clean_document(raw: RawDocument, settings: Settings) -> Article:
         return _rejected(raw, raw.error or "no content", settings)
     title = raw.title
     published = raw.published
-    if title and _DATE_ONLY.match(title.strip()):
-        published = published or title  # a record whose title field holds only its date
+    if title and _is_date_title(title):
+        # A record whose title field holds only its date line ("Posted 2 / 3 / 2009 11: 11 PM").
+        published = published or normalise_date(_META_WORDS.sub(" ", title)) or title
         title = None
     source = raw.source
     url = raw.url
@@ -562,6 +572,9 @@ _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS}),?\s+(\d{{4}})\b", re.I)
 
 
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s?[/.]\s?(\d{1,2})\s?[/.]\s?(\d{4}|\d{2})\b")
+
+
 def _parse_written(value: str) -> str | None:
     """English written dates by pattern; other shapes through dateparser (English only: it is slow)."""
     match = _MONTH_DAY_YEAR.search(value)
@@ -572,6 +585,15 @@ def _parse_written(value: str) -> str | None:
     if match:
         day, month, year = match.groups()
         return _checked(int(year), _MONTH_NUMBERS[month[:3].lower()], int(day))
+    match = _NUMERIC_DATE.search(value)
+    if match:
+        first, second, year = (int(part) for part in match.groups())
+        year += 2000 if year < 70 else 1900 if year < 100 else 0
+        if first > 12 >= second:
+            return _checked(year, second, first)  # day / month / year
+        if second > 12 >= first:
+            return _checked(year, first, second)  # month / day / year
+        return None  # "8/2/13": August 2 or 8 February, no way to tell
     if len(value) > 40:
         return None  # a long line is prose that happens to hold a year, not a date
     import dateparser  # slow to import; only needed for unusual date shapes
