@@ -226,7 +226,8 @@ class StoryClusterer:
 
         self.settings = settings
         self.scorer = PairScorer(settings)
-        self._index = Index(ndim=dimensions, metric="cos", dtype="f32")
+        self._dimensions = dimensions
+        self._indexes: dict[int | None, Index] = {}  # window-long span of days (None: undated) -> index
         self._items: list[ClusterInput] = []  # index key -> item
         self._article_story: dict[str, str] = {}
         self._members: dict[str, list[ClusterInput]] = {}
@@ -241,17 +242,24 @@ class StoryClusterer:
         return story_id
 
     def _neighbours(self, item: ClusterInput) -> list[ClusterInput]:
-        """The nearest articles within the time window; looks further when most are outside it."""
-        count = self.settings.cluster_candidates
-        while self._items:
-            count = min(count, len(self._items))
-            matches = self._index.search(item.vector, count)
-            found = [self._items[int(key)] for key in matches.keys]
-            near = [n for n in found if self.scorer.within_window(item.day, n.day)]
-            if len(near) * 2 >= len(found) or count >= len(self._items) or count >= 16 * self.settings.cluster_candidates:
-                return near
-            count *= 4  # recurring kinds of news: the closest texts may be from other months
-        return []
+        """The nearest articles that can share a story: dated ones within the window, and undated ones.
+
+        Articles sit in one index per window-long span of days, so the search looks only at
+        the spans an article can reach: recurring kinds of news in other months cost nothing.
+        """
+        spans = list(self._indexes) if item.day is None else [
+            span for span in (None, *range(self._span(item.day) - 1, self._span(item.day) + 2)) if span in self._indexes]
+        found: list[tuple[float, int]] = []
+        for span in spans:
+            index = self._indexes[span]
+            matches = index.search(item.vector, min(self.settings.cluster_candidates, len(index)))
+            found += zip(np.atleast_1d(matches.distances).tolist(), np.atleast_1d(matches.keys).tolist())
+        found.sort()
+        near = (self._items[int(key)] for _, key in found)
+        return [n for n in near if self.scorer.within_window(item.day, n.day)][: self.settings.cluster_candidates]
+
+    def _span(self, day: int) -> int:
+        return day // max(self.settings.cluster_window_days, 1)
 
     def story_score(self, item: ClusterInput, story_id: str) -> tuple[float, ClusterInput]:
         """Average pair score of an article with a story's members, and its closest member."""
@@ -272,7 +280,12 @@ class StoryClusterer:
         self._explanations[item.article_id] = why
         if item.title and story_id not in self._headlines:
             self._headlines[story_id] = item.title
-        self._index.add(len(self._items), item.vector)
+        span = None if item.day is None else self._span(item.day)
+        if span not in self._indexes:
+            from usearch.index import Index
+
+            self._indexes[span] = Index(ndim=self._dimensions, metric="cos", dtype="f32")
+        self._indexes[span].add(len(self._items), item.vector)
         self._items.append(item)
 
     def _merge(self, keep: str, other: str) -> None:
