@@ -164,6 +164,15 @@ def local_site():
                 site.requests.append((path, self.headers.get("User-Agent", "")))
                 site.in_flight += 1
                 site.max_in_flight = max(site.max_in_flight, site.in_flight)
+            done = False
+
+            def finish() -> None:
+                nonlocal done
+                if not done:
+                    with site.lock:
+                        site.in_flight -= 1
+                    done = True
+
             try:
                 status, headers, body = site.respond(path)
                 self.send_response(status)
@@ -171,12 +180,14 @@ def local_site():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                # Count the request as finished before the client can have all of it: once the
+                # client has the body it may start its next request while this thread is still here.
+                finish()
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout under test); nothing to answer
             finally:
-                with site.lock:
-                    site.in_flight -= 1
+                finish()
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # keep test output clean
