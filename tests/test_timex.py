@@ -32,6 +32,10 @@ def hand_doc(text: str) -> Doc:
         ("Costs rose between 2015 and 2019 .", None, [("2015", "year"), ("2019", "year")]),
         ("It came in January and February", "2025-04-27", [("2025-01", "month"), ("2025-02", "month")]),
         ("News came yesterday", "2025-04-27", [("2025-04-26", "day")]),
+        ("The bridge shut three days ago", "2025-03-02", [("2025-02-27", "day")]),
+        ("It was sold 2 months ago", "2025-01-15", [("2024-11", "month")]),
+        ("The plant opened a year ago", "2025-04-27", [("2024", "year")]),
+        ("He left the day before yesterday", "2025-04-27", [("2025-04-25", "day")]),
     ],
 )
 def test_expressions_resolve_with_precision(text, published, expected) -> None:
@@ -40,7 +44,7 @@ def test_expressions_resolve_with_precision(text, published, expected) -> None:
     assert [(t.value, t.precision) for t in times] == expected
 
 
-@pytest.mark.parametrize("text", ["It came on April 26 .", "It came last October", "It came on Monday"])
+@pytest.mark.parametrize("text", ["It came on April 26 .", "It came last October", "It came on Monday", "It came two days ago"])
 def test_relative_dates_need_a_publication_date(text) -> None:
     assert extract_times(hand_doc(text)[:], None) == []
 

@@ -56,7 +56,9 @@ _PATTERN = re.compile(
             r"(?i:\b(?P<mon_rel>last|this|next)\s+month)\b",
             rf"(?:\b(?P<wd_rel>(?i:last|this|next|on|since|by|until))\s+)?(?P<wd>{_WD})\b",
             r"(?i:\b(?:between|from))\s+(?P<yy1>(?:19|20)\d{2})\s+(?i:and|to|until)\s+(?P<yy2>(?:19|20)\d{2})(?!\d)",
-            r"(?i:\b(?P<day_rel>yesterday|today|tomorrow|tonight))\b",
+            r"(?i:\b(?P<ago_n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
+            r"(?P<ago_unit>days?|months?|years?)\s+ago)\b",
+            r"(?i:\b(?P<day_rel>the\s+day\s+before\s+yesterday|yesterday|today|tomorrow|tonight))\b",
             r"(?i:\b(?P<y_prep>in|since|during|by|until|of|from|throughout|early|late|mid|end\s+of)\s+)"
             r"(?P<y_y>(?:19|20)\d{2})(?![\d,]|[.-]\d|\s\d)",
         ]
@@ -161,6 +163,22 @@ def _token_at(doc: Doc, char: int) -> Token | None:
     return span[0] if span is not None and len(span) else None
 
 
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+def _ago(published: date, amount: str, unit: str) -> tuple[str, Precision]:
+    """"three days ago" -> the day; "two months ago" -> the month; "a year ago" -> the year."""
+    n = int(amount) if amount.isdigit() else _NUMBER_WORDS[amount.lower()]
+    unit = unit.lower().rstrip("s")
+    if unit == "day":
+        return (published - timedelta(days=n)).isoformat(), "day"
+    if unit == "month":
+        y, mo = divmod(published.year * 12 + published.month - 1 - n, 12)
+        return f"{y:04d}-{mo + 1:02d}", "month"
+    return f"{published.year - n:04d}", "year"
+
+
 def extract_times(sent: Span, published: date | None) -> list[TimeExpr]:
     """Every temporal expression of a sentence that can be resolved, in text order."""
     text = sent.text
@@ -215,9 +233,14 @@ def extract_times(sent: Span, published: date | None) -> list[TimeExpr]:
                 rel = (g["wd_rel"] or "").lower() or None
                 d = _weekday_date(_WEEKDAYS[g["wd"].lower()], published, tense_at(m.start("wd")), rel)
                 found.append((start, end, d.isoformat(), "day", "abs"))
+        elif g["ago_n"]:
+            if published is not None:
+                found.append((start, end, *_ago(published, g["ago_n"], g["ago_unit"]), "abs"))
         elif g["day_rel"]:
             if published is not None:
-                shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g["day_rel"].lower()]
+                relative = " ".join(g["day_rel"].lower().split())
+                shift = {"the day before yesterday": -2, "yesterday": -1, "today": 0, "tonight": 0,
+                         "tomorrow": 1}[relative]
                 found.append((start, end, (published + timedelta(days=shift)).isoformat(), "day", "abs"))
         elif g["yy1"]:
             found.append((m.start("yy1"), m.end("yy1"), g["yy1"], "year", "abs"))
