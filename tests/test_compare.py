@@ -143,3 +143,25 @@ def test_merge_names_prefers_the_name_without_titles():
     canon = merge_names(["Gerasimov", "Chief of the General Staff Valery Gerasimov", "Valeriy Gerasimov", "Maria Zakharova"])
     assert canon["Gerasimov"] == canon["Valeriy Gerasimov"] == "Valery Gerasimov"
     assert canon["Maria Zakharova"] == "Maria Zakharova"
+
+
+def test_two_named_sources_in_one_article_can_disagree_on_a_figure(fake_encoder, settings):
+    a = reading(article("a", "Harbor Gazette"),
+                mention("a", 0, "Police said about 3,400 people joined the march through the old town.", speaker="police",
+                        quantities=[figure(3400, "people", "join", "approximate")]),
+                mention("a", 1, "Organisers said 5,000 people joined the march, far more than police counted.",
+                        speaker="organisers", quantities=[figure(5000, "people", "join")]))
+    b = reading(article("b", "Valley Post"), mention("b", 0, "Thousands marched through the old town on Saturday."))
+    conflicts = dossier_for([a, b], fake_encoder, settings).conflicts
+    assert [c.kind for c in conflicts] == ["numeric"]
+    assert {(s.value, s.speaker) for s in conflicts[0].sides} == {(3400, "police"), (5000, "organisers")}
+
+
+def test_an_outlets_own_figures_in_one_article_do_not_conflict(fake_encoder, settings):
+    a = reading(article("a", "Harbor Gazette"),
+                mention("a", 0, "About 3,400 people joined the march through the old town on Saturday.",
+                        quantities=[figure(3400, "people", "join", "approximate")]),
+                mention("a", 1, "By the evening 5,000 people had joined the march in the old town.",
+                        quantities=[figure(5000, "people", "join")]))
+    b = reading(article("b", "Valley Post"), mention("b", 0, "Thousands marched through the old town on Saturday."))
+    assert dossier_for([a, b], fake_encoder, settings).conflicts == ()

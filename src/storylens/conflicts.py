@@ -236,11 +236,21 @@ def _format_value(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
+def _different_voices(a: Figure, b: Figure) -> bool:
+    """Figures from two articles, or from two named speakers of one article."""
+    if a.mention.article_id != b.mention.article_id:
+        return True
+    return a.speaker is not None and b.speaker is not None and a.speaker != b.speaker \
+        and a.mention.start != b.mention.start
+
+
 def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[Conflict]:
     """Conflicts between figures for one measure that no qualifier can reconcile.
 
     Figures the source presents as an update ("rose to 57") are an evolution, not a
-    conflict; figures of one article never conflict with each other.
+    conflict. Within one article only figures given by different named speakers can
+    conflict ("police said 3,400 ... organisers said 5,000"); the outlet's own figures
+    for one measure are its running account.
     """
     by_measure: dict[tuple[str, ...], list[Figure]] = defaultdict(list)
     for figure in figures:
@@ -254,13 +264,13 @@ def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[
         for figure in group:
             unique.setdefault((figure.mention.article_id, figure.quantity.value), figure)
         group = list(unique.values())
-        if len({f.mention.article_id for f in group}) < 2:
+        if len({(f.mention.article_id, f.speaker) for f in group}) < 2:
             continue
         clashing: set[int] = set()
         for i, a in enumerate(group):
             for j in range(i + 1, len(group)):
                 b = group[j]
-                if a.mention.article_id == b.mention.article_id or not _same_measure(a, b):
+                if not _different_voices(a, b) or not _same_measure(a, b):
                     continue
                 if not _compatible(a, b, tolerance):
                     clashing.update((i, j))
