@@ -132,6 +132,8 @@ class LocalSite:
             return 200, {"Content-Type": "text/html"}, b"<html><body><p>Too late.</p></body></html>"
         if path.startswith("/status/"):
             return int(path.rsplit("/", 1)[1]), {"Content-Type": "text/plain"}, b"failure on purpose"
+        if path.startswith("/busy/"):  # 429 Too Many Requests, asking the client to wait N seconds
+            return 429, {"Content-Type": "text/plain", "Retry-After": path.rsplit("/", 1)[1]}, b"slow down"
         if path in ("/loop/a", "/loop/b"):
             return 302, {"Location": "/loop/b" if path.endswith("a") else "/loop/a"}, b""
         if path.startswith("/redirect/"):

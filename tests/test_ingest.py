@@ -618,3 +618,25 @@ def test_feed_is_read_as_a_feed_whatever_its_media_type(settings: Settings, medi
         docs = read_all(["https://radio.example/feed"], settings.with_changes(fetch_retries=0), client=client)
     assert [doc.input for doc in docs] == [f"https://radio.example/feed#{n}" for n in (1, 2, 3, 4)]
     assert docs[0].title == "Flood in the valley" and docs[1].error is None
+
+
+def test_retry_after_header_is_read_as_seconds_or_a_date() -> None:
+    from storylens.ingest.fetch import retry_after_seconds
+
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480.0) == 30.0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_a_busy_server_is_retried_after_the_pause_it_asks_for(local_site, settings: Settings) -> None:
+    url = local_site.url("busy/1")
+    [doc] = read_all([url], settings.with_changes(fetch_retries=1))
+    assert local_site.hits("/busy/1") == 2
+    assert doc.error == f"HTTP 429: Too Many Requests at {url} (after 2 attempts)"
+
+
+def test_a_server_asking_for_a_long_pause_fails_at_once_with_the_reason(local_site, settings: Settings) -> None:
+    url = local_site.url("busy/600")
+    [doc] = read_all([url], settings.with_changes(fetch_retries=3))
+    assert local_site.hits("/busy/600") == 1
+    assert doc.error == f"HTTP 429: Too Many Requests at {url}; the server asked to wait 600s"

@@ -8,6 +8,7 @@ rejected inputs can be counted by kind.
 
 from __future__ import annotations
 
+import email.utils
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ __all__ = ["Fetched", "Fetcher", "HttpCache", "RobotsRules", "fetch_url", "make_
 # Statuses worth another try: the server may recover.
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _BACKOFF_SECONDS = 0.5
+_MAX_RETRY_AFTER_SECONDS = 30.0  # a server asking for a longer pause gets a clear failure, not a stalled batch
 MAX_REDIRECTS = 10
 # RFC 9309 lets crawlers stop reading robots.txt after 500 KiB.
 _ROBOTS_MAX_BYTES = 500 * 1024
@@ -149,10 +151,12 @@ def fetch_url(
             fetched = _fetch_once(url, client, settings, robots)
             break
         except _Retryable as exc:
-            if attempt + 1 == attempts:
-                tries = f" (after {attempts} attempts)" if attempts > 1 and not exc.timed_out else ""
-                raise FetchError(f"{exc}{tries}") from exc
-            time.sleep(_BACKOFF_SECONDS * 2**attempt)
+            wait = _BACKOFF_SECONDS * 2**attempt if exc.retry_after is None else exc.retry_after
+            if attempt + 1 == attempts or wait > _MAX_RETRY_AFTER_SECONDS:
+                tries = f" (after {attempt + 1} attempts)" if attempt > 0 and not exc.timed_out else ""
+                later = f"; the server asked to wait {wait:.0f}s" if exc.retry_after is not None and wait > 1 else ""
+                raise FetchError(f"{exc}{tries}{later}") from exc
+            time.sleep(wait)
     else:  # pragma: no cover - the loop breaks or raises
         raise FetchError(f"cannot connect: could not fetch {url}")
     if cache is not None:
@@ -174,9 +178,26 @@ def _from_cache(url: str, status: int, headers: dict[str, str], body: bytes) -> 
 class _Retryable(Exception):
     """A failure that another attempt may fix."""
 
-    def __init__(self, message: str, timed_out: bool = False) -> None:
+    def __init__(self, message: str, timed_out: bool = False, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.timed_out = timed_out
+        self.retry_after = retry_after  # what the server asked us to wait, when it said
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) as seconds to wait; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _fetch_once(url: str, client: httpx.Client, settings: Settings, robots: RobotsRules | None) -> Fetched:
@@ -212,7 +233,8 @@ def _request(current: str, original: str, client: httpx.Client, settings: Settin
                 return str(response.next_request.url)
             status = response.status_code
             if status in _RETRY_STATUSES:
-                raise _Retryable(f"HTTP {status}: {_phrase(response)} at {current}")
+                raise _Retryable(f"HTTP {status}: {_phrase(response)} at {current}",
+                                 retry_after=retry_after_seconds(response.headers.get("retry-after")))
             if status >= 400:
                 raise FetchError(f"HTTP {status}: {_phrase(response)} at {current}")
             declared = response.headers.get("content-length", "")
