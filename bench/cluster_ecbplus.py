@@ -24,12 +24,13 @@ from collections import Counter
 import numpy as np
 
 from bench.common import ECBPLUS, REPO, bcubed, load_ecbplus, peak_rss_mb, topic_of
+from storylens.clean import clean_document
 from storylens.cluster import (ClusterInput, StoryClusterer, build_inputs, cluster_articles, cluster_text,
                                expand_names, key_terms)
 from storylens.embed import QUANTIZE_RECIPE
 from storylens.pipeline import Models
 from storylens.read import read_articles
-from storylens.records import Article, ArticleReading
+from storylens.records import Article, ArticleReading, RawDocument
 from storylens.settings import Settings
 
 THRESHOLDS = [round(0.25 + 0.025 * i, 3) for i in range(6)]
@@ -50,7 +51,7 @@ def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
     change of encoder only re-embeds.
     """
     source = ECBPLUS.stat()
-    path = CACHE / f"ecbplus-{source.st_size}-{int(source.st_mtime)}.pickle"
+    path = CACHE / f"ecbplus-{source.st_size}-{int(source.st_mtime)}-cleaned.pickle"
     encoder_tag = QUANTIZE_RECIPE if settings.encoder_quantized else "packaged"
     vectors_path = path.with_name(f"{path.stem}-vectors-{encoder_tag}.npy")
     CACHE.mkdir(exist_ok=True)
@@ -67,6 +68,7 @@ def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
         with path.open("wb") as handle:
             pickle.dump(items, handle)
     by_id = {r["id"]: r for r in rows}
+    articles = {i.article_id: to_article(by_id[i.article_id]) for i in items}
     if vectors_path.is_file():
         vectors = np.load(vectors_path)
     else:
@@ -74,17 +76,26 @@ def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
 
         encoder = models.encoder if models else load_encoder(quantized=settings.encoder_quantized)
         start = time.perf_counter()
-        vectors = encoder.encode([cluster_text(ArticleReading(to_article(by_id[i.article_id]), ())) for i in items])
+        vectors = encoder.encode([cluster_text(ArticleReading(articles[i.article_id], ())) for i in items])
         print(f"embedded {len(items)} titles and leads in {time.perf_counter() - start:.1f}s (cached in {vectors_path})")
         np.save(vectors_path, vectors)
     # Key terms are cheap to recompute, so changes to them need no new reading pass.
-    return [replace(i, vector=vectors[k], keyterms=key_terms(by_id[i.article_id].get("title") or "", by_id[i.article_id]["text"]),
+    return [replace(i, vector=vectors[k], keyterms=key_terms(articles[i.article_id].title or "", articles[i.article_id].text),
                     terms=expand_names(i.terms)) for k, i in enumerate(items)]
 
 
 def to_article(row: dict) -> Article:
-    return Article(id=row["id"], input=row["id"], source=row.get("source") or "ecbplus", title=row.get("title"),
-                   published=None, language="en", status="ok", reason=None, text=row["text"])
+    """The article as `storylens analyze` sees it: cleaned, with the date its title or header lines give.
+
+    Records cleaning rejects (no text left) keep their raw text so that every gold article is scored.
+    """
+    raw = RawDocument(input=f"ecbplus.jsonl#{row['id']}", kind="record", body=row["text"], title=row.get("title"),
+                      source=row.get("source"), url=row.get("url"), external_id=row["id"])
+    article = clean_document(raw, Settings())
+    if article.status != "ok":
+        return Article(id=row["id"], input=raw.input, source=row.get("source") or "ecbplus", title=row.get("title"),
+                       published=None, language="en", status="ok", reason=None, text=row["text"])
+    return replace(article, id=row["id"])
 
 
 def evaluate(items: list[ClusterInput], gold: dict[str, str], settings: Settings, subset=None):

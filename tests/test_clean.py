@@ -301,12 +301,12 @@ HEIST_BODY = "Thieves rammed a car into a jewellery shop on Monday and escaped w
     ],
 )
 def test_a_title_field_holding_only_a_date_line_gives_the_date_not_the_headline(settings, title, published):
-    raw = RawDocument(input="feed.jsonl#3", kind="json", body="Jewellery heist in Paris\n" + HEIST_BODY, title=title)
+    raw = RawDocument(input="feed.jsonl#3", kind="record", body="Jewellery heist in Paris\n" + HEIST_BODY, title=title)
     article = clean_document(raw, settings)
     assert article.title == "Jewellery heist in Paris"
     assert article.published == published
 
 
 def test_a_headline_with_a_year_in_it_stays_the_headline(settings):
-    raw = RawDocument(input="feed.jsonl#4", kind="json", body=HEIST_BODY, title="Ellen DeGeneres to host 2014 Oscars")
+    raw = RawDocument(input="feed.jsonl#4", kind="record", body=HEIST_BODY, title="Ellen DeGeneres to host 2014 Oscars")
     assert clean_document(raw, settings).title == "Ellen DeGeneres to host 2014 Oscars"
