@@ -3,9 +3,10 @@
 Two articles are scored by their title+lead embeddings, shared names and tf-idf key
 terms, with a small bonus for being published within days of each other; articles
 further apart than the window never join. A story's score for an article is the
-average pair score with (a bounded sample of) its members. Candidates come from an
-approximate nearest-neighbour index, never from all articles: memory and time stay
-linear in the number of articles. In batch the closest groups merge first; one at a
+average pair score with (a bounded sample of) its members. Candidates come from
+approximate nearest-neighbour indexes, one per window-long span of days, searched only
+where an article can reach, never from all articles: memory and time stay linear in
+the number of articles. In batch the closest groups merge first; one at a
 time, an article that reaches the threshold for several stories bridges them and they
 merge, keeping the oldest story's id.
 """
