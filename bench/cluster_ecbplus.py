@@ -1,7 +1,8 @@
 """Story clustering on ECB+ against a TF-IDF average-link baseline, and clustering at scale.
 
-1. Parameters (threshold, entity weight) are chosen on even-numbered topics only;
-   B-cubed precision, recall and F1 are printed on odd topics and on all.
+1. Parameters (join threshold, entity and term weights, split cut) are chosen on
+   even-numbered topics only; B-cubed precision, recall and F1 are printed on odd topics
+   and on all, with and without splitting stories that mix two events.
 2. Baseline in the same process: TF-IDF cosine with average-link agglomerative
    clustering, at the baseline's best threshold on all topics.
 3. Scale: ECB+ copies with renamed entities, shifted dates and jittered vectors grow
@@ -33,15 +34,17 @@ from storylens.read import read_articles
 from storylens.records import Article, ArticleReading, RawDocument
 from storylens.settings import Settings
 
-THRESHOLDS = [round(0.25 + 0.025 * i, 3) for i in range(6)]
+THRESHOLDS = [round(0.225 + 0.025 * i, 3) for i in range(5)]
 ENTITY_WEIGHTS = [0.2, 0.3]
 TERM_WEIGHTS = [0.4, 0.5]
+SPLIT_CUTS = [0.0, 0.9, 0.925, 0.94, 0.95]
 CACHE = REPO / ".bench-cache"
 
 
-def with_weights(settings: Settings, threshold: float, entity: float, term: float) -> Settings:
+def with_weights(settings: Settings, threshold: float, entity: float, term: float, split_cut: float) -> Settings:
     return settings.with_changes(cluster_threshold=threshold, cluster_entity_weight=entity,
-                                 cluster_term_weight=term, cluster_embedding_weight=round(1 - entity - term, 4))
+                                 cluster_term_weight=term, cluster_embedding_weight=round(1 - entity - term, 4),
+                                 cluster_split_cut=split_cut)
 
 
 def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
@@ -165,23 +168,28 @@ def main() -> None:
         return
     even = {r["id"] for r in rows if topic_of(r["gold"]) % 2 == 0}
     odd = {r["id"] for r in rows if topic_of(r["gold"]) % 2 == 1}
-    best = None
+    best: dict[bool, tuple] = {}  # split or not -> (score, parameters)
     for entity in ENTITY_WEIGHTS:
         for term in TERM_WEIGHTS:
             for threshold in THRESHOLDS:
-                score = evaluate(items, gold, with_weights(settings, threshold, entity, term), even)
-                if best is None or score[2] > best[0][2]:
-                    best = (score, threshold, entity, term)
-    assert best is not None
-    (p, r, f), threshold, entity, term = best
-    print(f"chosen on even topics: threshold {threshold}, entity weight {entity}, term weight {term} "
-          f"(B3 P {p:.3f} R {r:.3f} F1 {f:.3f})")
+                for split_cut in SPLIT_CUTS:
+                    score = evaluate(items, gold, with_weights(settings, threshold, entity, term, split_cut), even)
+                    splitting = split_cut > 0
+                    if splitting not in best or score[2] > best[splitting][0][2]:
+                        best[splitting] = (score, (threshold, entity, term, split_cut))
     print(f"defaults in Settings: threshold {settings.cluster_threshold}, entity weight "
-          f"{settings.cluster_entity_weight}, term weight {settings.cluster_term_weight}")
-    chosen = with_weights(settings, threshold, entity, term)
-    for name, subset in (("odd topics", odd), ("all topics", None)):
-        p, r, f = evaluate(items, gold, chosen, subset)
-        print(f"storylens  {name:<11} B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
+          f"{settings.cluster_entity_weight}, term weight {settings.cluster_term_weight}, "
+          f"split cut {settings.cluster_split_cut}")
+    chosen = settings
+    for splitting in (False, True):
+        (p, r, f), (threshold, entity, term, split_cut) = best[splitting]
+        label = "with splits" if splitting else "no splits"
+        print(f"{label}: chosen on even topics: threshold {threshold}, entity weight {entity}, term weight {term}, "
+              f"split cut {split_cut} (B3 P {p:.3f} R {r:.3f} F1 {f:.3f})")
+        chosen = with_weights(settings, threshold, entity, term, split_cut)
+        for name, subset in (("odd topics", odd), ("all topics", None)):
+            p, r, f = evaluate(items, gold, chosen, subset)
+            print(f"  storylens  {name:<11} B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     p, r, f = evaluate(items, gold, settings, odd)
     print(f"storylens  odd, defaults B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     base_threshold, (bp, br, bf) = tfidf_baseline(rows, gold)

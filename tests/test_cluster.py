@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from storylens.cluster import ClusterInput, StoryClusterer, cluster_articles
+from storylens.cluster import ClusterInput, StoryClusterer, best_split, cluster_articles, key_terms
 from storylens.settings import Settings
 
 
@@ -82,7 +82,7 @@ def test_batch_clustering_does_not_depend_on_input_order(settings):
     items = [
         item("a", unit(1, 0.1, 0), {"dam", "varga"}), item("b", unit(0.95, 0.2, 0), {"dam"}),
         item("c", unit(0, 0.1, 1), {"bank"}), item("d", unit(0.1, 0, 1), {"bank", "rate"}),
-        item("e", unit(0.5, 0.5, 0.5), {"fair"}),
+        item("e", unit(0.35, 0.35, 0.35, 0.8), {"fair"}),  # halfway between both stories, close to neither
     ]
     forward = {frozenset(s.article_ids) for s in cluster_articles(items, settings)}
     backward = {frozenset(s.article_ids) for s in cluster_articles(items[::-1], settings)}
@@ -111,3 +111,90 @@ def test_places_and_named_things_count_as_shared_names():
     terms = cluster_terms(reading)
     assert {"sorrel bay", "marrow valley", "henrik alvarez", "alvarez"} <= terms
     assert "monday" not in terms
+
+
+# Two title defences by one boxer, four years apart, undated (as text exports often are):
+# same kind of event, same champion, similar leads.
+FIRST_DEFENCE = [
+    ("Klitschko stops Rahman in Mannheim", "Wladimir Klitschko stopped Hasim Rahman in the seventh round at the SAP "
+     "Arena in Mannheim. Rahman, a late substitute for Povetkin, barely threw a punch."),
+    ("Rahman no match for champion", "Hasim Rahman was outclassed in Mannheim. The referee waved it off in round "
+     "seven with Rahman taking jabs on the ropes."),
+    ("Substitute Rahman overwhelmed", "Povetkin pulled out injured and Rahman took the fight at short notice. "
+     "Mannheim saw a one-sided seventh-round stoppage."),
+    ("Champion jabs his way past Rahman", "Klitschko jabbed Rahman for seven rounds in Mannheim before referee "
+     "Tony Weeks stepped in."),
+    ("Rahman: I was not ready", "Rahman said the short notice after Povetkin's withdrawal left him unprepared "
+     "for the Mannheim bout."),
+]
+SECOND_DEFENCE = [
+    ("Klitschko knocks out Thompson in Bern", "Wladimir Klitschko knocked out Tony Thompson in the sixth round at "
+     "the Stade de Suisse in Bern, a rematch of their 2008 fight."),
+    ("Thompson dropped twice in Switzerland", "Tony Thompson hit the canvas twice before the sixth-round finish in "
+     "Bern, where 26,000 fans filled the stadium."),
+    ("Rematch ends early at Stade de Suisse", "Four years after their first meeting, Thompson again could not "
+     "solve the champion. Bern's football stadium hosted the bout."),
+    ("Thompson, 40, retires after Bern defeat", "The 40-year-old Thompson hinted at retirement after the knockout "
+     "at the Stade de Suisse."),
+    ("Klitschko eyes next defence after Thompson", "After beating Thompson in Bern, the champion's team named "
+     "possible opponents for the autumn."),
+]
+
+
+def defence_items(prefix, articles, direction, names):
+    """Title+lead vectors share a 'boxing title fight' direction; each event adds its own."""
+    out = []
+    for k, (title, text) in enumerate(articles):
+        weights = [1.0, 0.3, 0, 0, 0, 0, 0, 0]
+        weights[direction] = 0.7
+        weights[5 + k % 3] = 0.25
+        out.append(ClusterInput(f"{prefix}{k}", title, unit(*weights), frozenset(names), None, key_terms(title, text)))
+    return out
+
+
+@pytest.fixture
+def two_defences():
+    return (defence_items("a", FIRST_DEFENCE, 3, {"klitschko", "rahman", "mannheim"}),
+            defence_items("b", SECOND_DEFENCE, 4, {"klitschko", "thompson", "bern", "stade de suisse"}))
+
+
+def test_two_events_of_one_kind_are_split_apart(settings, two_defences):
+    first, second = two_defences
+    unsplit = cluster_articles(first + second, settings.with_changes(cluster_split_cut=0))
+    assert len(unsplit) == 1  # average link alone joins them: the pairs across are close enough
+    stories = cluster_articles(first + second, settings)
+    assert sorted(s.article_ids for s in stories) == [tuple(i.article_id for i in first),
+                                                     tuple(i.article_id for i in second)]
+
+
+def test_one_event_from_many_angles_is_not_split(settings, two_defences):
+    for event in two_defences:
+        assert len(cluster_articles(event, settings)) == 1
+
+
+def test_articles_arriving_one_by_one_split_the_same_way_and_keep_ids(settings, two_defences):
+    first, second = two_defences
+    clusterer = StoryClusterer(settings)
+    for a, b in zip(first, second):  # the two events interleaved, as a feed would deliver them
+        clusterer.add(a)
+        clusterer.add(b)
+    stories = {s.id: s for s in clusterer.stories()}
+    assert {s: set(story.article_ids) for s, story in stories.items()} == {
+        "s-a0": {i.article_id for i in first}, "s-b0": {i.article_id for i in second}}
+    for story in stories.values():
+        for article_id, why in story.explanations[1:]:
+            closest = why.split("closest article ")[1].split(":")[0]
+            assert closest in story.article_ids and closest != article_id
+
+
+def test_best_split_finds_the_seam_between_two_events(settings, two_defences):
+    first, second = two_defences
+    clusterer = StoryClusterer(settings)
+    for i in first + second:
+        clusterer.scorer.observe(i)
+    split = best_split(first + second, clusterer.scorer)
+    assert {frozenset(i.article_id for i in split.left), frozenset(i.article_id for i in split.right)} == {
+        frozenset(i.article_id for i in first), frozenset(i.article_id for i in second)}
+    assert split.cut < settings.cluster_split_cut
+    whole = best_split(first, clusterer.scorer)
+    assert whole.cut > settings.cluster_split_cut

@@ -215,6 +215,108 @@ class PairScorer:
 
 PRIOR_DOCUMENTS = 50
 SAMPLE = 24  # members compared per story: average link on a bounded sample keeps each step cheap
+SPLIT_SAMPLE = 120  # members a split looks at; the others follow the half they are closer to
+SPLIT_MIN_PART = 2  # a split never peels off a single article
+
+
+@dataclass(frozen=True)
+class Split:
+    """The best two-way split of a story and how cleanly it cuts (0: no link across, about 1: none)."""
+
+    left: list[ClusterInput]
+    right: list[ClusterInput]
+    cut: float
+
+
+def best_split(members: Sequence[ClusterInput], scorer: PairScorer) -> Split | None:
+    """Where a story would break if it mixes two events.
+
+    Average link joins two events of the same kind (two boxing title defences, two DUI
+    arrests of one team's players) when the articles between them are short and say little.
+    Inside such a story, key terms still tie each event's articles more to each other than
+    across: the spectral (normalised-cut) bipartition of the key-term similarities finds
+    the seam, and the cut is scored on key terms and title+lead embeddings alike.
+    """
+    if len(members) < 2 * SPLIT_MIN_PART:
+        return None
+    sample = list(members) if len(members) <= SPLIT_SAMPLE else [
+        members[int(i * len(members) / SPLIT_SAMPLE)] for i in range(SPLIT_SAMPLE)]
+    terms, dense = _affinities(sample, scorer)
+    side = _fiedler_side(terms)
+    if side is None or min(side.sum(), (~side).sum()) < SPLIT_MIN_PART:
+        return None
+    cut = (normalised_cut(terms, side) + normalised_cut(dense, side)) / 2
+    chosen = {m.article_id: bool(s) for m, s in zip(sample, side)}
+    left_sample = [m for m, s in zip(sample, side) if s]
+    right_sample = [m for m, s in zip(sample, side) if not s]
+    left, right = [], []
+    for member in members:
+        in_left = chosen.get(member.article_id)
+        if in_left is None:  # not sampled: it goes with the half it is closer to
+            in_left = _mean_affinity(member, left_sample, scorer) >= _mean_affinity(member, right_sample, scorer)
+        (left if in_left else right).append(member)
+    return Split(left, right, cut)
+
+
+def split_story(members: list[ClusterInput], scorer: PairScorer, max_cut: float) -> list[list[ClusterInput]]:
+    """A story's members as the events they report: split while the best split cuts below `max_cut`."""
+    split = best_split(members, scorer) if max_cut > 0 else None
+    if split is None or split.cut >= max_cut or min(len(split.left), len(split.right)) < SPLIT_MIN_PART:
+        return [members]
+    return split_story(split.left, scorer, max_cut) + split_story(split.right, scorer, max_cut)
+
+
+def _affinities(items: Sequence[ClusterInput], scorer: PairScorer) -> tuple[np.ndarray, np.ndarray]:
+    """Key-term and title+lead similarity matrices (zero diagonal, negatives clipped)."""
+    n = len(items)
+    terms = np.zeros((n, n))
+    dense = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            d, _, t, _ = scorer.signals(items[i], items[j])
+            terms[i, j] = terms[j, i] = max(t, 0.0)
+            dense[i, j] = dense[j, i] = max(d, 0.0)
+    return terms, dense
+
+
+def _mean_affinity(item: ClusterInput, others: Sequence[ClusterInput], scorer: PairScorer) -> float:
+    values = [scorer.signals(item, o) for o in others]
+    return sum(v[0] + v[2] for v in values) / max(len(values), 1)
+
+
+def _fiedler_side(affinity: np.ndarray) -> np.ndarray | None:
+    """The normalised-cut bipartition: order by the second eigenvector, cut where it cuts least."""
+    degree = affinity.sum(axis=1)
+    if (degree <= 0).any():
+        return None  # an article sharing nothing with the rest: not a question of two events
+    scale = 1 / np.sqrt(degree)
+    laplacian = np.eye(len(affinity)) - scale[:, None] * affinity * scale[None, :]
+    _, vectors = np.linalg.eigh(laplacian)
+    order = np.argsort(scale * vectors[:, 1], kind="stable")
+    total = degree.sum()
+    best, best_k = math.inf, 0
+    inside = np.zeros(len(affinity), dtype=bool)
+    cut = volume = 0.0
+    for k, node in enumerate(order[:-1], start=1):
+        # Moving one node across: its links to the moved side stop being cut, the others start.
+        cut += degree[node] - 2 * affinity[node, inside].sum()
+        inside[node] = True
+        volume += degree[node]
+        value = cut / volume + cut / (total - volume)
+        if value < best:
+            best, best_k = value, k
+    side = np.zeros(len(affinity), dtype=bool)
+    side[order[:best_k]] = True
+    return side
+
+
+def normalised_cut(affinity: np.ndarray, side: np.ndarray) -> float:
+    """Shi and Malik's normalised cut of a two-way split: cut/vol(left) + cut/vol(right)."""
+    cut = affinity[np.ix_(side, ~side)].sum()
+    left, right = affinity[side].sum(), affinity[~side].sum()
+    if left <= 0 or right <= 0:
+        return math.inf
+    return float(cut / left + cut / right)
 
 
 def _sample(members: list[ClusterInput]) -> list[ClusterInput]:
@@ -246,6 +348,7 @@ class StoryClusterer:
         self._merged_into: dict[str, str] = {}
         self._explanations: dict[str, str] = {}
         self._headlines: dict[str, str] = {}
+        self._checked_size: dict[str, int] = {}  # story -> its size when last checked for a split
 
     def _resolve(self, story_id: str) -> str:
         while story_id in self._merged_into:
@@ -306,6 +409,7 @@ class StoryClusterer:
         self._headlines.setdefault(keep, self._headlines.get(other, ""))
         self._headlines.pop(other, None)
         self._merged_into[other] = keep
+        self._checked_size.pop(other, None)
 
     def add(self, item: ClusterInput, story_id: str | None = None) -> str:
         """Place one article; returns its story id. `story_id` restores a stored assignment."""
@@ -339,7 +443,64 @@ class StoryClusterer:
         if len(matches) > 1:
             why += f"; bridged {len(matches)} stories"
         self._index_item(item, keep, why)
-        return keep
+        self._recheck(keep, bridged=len(matches) > 1)
+        return self._resolve_article(item.article_id)
+
+    def _resolve_article(self, article_id: str) -> str:
+        return self._resolve(self._article_story[article_id])
+
+    def _recheck(self, story_id: str, bridged: bool) -> None:
+        """Split a growing story if it has come to mix two events.
+
+        A story is checked when a bridge merges stories into it and whenever it has grown by
+        a quarter since its last check, so the cost per article stays bounded. The half
+        holding the story's first article keeps its id; the other half opens a new story.
+        """
+        members = self._members[story_id]
+        if self.settings.cluster_split_cut <= 0 or len(members) < 2 * SPLIT_MIN_PART:
+            return
+        if not bridged and len(members) < self._checked_size.get(story_id, 0) * 1.25:
+            return
+        self._checked_size[story_id] = len(members)
+        parts = split_story(members, self.scorer, self.settings.cluster_split_cut)
+        if len(parts) == 1:
+            return
+        first = members[0].article_id
+        parts.sort(key=lambda part: not any(m.article_id == first for m in part))
+        self._members[story_id] = parts[0]
+        self._checked_size[story_id] = len(parts[0])
+        self._relabel(story_id, parts[0])
+        for part in parts[1:]:
+            new_id = self._fresh_story_id(part[0].article_id, story_id)
+            self._open(new_id)
+            self._members[new_id] = part
+            self._checked_size[new_id] = len(part)
+            self._relabel(new_id, part)
+
+    def _fresh_story_id(self, article_id: str, splitting: str) -> str:
+        """An id for a split-off half: the id its first article's story had, if it merged into this one."""
+        story_id, n = f"s-{article_id}", 1
+        while story_id in self._members or story_id in self._merged_into:
+            if story_id in self._merged_into and self._resolve(story_id) == splitting:
+                del self._merged_into[story_id]  # the story that merged in comes back under its own id
+                return story_id
+            n += 1
+            story_id = f"s-{article_id}-{n}"
+        return story_id
+
+    def _relabel(self, story_id: str, members: list[ClusterInput]) -> None:
+        """Point members at their story and explain each again within it."""
+        self._headlines[story_id] = next((m.title for m in members if m.title), "")
+        for position, member in enumerate(members):
+            self._article_story[member.article_id] = story_id
+            self._explanations[member.article_id] = (
+                "first article of the story" if position == 0 else self._explain_within(member, members))
+
+    def _explain_within(self, item: ClusterInput, members: Sequence[ClusterInput]) -> str:
+        others = _sample([m for m in members if m.article_id != item.article_id])
+        scores = [self.scorer.score(item, o) for o in others]
+        best = max(range(len(others)), key=scores.__getitem__)
+        return self.scorer.explain(item, others[best], sum(scores) / len(scores))
 
     def add_batch(self, items: Iterable[ClusterInput]) -> None:
         """Group many articles at once: average-link merging over nearest-neighbour pairs.
@@ -418,20 +579,21 @@ class StoryClusterer:
                 score = average(keep, n)
                 if score >= self.settings.cluster_threshold:
                     heapq.heappush(heap, (-score, keep, n))
-        for root, indices in sorted(members.items(), key=lambda kv: min(kv[1])):
+        position_of = {item.article_id: i for i, item in enumerate(fresh)}
+        groups = [[position_of[m.article_id] for m in part]
+                  for indices in members.values()
+                  for part in split_story([fresh[i] for i in sorted(indices)], self.scorer,
+                                          self.settings.cluster_split_cut)]
+        for indices in sorted(groups, key=min):
             first = fresh[min(indices)]
             story_id = f"s-{first.article_id}"
             self._open(story_id)
             for position, i in enumerate(sorted(indices)):
                 item = fresh[i]
-                if position == 0:
-                    why = "first article of the story"
-                else:
-                    others = [fresh[j] for j in indices if j != i]
-                    scores = [self.scorer.score(item, o) for o in others]
-                    best = max(range(len(others)), key=scores.__getitem__)
-                    why = self.scorer.explain(item, others[best], sum(scores) / len(scores))
+                why = ("first article of the story" if position == 0
+                       else self._explain_within(item, [fresh[j] for j in indices]))
                 self._index_item(item, story_id, why)
+            self._checked_size[story_id] = len(indices)
 
     def assignments(self) -> dict[str, str]:
         """Article id -> story id, for every article added."""

@@ -138,8 +138,10 @@ def cluster_new(store: Store, models: Models, settings: Settings) -> set[str]:
     clusterer.add_batch(items)
     after = clusterer.assignments()
     touched = {after[i.article_id] for i in items}
-    # Stories that absorbed others through a bridging article are touched too.
-    touched |= {after[a] for a, s in before.items() if after[a] != s}
+    # Stories that absorbed others through a bridging article are touched too, and so are both
+    # halves of a story that split because it had come to mix two events.
+    moved = {a: s for a, s in before.items() if after[a] != s}
+    touched |= {after[a] for a in moved} | set(moved.values())
     explanations = {a: why for story in clusterer.stories() for a, why in story.explanations}
     store.save_assignments(after, explanations)
     return {after[a] for a in after if after[a] in touched}

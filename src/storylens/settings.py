@@ -42,7 +42,7 @@ class Settings:
     # clustering
     # Defaults chosen on the even-numbered topics of ECB+ by bench/cluster_ecbplus.py.
     cluster_threshold: float = _setting(
-        0.325, "Average pair score with a story's members at or above which an article joins it."
+        0.25, "Average pair score with a story's members at or above which an article joins it."
     )
     cluster_embedding_weight: float = _setting(0.3, "Weight of the title+lead embedding similarity.")
     cluster_entity_weight: float = _setting(0.3, "Weight of the named-entity overlap.")
@@ -60,6 +60,9 @@ class Settings:
         14, "Articles published further apart than this many days never join the same story."
     )
     cluster_candidates: int = _setting(20, "Nearest stories scored for each new article.")
+    cluster_split_cut: float = _setting(
+        0.94, "A story splits in two when its best two-way split has a normalised cut below this "
+        "(about 1: no seam; lower: two groups of articles linked mostly among themselves). 0 never splits.")
     # comparison
     claim_threshold: float = _setting(
         0.5, "Similarity (embedding, checked by shared rare words) at or above which two mentions make the same claim."
