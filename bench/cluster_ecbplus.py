@@ -133,7 +133,7 @@ def tfidf_baseline(rows: list[dict], gold: dict[str, str]) -> tuple[float, tuple
 
 
 def synthetic_items(items: list[ClusterInput], size: int, seed: int = 7) -> list[ClusterInput]:
-    """Copies of the corpus as new events: renamed entities, shifted dates, jittered vectors."""
+    """Copies of the corpus as new events: renamed entities, shifted dates, jittered vectors, same key terms."""
     rng = np.random.default_rng(seed)
     out = []
     copy = 0
@@ -147,6 +147,7 @@ def synthetic_items(items: list[ClusterInput], size: int, seed: int = 7) -> list
                 article_id=f"{item.article_id}~{copy}", title=item.title, vector=vector,
                 terms=frozenset(f"{t} #{copy}" for t in item.terms),
                 day=738000 + copy * 30 + zlib.crc32(item.article_id.encode()) % 5,
+                keyterms=item.keyterms,
             ))
         copy += 1
     return out

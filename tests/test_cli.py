@@ -21,7 +21,7 @@ def test_every_command_has_help(name):
 def test_settings_lists_every_setting_with_help(capsys):
     assert main(["settings"]) == 0
     out = capsys.readouterr().out
-    assert "cluster_threshold = 0.25" in out and "Average pair score" in out
+    assert "cluster_threshold = 0.225" in out and "Average pair score" in out
 
 
 def test_unknown_setting_is_a_clean_error(capsys, tmp_path):

@@ -221,11 +221,27 @@ SPLIT_MIN_PART = 2  # a split never peels off a single article
 
 @dataclass(frozen=True)
 class Split:
-    """The best two-way split of a story and how cleanly it cuts (0: no link across, about 1: none)."""
+    """The best two-way split of (a sample of) a story, and how cleanly it cuts.
+
+    `cut` is a normalised cut: about 1 when there is no seam, lower when the two halves
+    are linked mostly among themselves.
+    """
 
     left: list[ClusterInput]
     right: list[ClusterInput]
     cut: float
+
+    def halves(self, members: Sequence[ClusterInput], scorer: PairScorer) -> tuple[list[ClusterInput], list[ClusterInput]]:
+        """All members in two halves: sampled ones where the split put them, the rest with the half they are closer to."""
+        placed = {m.article_id: True for m in self.left} | {m.article_id: False for m in self.right}
+        left_sample, right_sample = _sample(self.left), _sample(self.right)
+        left, right = [], []
+        for member in members:
+            in_left = placed.get(member.article_id)
+            if in_left is None:
+                in_left = _mean_affinity(member, left_sample, scorer) >= _mean_affinity(member, right_sample, scorer)
+            (left if in_left else right).append(member)
+        return left, right
 
 
 def best_split(members: Sequence[ClusterInput], scorer: PairScorer) -> Split | None:
@@ -235,7 +251,8 @@ def best_split(members: Sequence[ClusterInput], scorer: PairScorer) -> Split | N
     arrests of one team's players) when the articles between them are short and say little.
     Inside such a story, key terms still tie each event's articles more to each other than
     across: the spectral (normalised-cut) bipartition of the key-term similarities finds
-    the seam, and the cut is scored on key terms and title+lead embeddings alike.
+    the seam, and the cut is scored on key terms and title+lead embeddings alike. Large
+    stories are split on an evenly spread sample.
     """
     if len(members) < 2 * SPLIT_MIN_PART:
         return None
@@ -246,24 +263,18 @@ def best_split(members: Sequence[ClusterInput], scorer: PairScorer) -> Split | N
     if side is None or min(side.sum(), (~side).sum()) < SPLIT_MIN_PART:
         return None
     cut = (normalised_cut(terms, side) + normalised_cut(dense, side)) / 2
-    chosen = {m.article_id: bool(s) for m, s in zip(sample, side)}
-    left_sample = [m for m, s in zip(sample, side) if s]
-    right_sample = [m for m, s in zip(sample, side) if not s]
-    left, right = [], []
-    for member in members:
-        in_left = chosen.get(member.article_id)
-        if in_left is None:  # not sampled: it goes with the half it is closer to
-            in_left = _mean_affinity(member, left_sample, scorer) >= _mean_affinity(member, right_sample, scorer)
-        (left if in_left else right).append(member)
-    return Split(left, right, cut)
+    return Split([m for m, s in zip(sample, side) if s], [m for m, s in zip(sample, side) if not s], cut)
 
 
 def split_story(members: list[ClusterInput], scorer: PairScorer, max_cut: float) -> list[list[ClusterInput]]:
     """A story's members as the events they report: split while the best split cuts below `max_cut`."""
     split = best_split(members, scorer) if max_cut > 0 else None
-    if split is None or split.cut >= max_cut or min(len(split.left), len(split.right)) < SPLIT_MIN_PART:
+    if split is None or split.cut >= max_cut:
         return [members]
-    return split_story(split.left, scorer, max_cut) + split_story(split.right, scorer, max_cut)
+    left, right = split.halves(members, scorer)
+    if min(len(left), len(right)) < SPLIT_MIN_PART:
+        return [members]
+    return split_story(left, scorer, max_cut) + split_story(right, scorer, max_cut)
 
 
 def _affinities(items: Sequence[ClusterInput], scorer: PairScorer) -> tuple[np.ndarray, np.ndarray]:

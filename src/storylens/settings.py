@@ -42,10 +42,10 @@ class Settings:
     # clustering
     # Defaults chosen on the even-numbered topics of ECB+ by bench/cluster_ecbplus.py.
     cluster_threshold: float = _setting(
-        0.25, "Average pair score with a story's members at or above which an article joins it."
+        0.225, "Average pair score with a story's members at or above which an article joins it."
     )
-    cluster_embedding_weight: float = _setting(0.3, "Weight of the title+lead embedding similarity.")
-    cluster_entity_weight: float = _setting(0.3, "Weight of the named-entity overlap.")
+    cluster_embedding_weight: float = _setting(0.4, "Weight of the title+lead embedding similarity.")
+    cluster_entity_weight: float = _setting(0.2, "Weight of the named-entity overlap.")
     cluster_term_weight: float = _setting(0.4, "Weight of the tf-idf key-term similarity over the whole text.")
     cluster_time_bonus: float = _setting(
         0.07, "Added to a pair's score when the two were published within a day (half within three days)."
@@ -61,7 +61,7 @@ class Settings:
     )
     cluster_candidates: int = _setting(20, "Nearest stories scored for each new article.")
     cluster_split_cut: float = _setting(
-        0.94, "A story splits in two when its best two-way split has a normalised cut below this "
+        0.925, "A story splits in two when its best two-way split has a normalised cut below this "
         "(about 1: no seam; lower: two groups of articles linked mostly among themselves). 0 never splits.")
     # comparison
     claim_threshold: float = _setting(
