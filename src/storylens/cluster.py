@@ -278,16 +278,32 @@ def split_story(members: list[ClusterInput], scorer: PairScorer, max_cut: float)
 
 
 def _affinities(items: Sequence[ClusterInput], scorer: PairScorer) -> tuple[np.ndarray, np.ndarray]:
-    """Key-term and title+lead similarity matrices (zero diagonal, negatives clipped)."""
-    n = len(items)
-    terms = np.zeros((n, n))
-    dense = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            d, _, t, _ = scorer.signals(items[i], items[j])
-            terms[i, j] = terms[j, i] = max(t, 0.0)
-            dense[i, j] = dense[j, i] = max(d, 0.0)
+    """Key-term and title+lead similarity matrices (zero diagonal, negatives clipped).
+
+    Both are one matrix product: the key-term vectors are laid out over the words these
+    items use, so the cost is a few milliseconds even for a full sample.
+    """
+    terms = _term_rows(items, scorer)
+    terms = terms @ terms.T
+    vectors = np.stack([item.vector for item in items]).astype(np.float64)
+    dense = vectors @ vectors.T
+    for matrix in (terms, dense):
+        np.fill_diagonal(matrix, 0.0)
+        np.maximum(matrix, 0.0, out=matrix)
     return terms, dense
+
+
+def _term_rows(items: Sequence[ClusterInput], scorer: PairScorer) -> np.ndarray:
+    """Each item's unit key-term weights as a row over the vocabulary of these items."""
+    weights = [scorer.unit_terms(item) for item in items]
+    vocabulary: dict[str, int] = {}
+    for row in weights:
+        for term in row:
+            vocabulary.setdefault(term, len(vocabulary))
+    rows = np.zeros((len(items), max(len(vocabulary), 1)))
+    for i, row in enumerate(weights):
+        rows[i, [vocabulary[t] for t in row]] = list(row.values())
+    return rows
 
 
 def _mean_affinity(item: ClusterInput, others: Sequence[ClusterInput], scorer: PairScorer) -> float:
@@ -504,8 +520,17 @@ class StoryClusterer:
         self._headlines[story_id] = next((m.title for m in members if m.title), "")
         for position, member in enumerate(members):
             self._article_story[member.article_id] = story_id
-            self._explanations[member.article_id] = (
-                "first article of the story" if position == 0 else self._explain_within(member, members))
+            if position == 0:
+                self._explanations[member.article_id] = "first article of the story"
+            else:
+                # Written when the stories are read: a story may split again before then.
+                self._explanations.pop(member.article_id, None)
+
+    def _explanation(self, item: ClusterInput, story_id: str) -> str:
+        why = self._explanations.get(item.article_id)
+        if why is None:
+            why = self._explanations[item.article_id] = self._explain_within(item, self._members[story_id])
+        return why
 
     def _explain_within(self, item: ClusterInput, members: Sequence[ClusterInput]) -> str:
         others = _sample([m for m in members if m.article_id != item.article_id])
@@ -619,7 +644,7 @@ class StoryClusterer:
                 id=story_id,
                 article_ids=tuple(members),
                 headline=self._headlines.get(story_id, ""),
-                explanations=tuple((a, self._explanations.get(a, "")) for a in members),
+                explanations=tuple((m.article_id, self._explanation(m, story_id)) for m in self._members[story_id]),
             ))
         return out
 
