@@ -13,9 +13,9 @@ def mention(article_id, index, text, speaker=None, cues=(), quantities=(), entit
                    entities=tuple(entities), times=tuple(times), hedges=tuple(hedges))
 
 
-def figure(value, counted, event, qualifier="exact", modifiers=()):
+def figure(value, counted, event, qualifier="exact", modifiers=(), speaker=None):
     return Quantity(text=str(value), value=value, qualifier=qualifier, unit=None, counted=counted, event=event,
-                    modifiers=tuple(modifiers), start=0, end=0)
+                    modifiers=tuple(modifiers), start=0, end=0, speaker=speaker)
 
 
 def reading(art, *mentions, actors=()):
@@ -41,6 +41,23 @@ def test_numeric_conflict_between_different_speakers(fake_encoder, settings):
     assert [c.kind for c in conflicts] == ["numeric"]
     assert sorted(s.value for s in conflicts[0].sides) == [1200, 1500]
     assert {s.speaker for s in conflicts[0].sides} == {"Elena Varga", "police"}
+
+
+def test_numeric_conflict_between_two_sources_of_one_sentence(fake_encoder, settings):
+    a = reading(article("a", "Harbor Gazette"), mention(
+        "a", 0, "Police said 2,100 people joined the rally, while organisers said 6,000 people joined.",
+        speaker="police", quantities=[figure(2100, "people", "join", speaker="police"),
+                                      figure(6000, "people", "join", speaker="organisers")]))
+    conflicts = dossier_for([a], fake_encoder, settings).conflicts
+    assert [c.kind for c in conflicts] == ["numeric"]
+    assert sorted((s.value, s.speaker) for s in conflicts[0].sides) == [(2100, "police"), (6000, "organisers")]
+
+
+def test_two_figures_of_one_source_in_one_sentence_do_not_conflict(fake_encoder, settings):
+    a = reading(article("a", "Harbor Gazette"), mention(
+        "a", 0, "Police said 2,100 people joined the rally, and 6,000 people joined the march that followed.",
+        speaker="police", quantities=[figure(2100, "people", "join"), figure(6000, "people", "join")]))
+    assert dossier_for([a], fake_encoder, settings).conflicts == ()
 
 
 def test_qualifiers_reconcile_figures(fake_encoder, settings):

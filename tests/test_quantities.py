@@ -92,3 +92,9 @@ def test_dates_times_ids_and_ordinals_are_not_figures(nlp, text) -> None:
 def test_bare_figure_inherits_counted_noun_of_previous_figure(nlp) -> None:
     found = figures(nlp, "Officials said 300 soldiers were killed and nearly 2 700 were wounded.")
     assert [(q.value, q.counted, q.event) for q in found] == [(300, "soldier", "kill"), (2700, "soldier", "wound")]
+
+
+@pytest.mark.slow
+def test_a_figure_put_at_a_number_counts_what_the_figure_before_it_counts(nlp) -> None:
+    found = figures(nlp, "Harlow reported that 640 firefighters were deployed, while the union put the number at 410.")
+    assert [(q.value, q.counted, q.event) for q in found] == [(640, "firefighter", "deploy"), (410, "firefighter", "deploy")]

@@ -277,3 +277,20 @@ def test_load_lexicon_rejects_malformed_files(tmp_path: Path, content: str) -> N
     path.write_text(content, encoding="utf-8")
     with pytest.raises(SettingsError):
         load_lexicon(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, sources",
+    [
+        ("Police said 2,100 people joined the rally in Oster Square, while organisers said 6,000 people joined.",
+         [("2,100", "Police"), ("6,000", "organisers")]),
+        ("The port authority said 14 ships were stranded, but the shipping union claimed that 31 ships were stranded.",
+         [("14", "port authority"), ("31", "shipping union")]),
+        # One source for both figures: the sentence's speaker gives them, none is set apart.
+        ("Police said 2,100 people marched and 12 were arrested.", [("2,100", None), ("12", None)]),
+    ],
+)
+def test_each_figure_of_a_sentence_with_two_sources_has_its_own_source(nlp, text, sources) -> None:
+    mention = read_text(nlp, text).mentions[0]
+    assert [(q.text, q.speaker) for q in mention.quantities] == sources

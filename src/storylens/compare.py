@@ -276,6 +276,7 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
     story_readings = [readings[a] for a in story.article_ids if a in readings]
     sources = {r.article.id: r.article.source for r in story_readings}
     speakers = [m.speaker for r in story_readings for m in r.mentions if m.speaker]
+    speakers += [q.speaker for r in story_readings for m in r.mentions for q in m.quantities if q.speaker]
     canon = merge_names(speakers)
 
     def speaker_of(mention: Mention) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -211,7 +211,9 @@ def collect_figures(mentions: Sequence[Mention], sources: dict[str, str],
             nationality = frozenset(
                 match.group(1) for m in quantity.modifiers for match in NATIONALITY_WORDS.finditer(m.lower())
             )
-            figures.append(Figure(mention, quantity, sources[mention.article_id], speaker_of(mention),
+            # A figure that one of several sources in the sentence gives is that source's.
+            speaker = speaker_of(replace(mention, speaker=quantity.speaker)) if quantity.speaker else speaker_of(mention)
+            figures.append(Figure(mention, quantity, sources[mention.article_id], speaker,
                                   measure, events, nationality, _nearest_time(quantity, mention)))
     return figures
 
@@ -237,11 +239,16 @@ def _format_value(value: float) -> str:
 
 
 def _different_voices(a: Figure, b: Figure) -> bool:
-    """Figures from two articles, or from two named speakers of one article."""
+    """Figures from two articles, or from two named speakers of one article.
+
+    Two figures of one sentence are two voices only when the sentence itself gives them
+    to two sources ("police said 3,400, while organisers said 5,000").
+    """
     if a.mention.article_id != b.mention.article_id:
         return True
-    return a.speaker is not None and b.speaker is not None and a.speaker != b.speaker \
-        and a.mention.start != b.mention.start
+    if a.speaker is None or b.speaker is None or a.speaker == b.speaker:
+        return False
+    return a.mention.start != b.mention.start or bool(a.quantity.speaker and b.quantity.speaker)
 
 
 def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[Conflict]:

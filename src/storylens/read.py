@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -17,12 +17,12 @@ from spacy.language import Language
 
 from .errors import ModelMissingError, SettingsError
 from .nlp.actors import NameTable, clean_entity, collect_actors
-from .nlp.attribution import Attribution, attribute_sentence, find_quote_regions
+from .nlp.attribution import Attribution, attribute_sentence, figure_speakers, find_quote_regions
 from .nlp.framing import SentenceText, find_cues, find_hedges, find_loaded_terms, find_scare_quotes, summarise_framing
 from .nlp.lexicon import Lexicon, parse_lexicon
 from .nlp.quantities import extract_quantities
 from .nlp.timex import extract_times, parse_published
-from .records import Article, ArticleReading, Entity, Mention
+from .records import Article, ArticleReading, Entity, Mention, Quantity
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -130,6 +130,16 @@ class _Resolver:
                 self.last["person"] = self.names.normalise(clean_entity(ent.text), "person")
 
 
+def _with_figure_speakers(quantities: list[Quantity], sent: "Span", lexicon: Lexicon,
+                          names: NameTable) -> list[Quantity]:
+    """Figures of a sentence that quotes two or more sources, each with the source that gives it."""
+    sources = figure_speakers(sent, [(q.start, q.end) for q in quantities], lexicon)
+    named = [names.normalise(name, kind if kind == "person" else None) if name else None for name, kind in sources]
+    if len({n for n in named if n}) < 2:
+        return quantities
+    return [replace(q, speaker=n) if n else q for q, n in zip(quantities, named)]
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -168,6 +178,8 @@ def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
             via = names.normalise(via)
         times = extract_times(sent, published)
         quantities = extract_quantities(sent, lexicon, times)
+        if len(quantities) > 1:
+            quantities = _with_figure_speakers(quantities, sent, lexicon, names)
         st = SentenceText(sent)
         hedges = find_hedges(st, lexicon, verb)
         root = sent.root

@@ -84,6 +84,9 @@ class Quantity:
     modifiers: tuple[str, ...]  # key modifiers of the counted noun: "north korean", "additional"
     start: int
     end: int
+    # Who gives this figure, when the sentence quotes several sources ("police said 3,400,
+    # while organisers said 5,000"); None: the sentence's speaker.
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)

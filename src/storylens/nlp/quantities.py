@@ -149,6 +149,17 @@ def _event_of(node: Token) -> str | None:
     return None
 
 
+_RESTATED_NOUNS = frozenset({"number", "figure", "total", "toll", "count", "tally", "estimate"})
+
+
+def _restates_figure(number: Token) -> bool:
+    """A figure given as "put the number (figure, toll) at N"."""
+    at = number.head
+    if number.dep_ != "pobj" or at.lower_ != "at" or at.head.lemma_.lower() != "put":
+        return False
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in _RESTATED_NOUNS for c in at.head.children)
+
+
 def _modifiers(noun: Token, number: Token, lexicon: Lexicon) -> tuple[str, ...]:
     found: list[str] = []
     doc = noun.doc
@@ -252,6 +263,9 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
         if pre:
             modifiers = tuple(dict.fromkeys(list(modifiers) + pre))
         event = _event_of(counted_tok if counted_tok is not None else root)
+        if counted is None and unit is None and result and _restates_figure(root):
+            # "Seoul put the number at 11,000": the same count as the figure before it.
+            counted, event, modifiers = result[-1].counted, result[-1].event, result[-1].modifiers
         result.append(
             Quantity(
                 text=text[start:end].strip(),
