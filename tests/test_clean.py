@@ -297,6 +297,8 @@ HEIST_BODY = "Thieves rammed a car into a jewellery shop on Monday and escaped w
         ("18 September 2013 Last updated at 13: 59 GMT", "2013-09-18"),
         ("12 January 2010 @ 09: 29 pm", "2010-01-12"),
         ("Updated: November 11, 2011 20: 09 IST", "2011-11-11"),
+        ("Article posted on 28. 07. 2012", "2012-07-28"),
+        ("Article posted on 08. 07. 2012", None),  # 8 July or 7 August
         ("8 / 2 / 13 at 1: 30 PM", None),  # day and month cannot be told apart: no date rather than a wrong one
     ],
 )

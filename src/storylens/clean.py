@@ -133,7 +133,9 @@ _TIMESTAMP_WORDS = re.compile(
 )
 
 
-_META_WORDS = re.compile(r"(?i)\b(?:first|last|posted|published|updated|modified|date[d]?|on|at)\b|@|\|")
+_META_WORDS = re.compile(
+    r"(?i)\b(?:(?:article|story|entry|news|page)\s+(?=posted|published|updated|modified|dated)|first|last|posted|"
+    r"published|updated|modified|date[d]?|on|at)\b|@|\|")
 
 
 def _is_date_title(title: str) -> bool:
