@@ -40,3 +40,20 @@ def test_a_boolean_setting_rejects_other_words(capsys, tmp_path):
     code = main(["analyze", str(tmp_path), "--out", str(tmp_path / "r"), "--set", "encoder_quantized=maybe"])
     assert code == 2
     assert "expected true or false" in capsys.readouterr().err
+
+
+def test_serve_passes_the_upload_limit_to_the_app(monkeypatch, tmp_path):
+    import uvicorn
+
+    import storylens.web.app as web_app
+
+    seen = {}
+    monkeypatch.setattr(web_app, "create_app", lambda db, **options: seen.update(options) or "app")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(served=app))
+    assert main(["serve", "--db", str(tmp_path / "s.db"), "--max-upload-mb", "2.5"]) == 0
+    assert seen["max_request_bytes"] == 2_500_000 and seen["served"] == "app"
+
+
+def test_serve_rejects_a_limit_that_is_not_positive(capsys, tmp_path):
+    assert main(["serve", "--db", str(tmp_path / "s.db"), "--max-upload-mb", "0"]) != 0
+    assert "--max-upload-mb" in capsys.readouterr().err

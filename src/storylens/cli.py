@@ -125,7 +125,10 @@ def command_serve(args: argparse.Namespace) -> int:
     except ImportError as error:
         raise StorylensError(f"The web app needs the 'web' extra: pip install 'storylens[web]' ({error})") from error
     token = args.token or os.environ.get("STORYLENS_TOKEN")
-    app = create_app(args.db, token=token, settings=_settings_from(args), allow_fetch=args.allow_fetch)
+    if args.max_upload_mb <= 0:
+        raise StorylensError("--max-upload-mb must be a positive number of megabytes")
+    app = create_app(args.db, token=token, settings=_settings_from(args), allow_fetch=args.allow_fetch,
+                     max_request_bytes=int(args.max_upload_mb * 1_000_000))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -181,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", help="token required for writes (default: $STORYLENS_TOKEN)")
     serve.add_argument("--allow-fetch", action="store_true",
                        help="let API users submit URLs for the server to fetch (public addresses only)")
+    serve.add_argument("--max-upload-mb", type=float, default=10.0, metavar="MB",
+                       help="largest request body POST /api/articles accepts, in megabytes (default: 10)")
     common(serve)
     serve.set_defaults(func=command_serve)
 
