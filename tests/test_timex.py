@@ -36,6 +36,12 @@ def hand_doc(text: str) -> Doc:
         ("It was sold 2 months ago", "2025-01-15", [("2024-11", "month")]),
         ("The plant opened a year ago", "2025-04-27", [("2024", "year")]),
         ("He left the day before yesterday", "2025-04-27", [("2025-04-25", "day")]),
+        # 2025-04-27 is a Sunday: last week ran from 14 to 20 April.
+        ("Talks stalled last week", "2025-04-27", [("2025-04", "part_of_month")]),
+        ("Talks resume next week", "2025-04-16", [("2025-04", "part_of_month")]),
+        ("Talks stalled earlier this week", "2025-03-05", [("2025-03", "part_of_month")]),
+        # 2025-05-07: last week ran from 28 April to 4 May, across two months.
+        ("Talks stalled last week", "2025-05-07", []),
     ],
 )
 def test_expressions_resolve_with_precision(text, published, expected) -> None:
@@ -44,7 +50,8 @@ def test_expressions_resolve_with_precision(text, published, expected) -> None:
     assert [(t.value, t.precision) for t in times] == expected
 
 
-@pytest.mark.parametrize("text", ["It came on April 26 .", "It came last October", "It came on Monday", "It came two days ago"])
+@pytest.mark.parametrize(
+    "text", ["It came on April 26 .", "It came last October", "It came on Monday", "It came two days ago", "It came last week"])
 def test_relative_dates_need_a_publication_date(text) -> None:
     assert extract_times(hand_doc(text)[:], None) == []
 

@@ -10,6 +10,8 @@ Rules, in short:
 - A bare month takes its year from a relative year in the same sentence ("at their
   June summit last year" -> the June of last year), else from the tense as above.
 - "in January and February" gives two month expressions, one per month.
+- "last week", "this week", "next week" are `part_of_month` of the month that week
+  (Monday to Sunday) lies in; a week that spans two months is left unresolved.
 - Weekdays ("on Wednesday") are the past such day (up to the publication day itself)
   for a past-tense clause, the next one for a future-tense clause.
 Without a publication date only expressions that carry their own year resolve.
@@ -54,6 +56,7 @@ _PATTERN = re.compile(
             rf"the\s+beginning\s+of|beginning\s+of|the\s+start\s+of|start\s+of))[\s-]+)?(?P<mo_m>{_FULL})\b",
             r"(?i:\b(?:(?P<yr_part>early|late|mid|earlier|later)[\s-]+)?(?P<yr_rel>last|this|next)\s+year)\b",
             r"(?i:\b(?P<mon_rel>last|this|next)\s+month)\b",
+            r"(?i:\b(?:earlier\s+|later\s+)?(?P<wk_rel>last|this|next)\s+week)\b",
             rf"(?:\b(?P<wd_rel>(?i:last|this|next|on|since|by|until))\s+)?(?P<wd>{_WD})\b",
             r"(?i:\b(?:between|from))\s+(?P<yy1>(?:19|20)\d{2})\s+(?i:and|to|until)\s+(?P<yy2>(?:19|20)\d{2})(?!\d)",
             r"(?i:\b(?P<ago_n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
@@ -151,6 +154,13 @@ def _weekday_date(weekday: int, pub: date, tense: str, rel: str | None) -> date:
     return pub - timedelta(days=back)
 
 
+def _week_month(published: date, rel: str) -> str | None:
+    """The month of "last week" (Monday to Sunday), or None when that week spans two months."""
+    monday = published - timedelta(days=published.weekday()) + timedelta(weeks={"last": -1, "this": 0, "next": 1}[rel])
+    sunday = monday + timedelta(days=6)
+    return f"{monday.year:04d}-{monday.month:02d}" if (monday.year, monday.month) == (sunday.year, sunday.month) else None
+
+
 def _valid_day(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -228,6 +238,10 @@ def extract_times(sent: Span, published: date | None) -> list[TimeExpr]:
                 shift = {"last": -1, "this": 0, "next": 1}[g["mon_rel"].lower()]
                 y, mo = divmod(published.year * 12 + published.month - 1 + shift, 12)
                 found.append((start, end, f"{y:04d}-{mo + 1:02d}", "month", "abs"))
+        elif g["wk_rel"]:
+            month = _week_month(published, g["wk_rel"].lower()) if published is not None else None
+            if month:
+                found.append((start, end, month, "part_of_month", "abs"))
         elif g["wd"]:
             if published is not None:
                 rel = (g["wd_rel"] or "").lower() or None
