@@ -55,3 +55,30 @@ def test_http_cache_round_trips_responses(fresh_store):
     assert cache.get("https://news.example/a") is None
     cache.put("https://news.example/a", 200, {"content-type": "text/html"}, b"<html>page</html>")
     assert cache.get("https://news.example/a") == (200, {"content-type": "text/html"}, b"<html>page</html>")
+
+
+def test_a_store_from_an_earlier_version_gets_its_clustering_terms_recomputed(tmp_path):
+    path = tmp_path / "old.db"
+    article = make_article()
+    article = Article(**{**article.__dict__, "text": "Ann Lee said the Marrow valley dam held. The dam held again."})
+    reading = ArticleReading(
+        article=article,
+        mentions=(Mention(article_id="a1", index=0, text=article.text, start=0, end=len(article.text),
+                          entities=(Entity("the Marrow valley", "LOC", 16, 33),)),),
+        actors=(Actor("Ann Lee", "person", 1, ("speaker",)),), framing=Framing())
+    with Store(path) as store:
+        store.add_articles([article])
+        store.save_readings([reading])
+        # The vectors table as an earlier version wrote it: no key terms, names without places.
+        store.db.executescript("""
+            DROP TABLE vectors;
+            CREATE TABLE vectors (article_id TEXT PRIMARY KEY, vector BLOB NOT NULL, terms TEXT NOT NULL,
+                                  day INTEGER, title TEXT NOT NULL);
+            INSERT INTO vectors VALUES ('a1', zeroblob(16), '["ann lee"]', NULL, 'T');
+        """)
+        store.save_assignments({"a1": "s-a1"}, {})
+    with Store(path) as store:
+        [(item, story_id)] = list(store.clustered())
+    assert story_id == "s-a1"
+    assert {"ann lee", "marrow valley", "marrow"} <= item.terms
+    assert dict(item.keyterms)["dam"] == 2

@@ -31,6 +31,8 @@ ENTITY_KINDS = ("person", "organisation", "country", "group")
 # Bay", "the Marrow valley"), buildings, named events, and products (where the small English
 # model also puts some towns, "Kursk").
 PLACE_LABELS = frozenset({"LOC", "FAC", "EVENT", "PRODUCT"})
+# Raised whenever cluster_terms or key_terms change, so that stores recompute what they hold.
+TERMS_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -549,10 +551,10 @@ class StoryClusterer:
         if not fresh:
             return
         if self._items:  # stories exist already: place the new articles one by one
-            for item in sorted(fresh, key=_arrival):
+            for item in sorted(fresh, key=arrival_order):
                 self.add(item)
             return
-        fresh.sort(key=_arrival)
+        fresh.sort(key=arrival_order)
         for item in fresh:
             self.scorer.observe(item)
         from usearch.index import Index
@@ -649,7 +651,8 @@ class StoryClusterer:
         return out
 
 
-def _arrival(item: ClusterInput) -> tuple[int, str]:
+def arrival_order(item: ClusterInput) -> tuple[int, str]:
+    """Oldest first, undated last, ties by article id: the order a batch is placed in."""
     return (item.day if item.day is not None else 10**9, item.article_id)
 
 

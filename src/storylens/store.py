@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS vectors (
     terms TEXT NOT NULL,
     day INTEGER,
     title TEXT NOT NULL,
-    keyterms TEXT NOT NULL DEFAULT '[]'
+    keyterms TEXT NOT NULL DEFAULT '[]',
+    terms_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS story_members (
     article_id TEXT PRIMARY KEY REFERENCES articles(id),
@@ -130,9 +131,19 @@ class Store:
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
             self.db.executescript(SCHEMA)
+            self._add_missing_columns()
         except (sqlite3.Error, OSError) as error:
             raise StoreError(f"Cannot open the store at {self.path}: {error}. "
                              "Check that the folder is writable and the file is a storylens database.") from error
+
+    def _add_missing_columns(self) -> None:
+        """Bring a store written by an earlier version up to this schema (its data stays)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(vectors)")}
+        with self.db:
+            if "keyterms" not in columns:
+                self.db.execute("ALTER TABLE vectors ADD COLUMN keyterms TEXT NOT NULL DEFAULT '[]'")
+            if "terms_version" not in columns:
+                self.db.execute("ALTER TABLE vectors ADD COLUMN terms_version INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self.db.close()
@@ -214,18 +225,34 @@ class Store:
 
     # -- clustering state ---------------------------------------------------------
     def save_vectors(self, items: Iterable[Any]) -> None:
+        from .cluster import TERMS_VERSION
+
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO vectors (article_id, vector, terms, day, title, keyterms) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO vectors (article_id, vector, terms, day, title, keyterms, terms_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 ((i.article_id, np.asarray(i.vector, dtype=np.float32).tobytes(), json.dumps(sorted(i.terms)),
-                  i.day, i.title, json.dumps(i.keyterms)) for i in items),
+                  i.day, i.title, json.dumps(i.keyterms), TERMS_VERSION) for i in items),
             )
+
+    def _refresh_terms(self) -> None:
+        """Recompute names and key terms stored by an earlier version, from the stored readings."""
+        from .cluster import TERMS_VERSION, cluster_terms, key_terms
+
+        stale = [row[0] for row in self.db.execute(
+            "SELECT article_id FROM vectors WHERE terms_version < ?", (TERMS_VERSION,))]
+        for begin in range(0, len(stale), 256):
+            updates = [(json.dumps(sorted(cluster_terms(r))), json.dumps(key_terms(r.article.title or "", r.article.text)),
+                        TERMS_VERSION, r.article.id) for r in self.readings(stale[begin:begin + 256])]
+            with self.db:
+                self.db.executemany(
+                    "UPDATE vectors SET terms = ?, keyterms = ?, terms_version = ? WHERE article_id = ?", updates)
 
     def clustered(self) -> Iterator[tuple[Any, str]]:
         """(ClusterInput, story_id) of every placed article, in placement order."""
         from .cluster import ClusterInput
 
+        self._refresh_terms()
         rows = self.db.execute(
             "SELECT v.*, m.story_id FROM vectors v JOIN story_members m ON m.article_id = v.article_id ORDER BY m.seq")
         for row in rows:
