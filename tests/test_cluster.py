@@ -198,3 +198,34 @@ def test_best_split_finds_the_seam_between_two_events(settings, two_defences):
     assert split.cut < settings.cluster_split_cut
     whole = best_split(first, clusterer.scorer)
     assert whole.cut > settings.cluster_split_cut
+
+
+def _edge_of_a_story():
+    """Six articles on two angles of one event, and one close to a single angle only."""
+    # Angles 37 degrees apart (similarity 0.8); the straggler 46 degrees off the first angle
+    # (0.7), on the far side from the second (0.13): 0.42 on average, 0.7 with its closest three.
+    angle_a = [item(f"a{i}", unit(1, 0, 0, 0.05 * i)) for i in range(3)]
+    angle_b = [item(f"b{i}", unit(0.8, 0.6, 0, 0.05 * i)) for i in range(3)]
+    straggler = item("s", unit(0.7, -0.714, 0))
+    settings = Settings().with_changes(
+        cluster_threshold=0.5, cluster_entity_weight=0.0, cluster_term_weight=0.0, cluster_embedding_weight=1.0,
+        cluster_time_bonus=0.0, cluster_split_cut=0.0, cluster_straggler_score=0.65)
+    return angle_a + angle_b, straggler, settings
+
+
+def test_an_article_close_to_part_of_a_story_joins_it_in_batch_and_one_at_a_time():
+    members, straggler, settings = _edge_of_a_story()
+    stories = cluster_articles(members + [straggler], settings)
+    assert [sorted(s.article_ids) for s in stories] == [["a0", "a1", "a2", "b0", "b1", "b2", "s"]]
+    assert "3 closest members" in dict(stories[0].explanations)["s"]
+    clusterer = StoryClusterer(settings)
+    for member in members:
+        clusterer.add(member)
+    assert clusterer.add(straggler) == clusterer.assignments()["a0"]
+    assert "3 closest members" in dict(clusterer.stories()[0].explanations)["s"]
+
+
+def test_without_the_straggler_rule_the_article_stays_alone():
+    members, straggler, settings = _edge_of_a_story()
+    stories = cluster_articles(members + [straggler], settings.with_changes(cluster_straggler_score=0.0))
+    assert sorted(sorted(s.article_ids) for s in stories) == [["a0", "a1", "a2", "b0", "b1", "b2"], ["s"]]

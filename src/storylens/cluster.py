@@ -17,7 +17,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -205,20 +205,31 @@ class PairScorer:
     def within_window(self, a: int | None, b: int | None) -> bool:
         return a is None or b is None or abs(a - b) <= self.settings.cluster_window_days
 
-    def explain(self, a: ClusterInput, b: ClusterInput, score: float) -> str:
+    def explain(self, a: ClusterInput, b: ClusterInput, score: float, rule: str = "story score",
+                bar: float | None = None) -> str:
+        """Why `a` is in the story of `b`, its closest member: the signals of the pair, and the score that
+        cleared the bar (by default the story score and the join threshold)."""
         dense, names, terms, shared = self.signals(a, b)
         why = f"closest article {b.article_id}: title+lead similarity {dense:.2f}, key terms {terms:.2f}"
         if shared:
             why += f", shared names: {', '.join(shared[:5])} ({names:.2f})"
         if a.day is not None and b.day is not None:
             why += f", {abs(a.day - b.day)} day(s) apart"
-        return f"{why}; story score {score:.2f} ≥ {self.settings.cluster_threshold:.2f}"
+        return f"{why}; {rule} {score:.2f} ≥ {self.settings.cluster_threshold if bar is None else bar:.2f}"
 
 
 PRIOR_DOCUMENTS = 50
 SAMPLE = 24  # members compared per story: average link on a bounded sample keeps each step cheap
 SPLIT_SAMPLE = 120  # members a split looks at; the others follow the half they are closer to
 SPLIT_MIN_PART = 2  # a split never peels off a single article
+STRAGGLER_GROUP = 2  # groups this small may join the story whose closest members are close enough
+CLOSEST_MEMBERS = 3
+_NEAREST_RULE = f"mean score with its {CLOSEST_MEMBERS} closest members"
+
+
+def _closest_mean(scores: Sequence[float]) -> float:
+    top = heapq.nlargest(CLOSEST_MEMBERS, scores)
+    return sum(top) / len(top)
 
 
 @dataclass(frozen=True)
@@ -404,14 +415,16 @@ class StoryClusterer:
     def _span(self, day: int) -> int:
         return day // max(self.settings.cluster_window_days, 1)
 
-    def story_score(self, item: ClusterInput, story_id: str) -> tuple[float, ClusterInput]:
-        """Average pair score of an article with a story's members, and its closest member."""
+    def story_score(self, item: ClusterInput, story_id: str) -> tuple[float, float, ClusterInput]:
+        """An article's average pair score with a story's (sampled) members, its mean score with
+        the closest few, and the closest member."""
         members = _sample(self._members[story_id])
         scores = [self.scorer.score(item, m) for m in members]
         best = max(range(len(members)), key=scores.__getitem__)
+        closest = _closest_mean(scores)
         if min(scores) < self.settings.cluster_threshold * self.settings.cluster_min_link:
-            return 0.0, members[best]
-        return sum(scores) / len(scores), members[best]
+            return 0.0, closest, members[best]
+        return sum(scores) / len(scores), closest, members[best]
 
     def _open(self, story_id: str) -> None:
         self._members[story_id] = []
@@ -454,10 +467,20 @@ class StoryClusterer:
         candidates = dict.fromkeys(self._resolve(self._article_story[n.article_id])
                                    for n in self._neighbours(item))
         matches = []
+        nearest: tuple[float, str, ClusterInput] | None = None
         for candidate in candidates:
-            score, closest = self.story_score(item, candidate)
+            score, closest_mean, closest = self.story_score(item, candidate)
             if score >= self.settings.cluster_threshold:
                 matches.append((score, candidate, closest))
+            elif len(self._members[candidate]) > STRAGGLER_GROUP and (nearest is None or closest_mean > nearest[0]):
+                nearest = (closest_mean, candidate, closest)
+        if not matches and nearest is not None and self._joins_nearest(nearest[0]):
+            # No story takes the article on average, but a few of one story's members are close.
+            score, story_id, closest = nearest
+            self._index_item(item, story_id, self.scorer.explain(item, closest, score, _NEAREST_RULE,
+                                                                 self.settings.cluster_straggler_score))
+            self._recheck(story_id, bridged=False)
+            return self._resolve_article(item.article_id)
         if not matches:
             story_id = f"s-{item.article_id}"
             self._open(story_id)
@@ -474,6 +497,9 @@ class StoryClusterer:
         self._index_item(item, keep, why)
         self._recheck(keep, bridged=len(matches) > 1)
         return self._resolve_article(item.article_id)
+
+    def _joins_nearest(self, closest_mean: float) -> bool:
+        return self.settings.cluster_straggler_score > 0 and closest_mean >= self.settings.cluster_straggler_score
 
     def _resolve_article(self, article_id: str) -> str:
         return self._resolve(self._article_story[article_id])
@@ -538,7 +564,11 @@ class StoryClusterer:
         others = _sample([m for m in members if m.article_id != item.article_id])
         scores = [self.scorer.score(item, o) for o in others]
         best = max(range(len(others)), key=scores.__getitem__)
-        return self.scorer.explain(item, others[best], sum(scores) / len(scores))
+        average = sum(scores) / len(scores)
+        if average < self.settings.cluster_threshold and self._joins_nearest(_closest_mean(scores)):
+            return self.scorer.explain(item, others[best], _closest_mean(scores), _NEAREST_RULE,
+                                       self.settings.cluster_straggler_score)
+        return self.scorer.explain(item, others[best], average)
 
     def add_batch(self, items: Iterable[ClusterInput]) -> None:
         """Group many articles at once: average-link merging over nearest-neighbour pairs.
@@ -622,6 +652,7 @@ class StoryClusterer:
                   for indices in members.values()
                   for part in split_story([fresh[i] for i in sorted(indices)], self.scorer,
                                           self.settings.cluster_split_cut)]
+        groups = self._absorb_stragglers(groups, fresh, lambda i: [int(k) for k in keys[i, : counts[i]]])
         for indices in sorted(groups, key=min):
             first = fresh[min(indices)]
             story_id = f"s-{first.article_id}"
@@ -632,6 +663,38 @@ class StoryClusterer:
                        else self._explain_within(item, [fresh[j] for j in indices]))
                 self._index_item(item, story_id, why)
             self._checked_size[story_id] = len(indices)
+
+    def _absorb_stragglers(self, groups: list[list[int]], fresh: Sequence[ClusterInput],
+                           neighbours_of: Callable[[int], list[int]]) -> list[list[int]]:
+        """Groups of one or two articles join the story whose closest members are close enough.
+
+        Average link holds a story to its average member: an article on the story's edge,
+        close to some members but not to the average, would stay alone.
+        """
+        if self.settings.cluster_straggler_score <= 0:
+            return groups
+        group_of = {i: g for g, indices in enumerate(groups) for i in indices}
+        target: dict[int, int] = {}
+        for indices in groups:
+            if len(indices) > STRAGGLER_GROUP:
+                continue
+            for i in indices:
+                best_score, best_group = 0.0, None
+                for g in dict.fromkeys(group_of[j] for j in neighbours_of(i)):
+                    if len(groups[g]) <= STRAGGLER_GROUP:
+                        continue
+                    members = _sample([fresh[j] for j in groups[g]])
+                    score = _closest_mean([self.scorer.score(fresh[i], m) for m in members])
+                    if score > best_score:
+                        best_score, best_group = score, g
+                if best_group is not None and self._joins_nearest(best_score):
+                    target[i] = best_group
+        if not target:
+            return groups
+        out = [[i for i in indices if i not in target] for indices in groups]
+        for i, g in target.items():
+            out[g].append(i)
+        return [sorted(indices) for indices in out if indices]
 
     def assignments(self) -> dict[str, str]:
         """Article id -> story id, for every article added."""

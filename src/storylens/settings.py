@@ -60,6 +60,9 @@ class Settings:
         14, "Articles published further apart than this many days never join the same story."
     )
     cluster_candidates: int = _setting(20, "Nearest stories scored for each new article.")
+    cluster_straggler_score: float = _setting(
+        0.35, "An article left alone (or with one other) joins the story whose three closest members it "
+        "scores at least this with on average, when no story takes it on average. 0 turns this off.")
     cluster_split_cut: float = _setting(
         0.925, "A story splits in two when its best two-way split has a normalised cut below this "
         "(about 1: no seam; lower: two groups of articles linked mostly among themselves). 0 never splits.")
