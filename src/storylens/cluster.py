@@ -8,7 +8,9 @@ approximate nearest-neighbour indexes, one per window-long span of days, searche
 where an article can reach, never from all articles: memory and time stay linear in
 the number of articles. In batch the closest groups merge first; one at a
 time, an article that reaches the threshold for several stories bridges them and they
-merge, keeping the oldest story's id.
+merge, keeping the oldest story's id. Either way, a story whose articles form two groups
+linked mostly among themselves splits in two, and an article left alone joins the story
+whose few closest members it is close to (a story's edge is far from its average).
 """
 
 from __future__ import annotations
