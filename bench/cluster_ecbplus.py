@@ -1,8 +1,10 @@
 """Story clustering on ECB+ against a TF-IDF average-link baseline, and clustering at scale.
 
-1. Parameters (join threshold, entity and term weights, split cut) are chosen on
-   even-numbered topics only; B-cubed precision, recall and F1 are printed on odd topics
-   and on all, with and without splitting stories that mix two events.
+1. Parameters (join threshold, entity and term weights, split cut, straggler score) are
+   chosen on even-numbered topics only; B-cubed precision, recall and F1 are printed on
+   odd topics and on all: for plain average link, with splitting stories that mix two
+   events, with stragglers joining the story of their closest members, and with both;
+   for the full method also when the articles arrive one at a time (`storylens add`).
 2. Baseline in the same process: TF-IDF cosine with average-link agglomerative
    clustering, at the baseline's best threshold on all topics.
 3. Scale: ECB+ copies with renamed entities, shifted dates and jittered vectors grow
@@ -26,8 +28,8 @@ import numpy as np
 
 from bench.common import ECBPLUS, REPO, bcubed, load_ecbplus, peak_rss_mb, topic_of
 from storylens.clean import clean_document
-from storylens.cluster import (ClusterInput, StoryClusterer, build_inputs, cluster_articles, cluster_text,
-                               expand_names, key_terms)
+from storylens.cluster import (ClusterInput, StoryClusterer, arrival_order, build_inputs, cluster_articles,
+                               cluster_text, expand_names, key_terms)
 from storylens.embed import QUANTIZE_RECIPE
 from storylens.pipeline import Models
 from storylens.read import read_articles
@@ -37,14 +39,16 @@ from storylens.settings import Settings
 THRESHOLDS = [round(0.225 + 0.025 * i, 3) for i in range(5)]
 ENTITY_WEIGHTS = [0.2, 0.3]
 TERM_WEIGHTS = [0.4, 0.5]
-SPLIT_CUTS = [0.0, 0.9, 0.925, 0.94, 0.95]
+SPLIT_CUTS = [0.0, 0.9, 0.925, 0.94]
+STRAGGLER_SCORES = [0.0, 0.35]
 CACHE = REPO / ".bench-cache"
 
 
-def with_weights(settings: Settings, threshold: float, entity: float, term: float, split_cut: float) -> Settings:
+def with_weights(settings: Settings, threshold: float, entity: float, term: float, split_cut: float,
+                 straggler: float) -> Settings:
     return settings.with_changes(cluster_threshold=threshold, cluster_entity_weight=entity,
                                  cluster_term_weight=term, cluster_embedding_weight=round(1 - entity - term, 4),
-                                 cluster_split_cut=split_cut)
+                                 cluster_split_cut=split_cut, cluster_straggler_score=straggler)
 
 
 def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
@@ -104,6 +108,15 @@ def to_article(row: dict) -> Article:
 def evaluate(items: list[ClusterInput], gold: dict[str, str], settings: Settings, subset=None):
     stories = cluster_articles(items if subset is None else [i for i in items if i.article_id in subset], settings)
     predicted = {a: s.id for s in stories for a in s.article_ids}
+    return bcubed(predicted, gold, predicted.keys())
+
+
+def evaluate_incremental(items: list[ClusterInput], gold: dict[str, str], settings: Settings, subset=None):
+    """B-cubed scores when the articles arrive one at a time, oldest first (`storylens add`)."""
+    clusterer = StoryClusterer(settings)
+    for item in sorted((i for i in items if subset is None or i.article_id in subset), key=arrival_order):
+        clusterer.add(item)
+    predicted = clusterer.assignments()
     return bcubed(predicted, gold, predicted.keys())
 
 
@@ -169,28 +182,36 @@ def main() -> None:
         return
     even = {r["id"] for r in rows if topic_of(r["gold"]) % 2 == 0}
     odd = {r["id"] for r in rows if topic_of(r["gold"]) % 2 == 1}
-    best: dict[bool, tuple] = {}  # split or not -> (score, parameters)
+    # (splits, stragglers) -> (score, parameters): plain average link, then each addition
+    best: dict[tuple[bool, bool], tuple] = {}
     for entity in ENTITY_WEIGHTS:
         for term in TERM_WEIGHTS:
             for threshold in THRESHOLDS:
                 for split_cut in SPLIT_CUTS:
-                    score = evaluate(items, gold, with_weights(settings, threshold, entity, term, split_cut), even)
-                    splitting = split_cut > 0
-                    if splitting not in best or score[2] > best[splitting][0][2]:
-                        best[splitting] = (score, (threshold, entity, term, split_cut))
+                    for straggler in STRAGGLER_SCORES:
+                        parameters = (threshold, entity, term, split_cut, straggler)
+                        score = evaluate(items, gold, with_weights(settings, *parameters), even)
+                        variant = (split_cut > 0, straggler > 0)
+                        if variant not in best or score[2] > best[variant][0][2]:
+                            best[variant] = (score, parameters)
     print(f"defaults in Settings: threshold {settings.cluster_threshold}, entity weight "
           f"{settings.cluster_entity_weight}, term weight {settings.cluster_term_weight}, "
-          f"split cut {settings.cluster_split_cut}")
+          f"split cut {settings.cluster_split_cut}, straggler score {settings.cluster_straggler_score}")
     chosen = settings
-    for splitting in (False, True):
-        (p, r, f), (threshold, entity, term, split_cut) = best[splitting]
-        label = "with splits" if splitting else "no splits"
+    for variant in sorted(best):
+        (p, r, f), parameters = best[variant]
+        threshold, entity, term, split_cut, straggler = parameters
+        label = {(False, False): "average link", (True, False): "with splits",
+                 (False, True): "with stragglers", (True, True): "with splits and stragglers"}[variant]
         print(f"{label}: chosen on even topics: threshold {threshold}, entity weight {entity}, term weight {term}, "
-              f"split cut {split_cut} (B3 P {p:.3f} R {r:.3f} F1 {f:.3f})")
-        chosen = with_weights(settings, threshold, entity, term, split_cut)
+              f"split cut {split_cut}, straggler score {straggler} (B3 P {p:.3f} R {r:.3f} F1 {f:.3f})")
+        chosen = with_weights(settings, *parameters)
         for name, subset in (("odd topics", odd), ("all topics", None)):
             p, r, f = evaluate(items, gold, chosen, subset)
             print(f"  storylens  {name:<11} B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
+            if variant == (True, True):
+                p, r, f = evaluate_incremental(items, gold, chosen, subset)
+                print(f"    one at a time, oldest first: B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     p, r, f = evaluate(items, gold, settings, odd)
     print(f"storylens  odd, defaults B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     base_threshold, (bp, br, bf) = tfidf_baseline(rows, gold)
