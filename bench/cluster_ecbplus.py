@@ -112,10 +112,11 @@ def evaluate(items: list[ClusterInput], gold: dict[str, str], settings: Settings
 
 
 def evaluate_incremental(items: list[ClusterInput], gold: dict[str, str], settings: Settings, subset=None):
-    """B-cubed scores when the articles arrive one at a time, oldest first (`storylens add`)."""
+    """B-cubed scores when the articles arrive one at a time, oldest first (`storylens add` of one
+    article after another, or the API)."""
     clusterer = StoryClusterer(settings)
     for item in sorted((i for i in items if subset is None or i.article_id in subset), key=arrival_order):
-        clusterer.add(item)
+        clusterer.add_batch([item])
     predicted = clusterer.assignments()
     return bcubed(predicted, gold, predicted.keys())
 

@@ -229,3 +229,32 @@ def test_without_the_straggler_rule_the_article_stays_alone():
     members, straggler, settings = _edge_of_a_story()
     stories = cluster_articles(members + [straggler], settings.with_changes(cluster_straggler_score=0.0))
     assert sorted(sorted(s.article_ids) for s in stories) == [["a0", "a1", "a2", "b0", "b1", "b2"], ["s"]]
+
+
+MORE_ON_THE_FIRST_DEFENCE = [
+    ("Mannheim crowd cheers Klitschko", "The SAP Arena crowd in Mannheim roared as Klitschko dominated Rahman from "
+     "the opening bell."),
+    ("Rahman's corner defends short-notice bout", "Rahman's trainer said taking the Mannheim fight after Povetkin "
+     "withdrew was worth the risk."),
+    ("Povetkin injury opened door for Rahman", "An ankle injury forced Povetkin out, and Rahman stepped in for the "
+     "Mannheim date."),
+    ("Seventh-round stoppage in Mannheim", "Referee Tony Weeks stopped the Mannheim fight in round seven as Rahman "
+     "failed to answer Klitschko's jabs."),
+    ("Klitschko: Rahman deserved respect", "Klitschko praised Rahman for accepting the Mannheim bout at short notice."),
+    ("Rahman fades after bright start", "Rahman landed one right hand in Mannheim and little else before the "
+     "seventh-round stoppage."),
+    ("What next after Mannheim", "With Rahman beaten in Mannheim, talk turned to a rescheduled Povetkin fight."),
+]
+
+
+def test_a_story_is_checked_for_a_split_after_every_batch_it_takes_in(settings, two_defences):
+    first, second = two_defences
+    # Twelve articles on the first event; two on the second are under a quarter of that,
+    # which alone would not prompt a check.
+    large = first + defence_items("c", MORE_ON_THE_FIRST_DEFENCE, 3, {"klitschko", "rahman", "mannheim"})
+    clusterer = StoryClusterer(settings)
+    clusterer.add_batch(large)
+    assert len(clusterer.stories()) == 1
+    clusterer.add_batch(second[:2])
+    assert sorted(sorted(s.article_ids) for s in clusterer.stories()) == [
+        sorted(i.article_id for i in large), ["b0", "b1"]]

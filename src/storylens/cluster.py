@@ -481,7 +481,7 @@ class StoryClusterer:
             score, story_id, closest = nearest
             self._index_item(item, story_id, self.scorer.explain(item, closest, score, _NEAREST_RULE,
                                                                  self.settings.cluster_straggler_score))
-            self._recheck(story_id, bridged=False)
+            self._recheck(story_id)
             return self._resolve_article(item.article_id)
         if not matches:
             story_id = f"s-{item.article_id}"
@@ -497,7 +497,7 @@ class StoryClusterer:
         if len(matches) > 1:
             why += f"; bridged {len(matches)} stories"
         self._index_item(item, keep, why)
-        self._recheck(keep, bridged=len(matches) > 1)
+        self._recheck(keep, force=len(matches) > 1)
         return self._resolve_article(item.article_id)
 
     def _joins_nearest(self, closest_mean: float) -> bool:
@@ -506,17 +506,18 @@ class StoryClusterer:
     def _resolve_article(self, article_id: str) -> str:
         return self._resolve(self._article_story[article_id])
 
-    def _recheck(self, story_id: str, bridged: bool) -> None:
+    def _recheck(self, story_id: str, force: bool = False) -> None:
         """Split a growing story if it has come to mix two events.
 
-        A story is checked when a bridge merges stories into it and whenever it has grown by
-        a quarter since its last check, so the cost per article stays bounded. The half
+        A story is checked when a bridge merges stories into it, whenever it has grown by a
+        quarter since its last check (so the cost per article stays bounded), and (`force`)
+        at the end of each batch of new articles for the stories they joined. The half
         holding the story's first article keeps its id; the other half opens a new story.
         """
         members = self._members[story_id]
         if self.settings.cluster_split_cut <= 0 or len(members) < 2 * SPLIT_MIN_PART:
             return
-        if not bridged and len(members) < self._checked_size.get(story_id, 0) * 1.25:
+        if not force and len(members) < self._checked_size.get(story_id, 0) * 1.25:
             return
         self._checked_size[story_id] = len(members)
         parts = split_story(members, self.scorer, self.settings.cluster_split_cut)
@@ -585,6 +586,10 @@ class StoryClusterer:
         if self._items:  # stories exist already: place the new articles one by one
             for item in sorted(fresh, key=arrival_order):
                 self.add(item)
+            # Then check every story they went to, not only those that grew by a quarter.
+            for story_id in dict.fromkeys(self._resolve_article(i.article_id) for i in fresh):
+                if story_id in self._members:
+                    self._recheck(story_id, force=True)
             return
         fresh.sort(key=arrival_order)
         for item in fresh:
