@@ -182,3 +182,18 @@ def test_an_outlets_own_figures_in_one_article_do_not_conflict(fake_encoder, set
                         quantities=[figure(5000, "people", "join")]))
     b = reading(article("b", "Valley Post"), mention("b", 0, "Thousands marched through the old town on Saturday."))
     assert dossier_for([a, b], fake_encoder, settings).conflicts == ()
+
+
+def test_a_numeric_conflict_names_each_value_once_with_all_who_give_it(fake_encoder, settings):
+    officials = "The safety office said 23 fires were reported."
+    a = reading(article("a", "Home Review"), mention("a", 0, officials, speaker="safety office",
+                                                     quantities=[figure(23, "fire", "report")]))
+    b = reading(article("b", "North Wire"), mention("b", 0, officials, speaker="safety office",
+                                                    quantities=[figure(23, "fire", "report")]))
+    c = reading(article("c", "Consumer Weekly"), mention(
+        "c", 0, "Oksana Reid said at least 35 fires were reported.", speaker="Oksana Reid",
+        quantities=[figure(35, "fire", "report", "lower_bound")]))
+    [conflict] = dossier_for([a, b, c], fake_encoder, settings).conflicts
+    assert conflict.summary.endswith(
+        ": 23 (Home Review, safety office; North Wire, safety office) vs 35 (Consumer Weekly, Oksana Reid)")
+    assert len(conflict.sides) == 3

@@ -292,9 +292,13 @@ def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[
             label += ", additional" if increment == "increment" else ", peak"
         if period == "period":
             label += ", over a short period"
-        summary = f"{label}: " + " vs ".join(
-            f"{_format_value(f.quantity.value)} ({f.source}{', ' + f.speaker if f.speaker else ''})" for f in sides
-        )
+        # Sides that give one value are named together: "23 (A, police; B, police) vs 35 (C, Reid)".
+        voices_by_value: dict[str, list[str]] = defaultdict(list)
+        for f in sides:
+            voice = f"{f.source}{', ' + f.speaker if f.speaker else ''}"
+            if voice not in voices_by_value[_format_value(f.quantity.value)]:
+                voices_by_value[_format_value(f.quantity.value)].append(voice)
+        summary = f"{label}: " + " vs ".join(f"{value} ({'; '.join(voices)})" for value, voices in voices_by_value.items())
         conflicts.append(Conflict(
             kind="numeric",
             summary=summary,
