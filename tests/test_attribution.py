@@ -40,6 +40,12 @@ def attribute(nlp, text: str):
         ("The Harbour Authority denied that the port was closed.", "Harbour Authority", "deny", False),
         ("The port is closed for repairs.", None, None, False),
         ("Talks are expected to resume next week.", None, None, False),
+        # A reporting verb in a clause of time or condition says nothing about who speaks.
+        ("The coast road is closed, and residents may not return until the fire service says it is safe.",
+         None, None, False),
+        ("The vote will be repeated if the commission says the count was wrong.", None, None, False),
+        ("Police said the road was closed before the council announced the evacuation.", "Police", "say", False),
+        ("As Lena Ortiz said on Monday, the troops have left.", "Lena Ortiz", "say", False),
     ],
 )
 def test_speaker_and_verb(nlp, text, speaker, verb, direct) -> None:

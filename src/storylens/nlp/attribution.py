@@ -24,6 +24,10 @@ _THING_PRONOUNS = frozenset({"it"})
 _SKIP_DEPS = frozenset({"relcl", "acl", "amod", "compound", "pcomp", "csubj", "aux", "auxpass"})
 _NP_CUT = frozenset({"relcl", "acl", "advcl", "punct", "cc", "prep"})
 _KEEP_PREPS = frozenset({"of", "at", "for", "from", "in"})
+# Subordinators of a clause that is not the sentence's attribution: "until the fire service
+# says it is safe", "if the ministry says the count is wrong". ("As X said, ..." attributes.)
+_SUBORDINATE_MARKS = frozenset({"until", "till", "before", "after", "when", "whenever", "if", "unless", "once",
+                                "while", "because", "since", "whether", "although", "though"})
 
 
 def _named_prep(prep: Token) -> bool:
@@ -186,6 +190,17 @@ def _reduced_main_verb(tok: Token) -> bool:
     return tok.dep_ == "acl" and tok.tag_ == "VBD" and tok.head.dep_ == "ROOT" and tok.head.pos_ in ("NOUN", "PROPN")
 
 
+def _in_subordinate_clause(tok: Token) -> bool:
+    """A verb in (or under) an adverbial clause opened by "until", "if", "after" ...: it reports a
+    condition or a time, not who is speaking."""
+    while True:
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATE_MARKS for c in tok.children):
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+
+
 def _subject_of(verb: Token) -> tuple[Token | None, bool]:
     """The subject of a verb and whether it came from a passive agent."""
     agent = None
@@ -274,7 +289,7 @@ def _governing_source(number: Token, lexicon: Lexicon) -> tuple[str | None, str 
                     return None, None
                 name, kind, _, _ = describe_speaker(subject, lexicon)
                 return name, kind
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         came_from, tok = tok, tok.head
     return None, None
@@ -303,6 +318,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         if tok.i in quoted_tokens or (tok.dep_ in _SKIP_DEPS and not _reduced_main_verb(tok)):
             continue
         lemma = tok.lemma_.lower()
+        if lemma in lexicon.reporting_verbs and _in_subordinate_clause(tok):
+            continue
         if lemma not in lexicon.reporting_verbs and not (lemma == "quote" and tok.tag_ == "VBN") and not _is_document_verb(tok):
             continue
         if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and any(c.dep_ == "ccomp" for c in tok.children)):
