@@ -1,10 +1,11 @@
 """Story clustering on ECB+ against a TF-IDF average-link baseline, and clustering at scale.
 
-1. Parameters (join threshold, entity and term weights, split cut, straggler score) are
-   chosen on even-numbered topics only; B-cubed precision, recall and F1 are printed on
-   odd topics and on all: for plain average link, with splitting stories that mix two
-   events, with stragglers joining the story of their closest members, and with both;
-   for the full method also when the articles arrive one at a time (`storylens add`).
+1. Parameters (join threshold, entity and term weights, split cut, straggler score,
+   weekday cut) are chosen on even-numbered topics only; B-cubed precision, recall and F1
+   are printed on odd topics and on all: for plain average link, with splitting stories
+   that mix two events, with stragglers joining the story of their closest members, with
+   both, and with splits where the halves name different weekdays for their events; for
+   the full method also when the articles arrive one at a time (`storylens add`).
 2. Baseline in the same process: TF-IDF cosine with average-link agglomerative
    clustering, at the baseline's best threshold on all topics.
 3. Scale: ECB+ copies with renamed entities, shifted dates and jittered vectors grow
@@ -29,7 +30,7 @@ import numpy as np
 from bench.common import ECBPLUS, REPO, bcubed, load_ecbplus, peak_rss_mb, topic_of
 from storylens.clean import clean_document
 from storylens.cluster import (ClusterInput, StoryClusterer, arrival_order, build_inputs, cluster_articles,
-                               cluster_text, expand_names, key_terms)
+                               cluster_text, event_weekday, expand_names, key_terms)
 from storylens.embed import QUANTIZE_RECIPE
 from storylens.pipeline import Models
 from storylens.read import read_articles
@@ -41,14 +42,16 @@ ENTITY_WEIGHTS = [0.2, 0.3]
 TERM_WEIGHTS = [0.4, 0.5]
 SPLIT_CUTS = [0.0, 0.9, 0.925, 0.94]
 STRAGGLER_SCORES = [0.0, 0.35]
+WEEKDAY_CUTS = [0.0, 0.98]
 CACHE = REPO / ".bench-cache"
 
 
 def with_weights(settings: Settings, threshold: float, entity: float, term: float, split_cut: float,
-                 straggler: float) -> Settings:
+                 straggler: float, weekday_cut: float) -> Settings:
     return settings.with_changes(cluster_threshold=threshold, cluster_entity_weight=entity,
                                  cluster_term_weight=term, cluster_embedding_weight=round(1 - entity - term, 4),
-                                 cluster_split_cut=split_cut, cluster_straggler_score=straggler)
+                                 cluster_split_cut=split_cut, cluster_straggler_score=straggler,
+                                 cluster_weekday_cut=weekday_cut)
 
 
 def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
@@ -86,8 +89,9 @@ def cluster_inputs(rows: list[dict], settings: Settings) -> list[ClusterInput]:
         vectors = encoder.encode([cluster_text(ArticleReading(articles[i.article_id], ())) for i in items])
         print(f"embedded {len(items)} titles and leads in {time.perf_counter() - start:.1f}s (cached in {vectors_path})")
         np.save(vectors_path, vectors)
-    # Key terms are cheap to recompute, so changes to them need no new reading pass.
+    # Key terms and weekdays are cheap to recompute, so changes to them need no new reading pass.
     return [replace(i, vector=vectors[k], keyterms=key_terms(articles[i.article_id].title or "", articles[i.article_id].text),
+                    weekday=event_weekday(articles[i.article_id].title or "", articles[i.article_id].text),
                     terms=expand_names(i.terms)) for k, i in enumerate(items)]
 
 
@@ -183,34 +187,36 @@ def main() -> None:
         return
     even = {r["id"] for r in rows if topic_of(r["gold"]) % 2 == 0}
     odd = {r["id"] for r in rows if topic_of(r["gold"]) % 2 == 1}
-    # (splits, stragglers) -> (score, parameters): plain average link, then each addition
-    best: dict[tuple[bool, bool], tuple] = {}
+    # (splits, stragglers, weekdays) -> (score, parameters): plain average link, then each addition
+    best: dict[tuple[bool, bool, bool], tuple] = {}
     for entity in ENTITY_WEIGHTS:
         for term in TERM_WEIGHTS:
             for threshold in THRESHOLDS:
                 for split_cut in SPLIT_CUTS:
                     for straggler in STRAGGLER_SCORES:
-                        parameters = (threshold, entity, term, split_cut, straggler)
-                        score = evaluate(items, gold, with_weights(settings, *parameters), even)
-                        variant = (split_cut > 0, straggler > 0)
-                        if variant not in best or score[2] > best[variant][0][2]:
-                            best[variant] = (score, parameters)
+                        for weekday_cut in WEEKDAY_CUTS if split_cut > 0 else [0.0]:
+                            parameters = (threshold, entity, term, split_cut, straggler, weekday_cut)
+                            score = evaluate(items, gold, with_weights(settings, *parameters), even)
+                            variant = (split_cut > 0, straggler > 0, weekday_cut > 0)
+                            if variant not in best or score[2] > best[variant][0][2]:
+                                best[variant] = (score, parameters)
     print(f"defaults in Settings: threshold {settings.cluster_threshold}, entity weight "
           f"{settings.cluster_entity_weight}, term weight {settings.cluster_term_weight}, "
-          f"split cut {settings.cluster_split_cut}, straggler score {settings.cluster_straggler_score}")
+          f"split cut {settings.cluster_split_cut}, straggler score {settings.cluster_straggler_score}, "
+          f"weekday cut {settings.cluster_weekday_cut}")
     chosen = settings
     for variant in sorted(best):
         (p, r, f), parameters = best[variant]
-        threshold, entity, term, split_cut, straggler = parameters
-        label = {(False, False): "average link", (True, False): "with splits",
-                 (False, True): "with stragglers", (True, True): "with splits and stragglers"}[variant]
-        print(f"{label}: chosen on even topics: threshold {threshold}, entity weight {entity}, term weight {term}, "
-              f"split cut {split_cut}, straggler score {straggler} (B3 P {p:.3f} R {r:.3f} F1 {f:.3f})")
+        threshold, entity, term, split_cut, straggler, weekday_cut = parameters
+        label = " and ".join(name for name, on in zip(("splits", "stragglers", "weekday splits"), variant) if on)
+        print(f"{'with ' + label if label else 'average link'}: chosen on even topics: threshold {threshold}, "
+              f"entity weight {entity}, term weight {term}, split cut {split_cut}, straggler score {straggler}, "
+              f"weekday cut {weekday_cut} (B3 P {p:.3f} R {r:.3f} F1 {f:.3f})")
         chosen = with_weights(settings, *parameters)
         for name, subset in (("odd topics", odd), ("all topics", None)):
             p, r, f = evaluate(items, gold, chosen, subset)
             print(f"  storylens  {name:<11} B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
-            if variant == (True, True):
+            if variant == (True, True, True):
                 p, r, f = evaluate_incremental(items, gold, chosen, subset)
                 print(f"    one at a time, oldest first: B3 precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     p, r, f = evaluate(items, gold, settings, odd)

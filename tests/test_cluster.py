@@ -1,7 +1,10 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from storylens.cluster import ClusterInput, StoryClusterer, best_split, cluster_articles, key_terms
+from storylens.cluster import (ClusterInput, StoryClusterer, best_split, cluster_articles, event_weekday, key_terms,
+                               weekdays_apart)
 from storylens.settings import Settings
 
 
@@ -258,3 +261,67 @@ def test_a_story_is_checked_for_a_split_after_every_batch_it_takes_in(settings, 
     clusterer.add_batch(second[:2])
     assert sorted(sorted(s.article_ids) for s in clusterer.stories()) == [
         sorted(i.article_id for i in large), ["b0", "b1"]]
+
+
+def on_weekday(items, *days):
+    """The items with the weekdays their leads name, in turn."""
+    return [replace(i, weekday=days[k % len(days)]) for k, i in enumerate(items)]
+
+
+SATURDAY, TUESDAY, WEDNESDAY = 5, 1, 2
+
+
+def test_a_weak_seam_splits_when_the_halves_date_their_events_to_different_weekdays(settings, two_defences):
+    first, second = two_defences
+    # A seam too weak to split on its own (the cut is about 0.63)...
+    weak = settings.with_changes(cluster_split_cut=0.5, cluster_weekday_cut=0.98)
+    assert len(cluster_articles(first + second, weak)) == 1
+    # ... splits when one event happened on a Saturday and the other on a Tuesday,
+    stories = cluster_articles(on_weekday(first, SATURDAY) + on_weekday(second, TUESDAY), weak)
+    assert sorted(s.article_ids for s in stories) == [tuple(i.article_id for i in first),
+                                                     tuple(i.article_id for i in second)]
+    clusterer = StoryClusterer(weak)  # one at a time, as `storylens add` places them
+    clusterer.add_batch(on_weekday(first, SATURDAY))
+    clusterer.add_batch(on_weekday(second, TUESDAY))
+    assert sorted(s.article_ids for s in clusterer.stories()) == sorted(s.article_ids for s in stories)
+    # but not when they are a day apart (the same event, told the next day), nor with the rule off.
+    assert len(cluster_articles(on_weekday(first, TUESDAY) + on_weekday(second, WEDNESDAY), weak)) == 1
+    off = weak.with_changes(cluster_weekday_cut=0.0)
+    assert len(cluster_articles(on_weekday(first, SATURDAY) + on_weekday(second, TUESDAY), off)) == 1
+
+
+def test_one_event_is_not_split_by_the_weekdays_its_articles_name(settings, two_defences):
+    first, _ = two_defences
+    # Without a seam (cut about 1.07), disagreeing weekdays alone never split a story.
+    assert len(cluster_articles(on_weekday(first, SATURDAY, TUESDAY), settings)) == 1
+
+
+@pytest.mark.parametrize(("left", "right", "apart"), [
+    ((SATURDAY, SATURDAY, None), (TUESDAY, TUESDAY), (SATURDAY, TUESDAY)),
+    ((SATURDAY, SATURDAY, TUESDAY), (TUESDAY, TUESDAY), (SATURDAY, TUESDAY)),  # two thirds agree
+    ((SATURDAY, TUESDAY), (TUESDAY, TUESDAY), None),  # the left half does not agree on a day
+    ((SATURDAY,), (TUESDAY, TUESDAY), None),  # one article naming a day is too little
+    ((TUESDAY, TUESDAY), (WEDNESDAY, WEDNESDAY), None),  # a day apart
+    ((None, None), (TUESDAY, TUESDAY), None),
+])
+def test_weekdays_apart_needs_each_half_to_agree_on_a_day_two_or_more_days_from_the_other(left, right, apart):
+    def half(prefix, days):
+        return [item(f"{prefix}{k}", unit(1, 0)) for k in range(len(days))]
+    assert weekdays_apart(on_weekday(half("l", left), *left), on_weekday(half("r", right), *right)) == apart
+
+
+@pytest.mark.parametrize(("title", "text", "weekday"), [
+    ("Sixers fire coach", "The team fired its coach on Saturday. Saturday's loss was the last straw; "
+     "on Monday the search begins.", SATURDAY),
+    ("Vote count", "Officials said on Tuesday that the count was complete.", TUESDAY),
+    ("Markets", "Shares rose on Monday and fell on Friday.", None),  # a tie: no single day
+    ("Report", "Nothing here names a day.", None),
+])
+def test_event_weekday_is_the_day_the_title_and_lead_name_most(title, text, weekday):
+    assert event_weekday(title, text) == weekday
+
+
+def test_key_terms_keep_years_but_not_other_numbers():
+    terms = dict(key_terms("The 2008 season", "In 2008 some 12,000 fans, 20000 tickets and 2010.5 million."))
+    assert terms["2008"] == 4
+    assert not {"2000", "2010", "12,000"} & set(terms)

@@ -60,7 +60,7 @@ def test_http_cache_round_trips_responses(fresh_store):
 def test_a_store_from_an_earlier_version_gets_its_clustering_terms_recomputed(tmp_path):
     path = tmp_path / "old.db"
     article = make_article()
-    article = Article(**{**article.__dict__, "text": "Ann Lee said the Marrow valley dam held. The dam held again."})
+    article = Article(**{**article.__dict__, "text": "Ann Lee said the Marrow valley dam held on Tuesday. The dam held again."})
     reading = ArticleReading(
         article=article,
         mentions=(Mention(article_id="a1", index=0, text=article.text, start=0, end=len(article.text),
@@ -82,3 +82,4 @@ def test_a_store_from_an_earlier_version_gets_its_clustering_terms_recomputed(tm
     assert story_id == "s-a1"
     assert {"ann lee", "marrow valley", "marrow"} <= item.terms
     assert dict(item.keyterms)["dam"] == 2
+    assert item.weekday == 1  # Tuesday, from the stored text

@@ -9,7 +9,8 @@ where an article can reach, never from all articles: memory and time stay linear
 the number of articles. In batch the closest groups merge first; one at a
 time, an article that reaches the threshold for several stories bridges them and they
 merge, keeping the oldest story's id. Either way, a story whose articles form two groups
-linked mostly among themselves splits in two, and an article left alone joins the story
+linked mostly among themselves splits in two (a weaker seam is enough when the two groups
+name different weekdays for their events), and an article left alone joins the story
 whose few closest members it is close to (a story's edge is far from its average).
 """
 
@@ -33,8 +34,8 @@ ENTITY_KINDS = ("person", "organisation", "country", "group")
 # Bay", "the Marrow valley"), buildings, named events, and products (where the small English
 # model also puts some towns, "Kursk").
 PLACE_LABELS = frozenset({"LOC", "FAC", "EVENT", "PRODUCT"})
-# Raised whenever cluster_terms or key_terms change, so that stores recompute what they hold.
-TERMS_VERSION = 1
+# Raised whenever cluster_terms, key_terms or event_weekday change, so that stores recompute what they hold.
+TERMS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class ClusterInput:
     terms: frozenset[str]  # lowercased entity names
     day: int | None  # publication date as a proleptic ordinal
     keyterms: tuple[tuple[str, int], ...] = ()  # the article's most frequent content words, with counts
+    weekday: int | None = None  # the weekday its title and lead name for the event (0 is Monday)
 
 
 def cluster_text(reading: ArticleReading, lead_chars: int = 600) -> str:
@@ -91,7 +93,8 @@ said says say told tell also not no than then so such very more most less much m
 who whom whose which what when where why how all any each both some other others own same just only
 year years day days week weeks month months time times people percent per cent like get got make made
 """.split())
-KEYTERM_PATTERN = re.compile(r"[a-z][a-z'’-]{2,}")
+# Words, and years: "the 2008 season" and "the 2013 flaw" are two events of one kind.
+KEYTERM_PATTERN = re.compile(r"[a-z][a-z'’-]{2,}|(?<![\d.,])(?:19|20)\d\d(?!\d|[.,]\d)")
 KEYTERMS_PER_ARTICLE = 120
 
 
@@ -103,10 +106,28 @@ def key_terms(title: str, text: str) -> tuple[tuple[str, int], ...]:
             word = word.strip("'’-")
             if word in KEYTERM_STOPWORDS or len(word) < 3:
                 continue
-            if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+            if word.endswith("s") and not word.endswith("ss") and len(word) > 4 and word.isalpha():
                 word = word[:-1]
             counts[word] += weight
     return tuple(counts.most_common(KEYTERMS_PER_ARTICLE))
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_PATTERN = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+WEEKDAY_LEAD_CHARS = 800
+
+
+def event_weekday(title: str, text: str) -> int | None:
+    """The weekday an article's title and lead name most often (0 is Monday), or None if none or a tie.
+
+    News reports date their event by weekday ("fired Saturday", "on Tuesday the ministry
+    said"), and every report of one event names the same day or the day next to it.
+    """
+    named = Counter(WEEKDAYS.index(w.lower()) for w in WEEKDAY_PATTERN.findall(f"{title}\n{text[:WEEKDAY_LEAD_CHARS]}"))
+    ranked = named.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def term_weight(count: int) -> float:
@@ -281,15 +302,39 @@ def best_split(members: Sequence[ClusterInput], scorer: PairScorer) -> Split | N
     return Split([m for m, s in zip(sample, side) if s], [m for m, s in zip(sample, side) if not s], cut)
 
 
-def split_story(members: list[ClusterInput], scorer: PairScorer, max_cut: float) -> list[list[ClusterInput]]:
-    """A story's members as the events they report: split while the best split cuts below `max_cut`."""
+def split_story(members: list[ClusterInput], scorer: PairScorer, max_cut: float,
+                weekday_cut: float = 0.0) -> list[list[ClusterInput]]:
+    """A story's members as the events they report: split while the best split cuts below `max_cut`,
+    or below `weekday_cut` when the two halves name different weekdays for their events."""
     split = best_split(members, scorer) if max_cut > 0 else None
-    if split is None or split.cut >= max_cut:
+    if split is None or split.cut >= max(max_cut, weekday_cut):
         return [members]
     left, right = split.halves(members, scorer)
     if min(len(left), len(right)) < SPLIT_MIN_PART:
         return [members]
-    return split_story(left, scorer, max_cut) + split_story(right, scorer, max_cut)
+    if split.cut >= max_cut and weekdays_apart(left, right) is None:
+        return [members]
+    return split_story(left, scorer, max_cut, weekday_cut) + split_story(right, scorer, max_cut, weekday_cut)
+
+
+WEEKDAY_AGREEMENT = 2 / 3  # share of a half's weekday-naming articles that must name its weekday
+WEEKDAY_SUPPORT = 2  # ... and how many articles that is at least
+
+
+def weekdays_apart(left: Sequence[ClusterInput], right: Sequence[ClusterInput]) -> tuple[int, int] | None:
+    """The weekdays two groups of articles give their events, if each group agrees on one and the
+    two are at least two days apart (a day apart is the same event told the next day)."""
+    days = []
+    for group in (left, right):
+        named = Counter(m.weekday for m in group if m.weekday is not None)
+        if not named:
+            return None
+        day, count = named.most_common(1)[0]
+        if count < WEEKDAY_SUPPORT or count < WEEKDAY_AGREEMENT * sum(named.values()):
+            return None
+        days.append(day)
+    gap = (days[0] - days[1]) % 7
+    return (days[0], days[1]) if min(gap, 7 - gap) >= 2 else None
 
 
 def _affinities(items: Sequence[ClusterInput], scorer: PairScorer) -> tuple[np.ndarray, np.ndarray]:
@@ -520,7 +565,7 @@ class StoryClusterer:
         if not force and len(members) < self._checked_size.get(story_id, 0) * 1.25:
             return
         self._checked_size[story_id] = len(members)
-        parts = split_story(members, self.scorer, self.settings.cluster_split_cut)
+        parts = split_story(members, self.scorer, self.settings.cluster_split_cut, self.settings.cluster_weekday_cut)
         if len(parts) == 1:
             return
         first = members[0].article_id
@@ -658,7 +703,7 @@ class StoryClusterer:
         groups = [[position_of[m.article_id] for m in part]
                   for indices in members.values()
                   for part in split_story([fresh[i] for i in sorted(indices)], self.scorer,
-                                          self.settings.cluster_split_cut)]
+                                          self.settings.cluster_split_cut, self.settings.cluster_weekday_cut)]
         groups = self._absorb_stragglers(groups, fresh, lambda i: [int(k) for k in keys[i, : counts[i]]])
         for indices in sorted(groups, key=min):
             first = fresh[min(indices)]
@@ -737,6 +782,7 @@ def build_inputs(readings: Sequence[ArticleReading], encoder) -> list[ClusterInp
             terms=cluster_terms(r),
             day=day_number(r.article.published),
             keyterms=key_terms(r.article.title or "", r.article.text),
+            weekday=event_weekday(r.article.title or "", r.article.text),
         )
         for i, r in enumerate(readings)
     ]

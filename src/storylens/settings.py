@@ -69,6 +69,10 @@ class Settings:
     cluster_split_cut: float = _setting(
         0.925, "A story splits in two when its best two-way split has a normalised cut below this "
         "(about 1: no seam; lower: two groups of articles linked mostly among themselves). 0 never splits.")
+    cluster_weekday_cut: float = _setting(
+        0.98, "A story whose best split cuts below this (though not below cluster_split_cut) still splits "
+        "when its two halves name different weekdays for their events, two or more days apart, each half "
+        "by two thirds of its articles that name one. 0 turns this off.")
     # comparison
     claim_threshold: float = _setting(
         0.5, "Similarity (embedding, checked by shared rare words) at or above which two mentions make the same claim."

@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS vectors (
     day INTEGER,
     title TEXT NOT NULL,
     keyterms TEXT NOT NULL DEFAULT '[]',
-    terms_version INTEGER NOT NULL DEFAULT 0
+    terms_version INTEGER NOT NULL DEFAULT 0,
+    weekday INTEGER
 );
 CREATE TABLE IF NOT EXISTS story_members (
     article_id TEXT PRIMARY KEY REFERENCES articles(id),
@@ -144,6 +145,8 @@ class Store:
                 self.db.execute("ALTER TABLE vectors ADD COLUMN keyterms TEXT NOT NULL DEFAULT '[]'")
             if "terms_version" not in columns:
                 self.db.execute("ALTER TABLE vectors ADD COLUMN terms_version INTEGER NOT NULL DEFAULT 0")
+            if "weekday" not in columns:
+                self.db.execute("ALTER TABLE vectors ADD COLUMN weekday INTEGER")
 
     def close(self) -> None:
         self.db.close()
@@ -229,24 +232,25 @@ class Store:
 
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO vectors (article_id, vector, terms, day, title, keyterms, terms_version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO vectors (article_id, vector, terms, day, title, keyterms, terms_version, "
+                "weekday) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 ((i.article_id, np.asarray(i.vector, dtype=np.float32).tobytes(), json.dumps(sorted(i.terms)),
-                  i.day, i.title, json.dumps(i.keyterms), TERMS_VERSION) for i in items),
+                  i.day, i.title, json.dumps(i.keyterms), TERMS_VERSION, i.weekday) for i in items),
             )
 
     def _refresh_terms(self) -> None:
-        """Recompute names and key terms stored by an earlier version, from the stored readings."""
-        from .cluster import TERMS_VERSION, cluster_terms, key_terms
+        """Recompute names, key terms and weekdays stored by an earlier version, from the stored readings."""
+        from .cluster import TERMS_VERSION, cluster_terms, event_weekday, key_terms
 
         stale = [row[0] for row in self.db.execute(
             "SELECT article_id FROM vectors WHERE terms_version < ?", (TERMS_VERSION,))]
         for begin in range(0, len(stale), 256):
             updates = [(json.dumps(sorted(cluster_terms(r))), json.dumps(key_terms(r.article.title or "", r.article.text)),
-                        TERMS_VERSION, r.article.id) for r in self.readings(stale[begin:begin + 256])]
+                        event_weekday(r.article.title or "", r.article.text), TERMS_VERSION, r.article.id)
+                       for r in self.readings(stale[begin:begin + 256])]
             with self.db:
-                self.db.executemany(
-                    "UPDATE vectors SET terms = ?, keyterms = ?, terms_version = ? WHERE article_id = ?", updates)
+                self.db.executemany("UPDATE vectors SET terms = ?, keyterms = ?, weekday = ?, terms_version = ? "
+                                    "WHERE article_id = ?", updates)
 
     def clustered(self) -> Iterator[tuple[Any, str]]:
         """(ClusterInput, story_id) of every placed article, in placement order."""
@@ -259,7 +263,7 @@ class Store:
             yield ClusterInput(
                 article_id=row["article_id"], title=row["title"],
                 vector=np.frombuffer(row["vector"], dtype=np.float32), terms=frozenset(json.loads(row["terms"])),
-                day=row["day"], keyterms=tuple((t, n) for t, n in json.loads(row["keyterms"])),
+                day=row["day"], keyterms=tuple((t, n) for t, n in json.loads(row["keyterms"])), weekday=row["weekday"],
             ), row["story_id"]
 
     def save_assignments(self, assignments: dict[str, str], explanations: dict[str, str]) -> None:
