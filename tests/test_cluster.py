@@ -3,9 +3,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from storylens.cluster import (ClusterInput, StoryClusterer, best_split, cluster_articles, event_weekday, key_terms,
-                               weekdays_apart)
+from storylens.cluster import ClusterInput, StoryClusterer, cluster_articles, event_weekday, key_terms
 from storylens.settings import Settings
+from storylens.splits import best_split, weekdays_apart
 
 
 def unit(*weights: float) -> np.ndarray:
