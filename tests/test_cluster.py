@@ -3,7 +3,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from storylens.cluster import ClusterInput, StoryClusterer, cluster_articles, event_weekday, key_terms
+from storylens.cluster import ClusterInput, PairMatrix, StoryClusterer, cluster_articles, event_weekday, key_terms
 from storylens.settings import Settings
 from storylens.splits import best_split, weekdays_apart
 
@@ -325,3 +325,18 @@ def test_key_terms_keep_years_but_not_other_numbers():
     terms = dict(key_terms("The 2008 season", "In 2008 some 12,000 fans, 20000 tickets and 2010.5 million."))
     assert terms["2008"] == 4
     assert not {"2000", "2010", "12,000"} & set(terms)
+
+
+def test_batch_pair_matrix_scores_every_pair_as_the_scorer_does(settings, two_defences):
+    first, second = two_defences
+    dated = [replace(i, day=738000 + k * 2) for k, i in enumerate(first)]  # some pairs past the time bonus
+    late = [replace(second[0], article_id="late", day=738100)]  # outside the window of all dated ones
+    items = dated + second + late + [item("bare", unit(1, 0.3))]  # no names, no key terms
+    clusterer = StoryClusterer(settings)
+    for i in items:
+        clusterer.scorer.observe(i)
+    rows = list(range(len(items)))
+    matrix = PairMatrix(items, clusterer.scorer).scores(rows, rows)
+    expected = np.array([[clusterer.scorer.score(a, b) for b in items] for a in items])
+    assert np.allclose(matrix, expected, atol=1e-6)
+    assert matrix[rows[-2], 0] == 0.0 and matrix[0, 1] > 0.0

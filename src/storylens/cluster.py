@@ -201,7 +201,7 @@ class PairScorer:
             return 0.0, []
         weight = sum(self.idf(t) for t in shared)
         smaller = min(self.name_mass(a), self.name_mass(b))
-        return min(weight / max(smaller, 1e-9), 1.0), sorted(shared, key=self.idf, reverse=True)
+        return min(weight / max(smaller, 1e-9), 1.0), sorted(shared, key=lambda t: (-self.idf(t), t))
 
     def signals(self, a: ClusterInput, b: ClusterInput) -> tuple[float, float, float, list[str]]:
         dense = float(np.dot(a.vector, b.vector))
@@ -245,6 +245,57 @@ PRIOR_DOCUMENTS = 50
 STRAGGLER_GROUP = 2  # groups this small may join the story whose closest members are close enough
 CLOSEST_MEMBERS = 3
 _NEAREST_RULE = f"mean score with its {CLOSEST_MEMBERS} closest members"
+
+
+class PairMatrix:
+    """`PairScorer.score` between any rows of a fixed list of articles, as array products.
+
+    Batch clustering scores thousands of sampled pairs per merge; one product per pair of
+    groups replaces a Python loop over their pairs. Weights are read from the scorer once,
+    so no article may be observed while the matrix is in use.
+    """
+
+    def __init__(self, items: Sequence[ClusterInput], scorer: PairScorer) -> None:
+        self.settings = scorer.settings
+        self.vectors = np.stack([item.vector for item in items]).astype(np.float64) if items else np.zeros((0, 1))
+        vocabulary: dict[str, int] = {}
+        self.terms = [_indexed(scorer.unit_terms(item), vocabulary) for item in items]
+        self.names = [_indexed({t: scorer.idf(t) for t in item.terms}, vocabulary) for item in items]
+        self.name_mass = np.array([scorer.name_mass(item) for item in items])
+        self.days = np.array([np.nan if item.day is None else item.day for item in items], dtype=np.float64)
+
+    def scores(self, left: Sequence[int], right: Sequence[int]) -> np.ndarray:
+        """len(left) x len(right) pair scores."""
+        s = self.settings
+        left, right = list(left), list(right)
+        dense = self.vectors[left] @ self.vectors[right].T
+        term_rows = _local_rows(self.terms, left + right)
+        terms = term_rows[: len(left)] @ term_rows[len(left):].T
+        name_rows = _local_rows(self.names, left + right)
+        shared = name_rows[: len(left)] @ (name_rows[len(left):] > 0).T
+        smaller = np.maximum(np.minimum(self.name_mass[left][:, None], self.name_mass[right][None, :]), 1e-9)
+        names = np.minimum(shared / smaller, 1.0)
+        combined = s.cluster_embedding_weight * dense + s.cluster_entity_weight * names + s.cluster_term_weight * terms
+        with np.errstate(invalid="ignore"):
+            gap = np.abs(self.days[left][:, None] - self.days[right][None, :])  # NaN where a date is missing
+            combined += np.where(gap <= 1, s.cluster_time_bonus, np.where(gap <= 3, s.cluster_time_bonus / 2, 0.0))
+            out = np.maximum(combined, dense - s.cluster_dense_margin)
+            out[gap > s.cluster_window_days] = 0.0
+        return out
+
+
+def _indexed(weights: dict[str, float], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.array([vocabulary.setdefault(term, len(vocabulary)) for term in weights], dtype=np.int64)
+    return ids, np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+
+
+def _local_rows(rows: Sequence[tuple[np.ndarray, np.ndarray]], chosen: list[int]) -> np.ndarray:
+    """The chosen sparse rows laid out densely over the words they use (a few hundred columns)."""
+    ids = [rows[r][0] for r in chosen]
+    words, columns = np.unique(np.concatenate(ids), return_inverse=True)
+    matrix = np.zeros((len(chosen), len(words)))
+    matrix[np.repeat(np.arange(len(chosen)), [len(i) for i in ids]), columns] = np.concatenate([rows[r][1] for r in chosen])
+    return matrix
 
 
 def _closest_mean(scores: Sequence[float]) -> float:
@@ -494,13 +545,13 @@ class StoryClusterer:
 
         floor = self.settings.cluster_threshold * self.settings.cluster_min_link
 
+        pairs = PairMatrix(fresh, self.scorer)
+
         def average(a: int, b: int) -> float:
-            left = sample_members([fresh[i] for i in members[a]])
-            right = sample_members([fresh[i] for i in members[b]])
-            scores = [self.scorer.score(x, y) for x in left for y in right]
-            if min(scores) < floor:
+            scores = pairs.scores(sample_members(members[a]), sample_members(members[b]))
+            if scores.min() < floor:
                 return 0.0  # some pair is plainly unrelated: two events, however alike on average
-            return sum(scores) / len(scores)
+            return float(scores.mean())
 
         heap: list[tuple[float, int, int]] = []
         seen: set[tuple[int, int]] = set()
@@ -509,6 +560,7 @@ class StoryClusterer:
         keys = results.keys if results is not None else np.zeros((1, 0), dtype=np.uint64)
         counts = results.counts if results is not None else np.zeros(1, dtype=np.int64)
         for i in range(len(fresh)):
+            new = []
             for key in keys[i, : counts[i]]:
                 j = int(key)
                 if j == i or (min(i, j), max(i, j)) in seen:
@@ -516,9 +568,10 @@ class StoryClusterer:
                 seen.add((min(i, j), max(i, j)))
                 neighbours[i].add(j)
                 neighbours[j].add(i)
-                score = self.scorer.score(fresh[i], fresh[j])
+                new.append(j)
+            for j, score in zip(new, pairs.scores([i], new)[0] if new else ()):
                 if score >= self.settings.cluster_threshold:
-                    heapq.heappush(heap, (-score, i, j))
+                    heapq.heappush(heap, (-float(score), i, j))
         while heap:
             negative, a, b = heapq.heappop(heap)
             a, b = find(a), find(b)
