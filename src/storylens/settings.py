@@ -40,10 +40,8 @@ class Settings:
         True, "Run the sentence encoder as a locally derived int8 copy (three to four times faster; "
         "similarities move by about 0.01). false runs the packaged model as shipped.")
     # clustering
-    # Defaults chosen on the even-numbered topics of ECB+ by bench/cluster_ecbplus.py. Its top
-    # pick puts weight 0.3 on names and 0.5 on key terms, at B3 F1 0.9452 on those topics against
-    # 0.9446 for these weights: the defaults keep more weight on the embedding, which is what
-    # places short articles.
+    # Defaults are the top pick of bench/cluster_ecbplus.py on the even-numbered topics of ECB+
+    # (B3 F1 0.949 there with splits, stragglers and weekday splits).
     cluster_threshold: float = _setting(
         0.225, "Average pair score with a story's members at or above which an article joins it."
     )
