@@ -1,17 +1,32 @@
-"""Ingest throughput: pages/s for HTML and text through read + clean, and the ratio to trafilatura's bare `extract`;
-feed entries fetched from a local server with a set latency, one at a time and `fetch_concurrency` at a time.
+"""Ingest quality and throughput.
 
-Usage: python bench/ingest.py [--rounds N] [--ecbplus PATH] [--latency SECONDS]
+Extraction quality: the article extraction benchmark beside the repository (181 real pages and the
+article body a person extracted from each), scored with the benchmark's own metric for storylens
+(read + clean, as `storylens analyze` reads a saved page) and for bare `trafilatura.extract` in the
+same run, with the pages where storylens falls furthest behind trafilatura and behind the truth.
+
+Throughput: pages/s for HTML and text through read + clean, and the ratio to trafilatura's bare
+`extract`; feed entries fetched from a local server with a set latency, one at a time and
+`fetch_concurrency` at a time.
+
+Usage: python bench/ingest.py [--rounds N] [--ecbplus PATH] [--extraction PATH] [--latency SECONDS]
+                              [--only extraction|throughput] [--worst N]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import re
+import statistics
+import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,6 +41,126 @@ from storylens.settings import Settings
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "data" / "ingest"
 ECBPLUS = REPO.parent / "shared" / "bench" / "ecbplus.jsonl"
+EXTRACTION = REPO.parent / "shared" / "bench" / "extraction"
+_TOKEN = re.compile(r"\w+")
+SHINGLE = 4
+
+
+@dataclass(frozen=True)
+class PageScore:
+    """One page's shingle counts, each divided by their sum so every page weighs the same."""
+
+    tp: float
+    fp: float
+    fn: float
+
+    @property
+    def precision(self) -> float | None:
+        """None when nothing was predicted: the page is left out of the precision mean."""
+        if self.fp == self.fn == 0:
+            return 1.0
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        """None when the truth has no shingles: the page is left out of the recall mean."""
+        if self.fp == self.fn == 0:
+            return 1.0
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float:
+        precision, recall = self.precision or 0.0, self.recall or 0.0
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+@dataclass(frozen=True)
+class BenchmarkScore:
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    """The multiset of 4 consecutive \\w+ tokens of a text (a shorter text has none)."""
+    tokens = _TOKEN.findall(text)
+    return Counter(tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1))
+
+
+def score_page(predicted: str, truth: str) -> PageScore:
+    """Shared, only-predicted and only-true shingles of one page, normalised by their sum."""
+    ours, true = shingles(predicted), shingles(truth)
+    tp = sum((ours & true).values())
+    fp = sum((ours - true).values())
+    fn = sum((true - ours).values())
+    total = tp + fp + fn
+    return PageScore(tp / total, fp / total, fn / total) if total else PageScore(0.0, 0.0, 0.0)
+
+
+def score_benchmark(pages: list[PageScore]) -> BenchmarkScore:
+    """Precision and recall as means over pages (pages without predicted or true shingles left out of each)."""
+    precisions = [p for p in (page.precision for page in pages) if p is not None]
+    recalls = [r for r in (page.recall for page in pages) if r is not None]
+    return BenchmarkScore(
+        statistics.fmean(precisions) if precisions else 0.0, statistics.fmean(recalls) if recalls else 0.0
+    )
+
+
+def extract_storylens(pages: dict[str, bytes], settings: Settings) -> dict[str, str]:
+    """Article text storylens gives for each page saved as `<id>.html`; a rejected page gives ''."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for page_id, data in pages.items():
+            path = Path(folder) / f"{page_id}.html"
+            path.write_bytes(data)
+            paths.append(str(path))
+        texts = {Path(raw.input).stem: clean_document(raw, settings) for raw in read_inputs(paths, settings)}
+    return {page_id: article.text if article.status == "ok" else "" for page_id, article in texts.items()}
+
+
+def extract_bare(pages: dict[str, bytes]) -> dict[str, str]:
+    """What `trafilatura.extract(html)` with its defaults gives for each page ('' for None)."""
+    return {page_id: trafilatura.extract(data) or "" for page_id, data in pages.items()}
+
+
+def run_extraction(folder: Path, settings: Settings, worst: int) -> None:
+    truth = {key: value["articleBody"] for key, value in json.loads((folder / "ground-truth.json").read_text("utf-8")).items()}
+    pages = {page_id: gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes()) for page_id in sorted(truth)}
+    start = time.perf_counter()
+    ours_text = extract_storylens(pages, settings)
+    ours_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    bare_text = extract_bare(pages)
+    bare_seconds = time.perf_counter() - start
+    ours = {page_id: score_page(ours_text.get(page_id, ""), truth[page_id]) for page_id in pages}
+    bare = {page_id: score_page(bare_text[page_id], truth[page_id]) for page_id in pages}
+    print(f"Extraction benchmark: {len(pages)} pages ({folder})")
+    for name, scores, seconds in (("storylens", ours, ours_seconds), ("trafilatura.extract", bare, bare_seconds)):
+        total = score_benchmark(list(scores.values()))
+        print(
+            f"  {name:<20} F1 {total.f1:.4f}  P {total.precision:.4f}  R {total.recall:.4f}  "
+            f"({sum(not text for text in (ours_text if scores is ours else bare_text).values())} empty, "
+            f"{len(pages) / seconds:.1f} pages/s)"
+        )
+    deltas = sorted(pages, key=lambda page_id: ours[page_id].f1 - bare[page_id].f1)
+    behind = [page_id for page_id in deltas if ours[page_id].f1 < bare[page_id].f1 - 0.05]
+    print(f"  pages more than 0.05 F1 behind trafilatura.extract: {len(behind)}")
+    print(f"  {worst} pages furthest behind trafilatura.extract (page F1 storylens / trafilatura, P, R):")
+    for page_id in deltas[:worst]:
+        print(f"    {page_id[:12]}  {ours[page_id].f1:.3f} / {bare[page_id].f1:.3f}  "
+              f"P {_fmt(ours[page_id].precision)} / {_fmt(bare[page_id].precision)}  "
+              f"R {_fmt(ours[page_id].recall)} / {_fmt(bare[page_id].recall)}")
+    print(f"  {worst} pages with the lowest storylens F1:")
+    for page_id in sorted(pages, key=lambda page_id: ours[page_id].f1)[:worst]:
+        print(f"    {page_id[:12]}  F1 {ours[page_id].f1:.3f}  P {_fmt(ours[page_id].precision)}  R {_fmt(ours[page_id].recall)}")
+
+
+def _fmt(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.3f}"
 
 
 def time_per_item(work: Callable[[], int], rounds: int) -> tuple[float, int]:
@@ -81,9 +216,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--ecbplus", type=Path, default=ECBPLUS)
+    parser.add_argument("--extraction", type=Path, default=EXTRACTION, help="folder of the extraction benchmark")
+    parser.add_argument("--worst", type=int, default=10, help="pages to list under each worst-pages heading")
+    parser.add_argument("--only", choices=("extraction", "throughput"), help="run one part")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds the local server waits before each page")
     args = parser.parse_args()
     settings = Settings()
+    if args.only != "throughput":
+        if (args.extraction / "ground-truth.json").is_file():
+            run_extraction(args.extraction, settings, args.worst)
+        else:
+            print(f"Extraction benchmark: skipped, no ground-truth.json in {args.extraction}")
+        if args.only == "extraction":
+            return
     html_paths = [str(p) for p in sorted(GOLD.glob("*.html"))]
     text_paths = [str(p) for p in sorted(GOLD.glob("*.txt"))]
     pages = [Path(p).read_text(encoding="utf-8") for p in html_paths]
