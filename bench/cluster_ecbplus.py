@@ -29,7 +29,7 @@ import numpy as np
 
 from bench.common import ECBPLUS, REPO, bcubed, load_ecbplus, peak_rss_mb, topic_of
 from storylens.clean import clean_document
-from storylens.cluster import (ClusterInput, StoryClusterer, arrival_order, build_inputs, cluster_articles,
+from storylens.stories import (ClusterInput, StoryClusterer, arrival_order, build_inputs, cluster_articles,
                                cluster_text, event_weekday, expand_names, key_terms)
 from storylens.embed import QUANTIZE_RECIPE
 from storylens.pipeline import Models

@@ -3,9 +3,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from storylens.cluster import ClusterInput, PairMatrix, StoryClusterer, cluster_articles, event_weekday, key_terms
+from storylens.stories import ClusterInput, PairMatrix, StoryClusterer, cluster_articles, event_weekday, key_terms
 from storylens.settings import Settings
-from storylens.splits import best_split, weekdays_apart
+from storylens.stories import best_split, weekdays_apart
 
 
 def unit(*weights: float) -> np.ndarray:
@@ -102,7 +102,7 @@ def test_publication_days_apart_lower_the_score(settings):
 
 
 def test_places_and_named_things_count_as_shared_names():
-    from storylens.cluster import cluster_terms
+    from storylens.stories import cluster_terms
     from storylens.records import Actor, Article, ArticleReading, Entity, Mention
 
     article = Article(id="a", input="a.txt", source="A", title="Fire near Sorrel Bay", published=None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from .clean import clean_document
-from .cluster import StoryClusterer, build_inputs
+from .stories import StoryClusterer, build_inputs
 from .compare import compare_story
 from .dedupe import DuplicateIndex
 from .ingest import read_inputs, reason_category

@@ -228,7 +228,7 @@ class Store:
 
     # -- clustering state ---------------------------------------------------------
     def save_vectors(self, items: Iterable[Any]) -> None:
-        from .cluster import TERMS_VERSION
+        from .stories import TERMS_VERSION
 
         with self.db:
             self.db.executemany(
@@ -240,7 +240,7 @@ class Store:
 
     def _refresh_terms(self) -> None:
         """Recompute names, key terms and weekdays stored by an earlier version, from the stored readings."""
-        from .cluster import TERMS_VERSION, cluster_terms, event_weekday, key_terms
+        from .stories import TERMS_VERSION, cluster_terms, event_weekday, key_terms
 
         stale = [row[0] for row in self.db.execute(
             "SELECT article_id FROM vectors WHERE terms_version < ?", (TERMS_VERSION,))]
@@ -254,7 +254,7 @@ class Store:
 
     def clustered(self) -> Iterator[tuple[Any, str]]:
         """(ClusterInput, story_id) of every placed article, in placement order."""
-        from .cluster import ClusterInput
+        from .stories import ClusterInput
 
         self._refresh_terms()
         rows = self.db.execute(
