@@ -19,6 +19,7 @@ import numpy as np
 
 from .errors import StoreError
 from .records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, TimeExpr
+from .search import fts_query, index_form, restore_snippet
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -309,14 +310,39 @@ class Store:
     # Added for the web app; the tables live in WEB_SCHEMA and are derived from
     # `articles` and `dossiers`, so they can be dropped and rebuilt at any time.
     def ensure_search_index(self) -> None:
-        """Create the web's search and listing tables if missing, then bring them up to date."""
+        """Create the web's search and listing tables if missing, then bring them up to date.
+
+        The tables are derived data: when their definition (WEB_SCHEMA, or how text is indexed)
+        differs from the one they were built with, they are dropped and built again.
+        """
         try:
             with self.db:
+                self._drop_outdated_web_index()
                 self.db.executescript(WEB_SCHEMA)
+                self.db.execute("INSERT OR REPLACE INTO web_index_meta (name, value) VALUES ('definition', ?)",
+                                (_web_index_definition(),))
         except sqlite3.Error as error:
             raise StoreError(f"Cannot create the search index in {self.path}: {error}. "
                              "The web app needs SQLite with FTS5.") from error
         self.refresh_search_index()
+
+    def _drop_outdated_web_index(self) -> None:
+        # Virtual tables first: dropping one drops its shadow tables.
+        tables = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'web\\_%' ESCAPE '\\' "
+            "ORDER BY sql LIKE 'CREATE VIRTUAL%' DESC, name")]
+        if not tables:
+            return
+        built = None
+        if "web_index_meta" in tables:
+            row = self.db.execute("SELECT value FROM web_index_meta WHERE name = 'definition'").fetchone()
+            built = row[0] if row else None
+        if built == _web_index_definition():
+            return
+        for table in tables:
+            # A shadow table has gone with its virtual table by the time its turn comes.
+            if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
+                self.db.execute(f'DROP TABLE "{table}"')
 
     def search_index_state(self) -> tuple[int, int, str]:
         """A cheap fingerprint of what the search index derives from: (articles, dossiers, last update)."""
@@ -334,7 +360,8 @@ class Store:
                 "LEFT JOIN web_indexed_articles w ON w.article_id = a.id WHERE w.article_id IS NULL").fetchall()
             for row in fresh:
                 self.db.execute("INSERT INTO web_article_text (article_id, title, source, text) VALUES (?, ?, ?, ?)",
-                                (row["id"], row["title"] or "", row["source"], row["text"]))
+                                (row["id"], index_form(row["title"] or ""), index_form(row["source"]),
+                                 index_form(row["text"])))
                 self.db.execute("INSERT INTO web_indexed_articles (article_id) VALUES (?)", (row["id"],))
                 count += 1
             stale = self.db.execute(
@@ -368,10 +395,11 @@ class Store:
         claims = story.get("claims") or []
         self.db.execute(
             "INSERT INTO web_stories (story_id, headline, first_published, last_published, updated_at, data_size, "
-            "articles, outlets, claims, conflicts, disputed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "articles, outlets, claims, conflicts, disputed, top_conflict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (story_id, story.get("headline") or "", story.get("first_published"), story.get("last_published"),
              updated_at, size, len(article_ids), len(story.get("sources") or outlets), len(claims),
-             len(story.get("conflicts") or []), sum(1 for c in claims if c.get("status") == "disputed")))
+             len(story.get("conflicts") or []), sum(1 for c in claims if c.get("status") == "disputed"),
+             json.dumps(top_conflict(story, sources), ensure_ascii=False)))
         self.db.executemany("INSERT OR IGNORE INTO web_story_outlets (story_id, outlet, articles) VALUES (?, ?, ?)",
                             [(story_id, name, n) for name, n in outlets.items()])
         self.db.executemany("INSERT OR IGNORE INTO web_story_articles (story_id, article_id) VALUES (?, ?)",
@@ -380,12 +408,18 @@ class Store:
                             [(story_id, str(a.get("name")), a.get("kind")) for a in story.get("actors") or []
                              if isinstance(a, dict) and a.get("name")])
         self.db.executemany(
-            "INSERT INTO web_claim_text (story_id, claim_id, speaker, text) VALUES (?, ?, ?, ?)",
-            [(story_id, str(c.get("id")), c.get("speaker") or "", c.get("text") or "") for c in claims])
+            "INSERT INTO web_claim_text (story_id, claim_id, speaker, text, shown_speaker, shown_text) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(story_id, str(c.get("id")), index_form(c.get("speaker") or ""), index_form(c.get("text") or ""),
+              c.get("speaker") or "", c.get("text") or "") for c in claims])
 
     def story_rows(self, offset: int = 0, limit: int = 20, since: str | None = None, until: str | None = None,
-                   outlet: str | None = None, actor: str | None = None) -> tuple[list[dict[str, Any]], int]:
-        """Indexed stories, newest first, filtered by date overlap, outlet and actor; (rows, total matching)."""
+                   outlet: str | None = None, actor: str | None = None, sort: str = "newest",
+                   has_conflicts: bool = False) -> tuple[list[dict[str, Any]], int]:
+        """Indexed stories filtered by date overlap, outlet (any part of its name) and actor; (rows, total matching).
+
+        `sort` is one of STORY_ORDERS: newest (last publication), outlets (most first), conflicts (most first).
+        """
         where, params = [], []
         if since:
             where.append("COALESCE(s.last_published, s.first_published, '9999') >= ?")
@@ -394,19 +428,22 @@ class Store:
             where.append("COALESCE(s.first_published, s.last_published, '0000') <= ?")
             params.append(until)
         if outlet:
-            where.append("s.story_id IN (SELECT story_id FROM web_story_outlets WHERE outlet = ? COLLATE NOCASE)")
-            params.append(outlet)
+            where.append("s.story_id IN (SELECT story_id FROM web_story_outlets WHERE outlet LIKE ? ESCAPE '\\')")
+            params.append("%" + outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if has_conflicts:
+            where.append("s.conflicts > 0")
         if actor:
             where.append("s.story_id IN (SELECT story_id FROM web_story_actors WHERE actor LIKE ? ESCAPE '\\')")
             params.append("%" + actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         total = self.db.execute(f"SELECT COUNT(*) FROM web_stories s{clause}", params).fetchone()[0]
         rows = self.db.execute(
-            f"SELECT s.* FROM web_stories s{clause} ORDER BY s.last_published IS NULL, s.last_published DESC, "
-            "s.updated_at DESC, s.story_id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+            f"SELECT s.* FROM web_stories s{clause} ORDER BY {STORY_ORDERS[sort]}s.last_published IS NULL, "
+            "s.last_published DESC, s.updated_at DESC, s.story_id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
         out = []
         for row in rows:
             item = {k: row[k] for k in row.keys() if k != "data_size"}
+            item["top_conflict"] = json.loads(row["top_conflict"] or "null")
             item["sources"] = [r["outlet"] for r in self.db.execute(
                 "SELECT outlet FROM web_story_outlets WHERE story_id = ? ORDER BY outlet", (row["story_id"],))]
             out.append(item)
@@ -464,17 +501,21 @@ class Store:
         return [r["story_id"] for r in rows], int(total)
 
     def search_text(self, query: str, offset: int = 0, limit: int = 20) -> tuple[list[dict[str, Any]], int]:
-        """Articles and claims matching a full-text query, best first; (hits, total). Query words are ANDed."""
+        """Articles and claims matching a search (see search.fts_query), best first; (hits, total).
+
+        Snippets mark the matched words between \\x01 and \\x02, in the text as written.
+        """
         match = fts_query(query)
         if not match:
             return [], 0
         union = (
-            "SELECT 'article' AS kind, article_id AS id, NULL AS story_id, title AS title, source AS source, "
-            "snippet(web_article_text, 3, char(1), char(2), ' … ', 16) AS snippet, bm25(web_article_text) AS rank "
-            "FROM web_article_text WHERE web_article_text MATCH ? "
+            "SELECT 'article' AS kind, w.article_id AS id, NULL AS story_id, a.title AS title, a.source AS source, "
+            "snippet(web_article_text, 3, char(1), char(2), ' … ', 16) AS snippet, a.text AS shown, "
+            "bm25(web_article_text) AS rank "
+            "FROM web_article_text w JOIN articles a ON a.id = w.article_id WHERE web_article_text MATCH ? "
             "UNION ALL "
-            "SELECT 'claim', claim_id, story_id, text, speaker, "
-            "snippet(web_claim_text, 3, char(1), char(2), ' … ', 24), bm25(web_claim_text) "
+            "SELECT 'claim', claim_id, story_id, shown_text, shown_speaker, "
+            "snippet(web_claim_text, 3, char(1), char(2), ' … ', 24), shown_text, bm25(web_claim_text) "
             "FROM web_claim_text WHERE web_claim_text MATCH ?")
         try:
             total = self.db.execute(f"SELECT COUNT(*) FROM ({union})", (match, match)).fetchone()[0]
@@ -482,7 +523,22 @@ class Store:
                                    (match, match, limit, offset)).fetchall()
         except sqlite3.OperationalError as error:
             raise StoreError(f"Cannot search for {query!r}: {error}. Run the web app once to build the index.") from error
-        return [{k: r[k] for k in r.keys() if k != "rank"} for r in rows], int(total)
+        hits = []
+        for row in rows:
+            hit = {k: row[k] for k in row.keys() if k not in ("rank", "shown")}
+            hit["snippet"] = restore_snippet(row["snippet"] or "", row["shown"] or "", " … ")
+            hits.append(hit)
+        return hits, int(total)
+
+    def outlet_names(self, limit: int = 500) -> list[str]:
+        """Outlets of indexed stories, those in most stories first (for suggesting as one types)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT outlet FROM web_story_outlets GROUP BY outlet ORDER BY COUNT(*) DESC, outlet LIMIT ?", (limit,))]
+
+    def actor_names(self, limit: int = 500) -> list[str]:
+        """Actors named in indexed stories, those in most stories first."""
+        return [r[0] for r in self.db.execute(
+            "SELECT actor FROM web_story_actors GROUP BY actor ORDER BY COUNT(*) DESC, actor LIMIT ?", (limit,))]
 
     def max_article_seq(self) -> int:
         """The placement number of the newest stored article (0 when empty)."""
@@ -493,20 +549,39 @@ class Store:
         return [self._article(r) for r in self.db.execute("SELECT * FROM articles WHERE seq > ? ORDER BY seq", (seq,))]
 
 
-def fts_query(text: str) -> str:
-    """A user's search words as a safe FTS5 query: each word quoted (no operators), all required."""
-    import re
+STORY_ORDERS = {"newest": "", "outlets": "s.outlets DESC, ", "conflicts": "s.conflicts DESC, s.disputed DESC, "}
+WEB_INDEX_VERSION = 2  # raise when what is written into the web tables changes (e.g. search.index_form)
 
-    words = re.findall(r"\w+", text, flags=re.UNICODE)
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:20])
+
+def _web_index_definition() -> str:
+    """What the web tables were built with: their schema and the version of how text goes into them."""
+    import hashlib
+
+    return f"{WEB_INDEX_VERSION}:" + hashlib.sha256(WEB_SCHEMA.encode("utf-8")).hexdigest()[:16]
+
+
+def top_conflict(story: dict[str, Any], sources: dict[str, str]) -> dict[str, Any] | None:
+    """The conflict a story list leads with: the one whose sides span the most outlets (figures first on a tie)."""
+    best, best_key = None, None
+    for conflict in story.get("conflicts") or []:
+        sides = [{"outlet": str(side.get("source") or sources.get(str(side.get("article_id"))) or "?"),
+                  "value": side.get("value"), "unit": side.get("unit"), "stance": side.get("stance")}
+                 for side in conflict.get("sides") or []]
+        key = (len({s["outlet"] for s in sides}), conflict.get("kind") == "numeric", len(sides))
+        if best_key is None or key > best_key:
+            best_key = key
+            best = {"kind": conflict.get("kind"), "summary": conflict.get("summary") or "",
+                    "measure": conflict.get("measure"), "sides": sides}
+    return best
 
 
 WEB_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS web_article_text USING fts5(
-    article_id UNINDEXED, title, source, text, tokenize = 'unicode61 remove_diacritics 2');
+    article_id UNINDEXED, title, source, text, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS web_indexed_articles (article_id TEXT PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS web_claim_text USING fts5(
-    story_id UNINDEXED, claim_id UNINDEXED, speaker, text, tokenize = 'unicode61 remove_diacritics 2');
+    story_id UNINDEXED, claim_id UNINDEXED, speaker, text, shown_speaker UNINDEXED, shown_text UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS web_stories (
     story_id TEXT PRIMARY KEY,
     headline TEXT NOT NULL,
@@ -518,8 +593,10 @@ CREATE TABLE IF NOT EXISTS web_stories (
     outlets INTEGER NOT NULL,
     claims INTEGER NOT NULL,
     conflicts INTEGER NOT NULL,
-    disputed INTEGER NOT NULL
+    disputed INTEGER NOT NULL,
+    top_conflict TEXT
 );
+CREATE TABLE IF NOT EXISTS web_index_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS web_stories_newest ON web_stories(last_published, updated_at);
 CREATE TABLE IF NOT EXISTS web_story_outlets (
     story_id TEXT NOT NULL, outlet TEXT NOT NULL, articles INTEGER NOT NULL, PRIMARY KEY (story_id, outlet));
