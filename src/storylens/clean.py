@@ -30,7 +30,11 @@ from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Extractor
+from trafilatura.utils import load_html
 
+from .boilerplate import prune_page
 from .records import Article, RawDocument
 from .settings import Settings
 
@@ -266,26 +270,40 @@ def extract_html(html: str, url: str | None) -> dict[str, str | None]:
     """Main text and metadata of an HTML page; broken pages give what can be recovered."""
     page: dict[str, str | None] = {"text": None, "title": None, "date": None, "sitename": None, "url": None, "author": None}
     try:
-        document = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            deduplicate=False,
-        )
+        page.update(_extract_parts(html, url))
     except Exception:  # noqa: BLE001 - a page that breaks the extractor falls back to plain markup stripping
-        document = None
-    if document is not None:
-        for key in ("title", "date", "sitename", "url", "author", "text"):
-            value = getattr(document, key, None)
-            page[key] = str(value).strip() if value else None
+        pass
     title, sitename = _title_and_site(html, page["title"], page["sitename"])
     page["title"], page["sitename"] = title, sitename
     if not page["text"]:
         page["text"] = _strip_markup(html)
     return page
+
+
+def _extract_parts(html: str, url: str | None) -> dict[str, str | None]:
+    """Metadata read from the whole page, then main text from the page without its boilerplate."""
+    tree = load_html(html)
+    if tree is None:
+        return {}
+    options = Extractor(with_metadata=True, url=url)
+    metadata = extract_metadata(tree, url, options.date_params, options.fast, options.author_blacklist)
+    prune_page(tree, _meta_content(html, "description", "og:description", "twitter:description"))
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url or metadata.url,
+        with_metadata=False,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        deduplicate=False,
+    )
+    parts: dict[str, str | None] = {}
+    for key in ("title", "date", "sitename", "url", "author"):
+        value = getattr(metadata, key, None)
+        parts[key] = str(value).strip() if value else None
+    text = getattr(document, "text", None) if document is not None else None
+    parts["text"] = str(text).strip() if text else None
+    return parts
 
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)

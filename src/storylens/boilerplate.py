@@ -1,0 +1,170 @@
+"""Page boilerplate: the parts of an HTML page that are not the article, pruned before text extraction.
+
+`prune_page` edits a parsed page in place; `clean.extract_html` runs it between reading the
+page's metadata and extracting its main text. Every rule is general, read from the markup's
+structure or from class names that say what an element is, never from a site's address:
+
+- hidden elements (inline `display:none` / `visibility:hidden`, the `hidden` attribute,
+  `<template>`) are not shown to a reader, so they are not the article (schema.org copies of the
+  text, pop-ups);
+- a table whose cells hold paragraphs of prose is page layout: it is unwrapped into blocks so the
+  extractor judges its parts one by one; a table of one picture and its caption is a figure;
+- captions and photo credits, standfirsts (a heading repeating the page's description, or an
+  element classed as a dek/standfirst), and link pop-ups (an inline element holding a picture and
+  several links, or classed as a tooltip/popover/hovercard) are not article text;
+- a block of links to other pages (at least three links, nearly all of its words inside them) is
+  a related-stories or navigation list.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+__all__ = ["prune_page"]
+
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+# Elements whose whole content is never hidden wholesale by this rule (anti-flicker styles on the page root).
+_NEVER_HIDDEN = frozenset({"html", "body", "head", "main", "article"})
+_CLASS_WORDS = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+# Class or id tokens naming a caption or credit, a standfirst, or a pop-up (compared lower-cased,
+# as whole tokens or as the last part of a BEM-style token: "article__dek", "c-standfirst").
+_CAPTION_NAMES = frozenset(
+    """caption captions figcaption wp-caption-text image-caption img-caption photo-caption media-caption
+    caption-text caption-source credit credits image-credit photo-credit img-credit media-credit
+    picture-credit copyright-image""".split()
+)
+_STANDFIRST_NAMES = frozenset(
+    """dek deck standfirst sub-head subhead subheadline sub-headline subtitle sub-title strapline
+    article-dek article-deck article-standfirst article-subtitle article-subheadline summary-dek""".split()
+)
+_POPUP_NAMES = frozenset("""tooltip popover popup pop-up hovercard hover-card rollover-block""".split())
+_LINK_BLOCKS = ("ul", "ol", "div", "section", "aside", "nav")
+_TEXT_BLOCKS = ("p", "div", "li", "blockquote", "td")
+_WORD = re.compile(r"\w+")
+
+
+def prune_page(tree: HtmlElement, description: str | None = None) -> None:
+    """Remove what is not article text from a parsed page, in place (see the module docstring)."""
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    _drop_hidden(root)
+    _unwrap_layout_tables(root)
+    _drop_named(root, description)
+    _drop_link_lists(root)
+
+
+def _remove(element: HtmlElement) -> None:
+    """Remove an element but keep the text that follows it (its tail) in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _drop_hidden(root: HtmlElement) -> None:
+    hidden = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in _NEVER_HIDDEN:
+            continue
+        style = element.get("style") or ""
+        if element.tag == "template" or element.get("hidden") is not None or _HIDDEN_STYLE.search(style):
+            hidden.append(element)
+    for element in hidden:
+        _remove(element)
+
+
+def _unwrap_layout_tables(root: HtmlElement) -> None:
+    for table in list(root.iter("table")):
+        cells = [cell for cell in table.iter("td", "th") if cell.text_content().strip()]
+        pictures = table.findall(".//img")
+        if pictures and len(cells) <= 2 and all(_words(cell.text_content()) < 60 for cell in cells):
+            _remove(table)  # a picture and its caption laid out as a table
+        elif any(_holds_prose(cell) for cell in cells):
+            for element in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"):
+                element.tag = "div"
+
+
+def _holds_prose(cell: HtmlElement) -> bool:
+    """True for a table cell holding paragraphs of prose, as a page laid out with tables does."""
+    paragraphs = [p for p in cell.iter("p", "div", "br") if p is not cell]
+    return _words(cell.text_content()) >= 80 or (len(paragraphs) >= 2 and _words(cell.text_content()) >= 40)
+
+
+def _names(element: HtmlElement) -> set[str]:
+    tokens = set(_CLASS_WORDS.findall(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
+    # BEM-style tokens name the thing last: "article__dek", "c-standfirst", "story-body__caption".
+    tails = {re.split(r"__|--", token)[-1] for token in tokens}
+    return tokens | tails
+
+
+def _drop_named(root: HtmlElement, description: str | None) -> None:
+    wanted = _fold(description) if description and _words(description) >= 5 else None
+    doomed = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in _NEVER_HIDDEN:
+            continue
+        if element.tag == "figcaption":
+            doomed.append(element)
+            continue
+        if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p") and wanted and element.tag != "p":
+            if _fold(element.text_content()) == wanted:
+                doomed.append(element)  # a heading repeating the page's description is its standfirst
+                continue
+        names = _names(element)
+        if not names:
+            continue
+        if names & _CAPTION_NAMES or names & _STANDFIRST_NAMES or names & _POPUP_NAMES:
+            if _words(element.text_content()) <= 120:  # a whole article is never a caption or a dek
+                doomed.append(element)
+            continue
+        if element.tag == "span" and _is_popup(element):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            _remove(element)
+
+
+def _is_popup(element: HtmlElement) -> bool:
+    """An inline element holding a picture and several links: a card that pops up over a link."""
+    if element.find(".//img") is None or len(element.findall(".//a")) < 2 or element.find(".//p") is not None:
+        return False
+    return next(element.iterancestors("p", "li"), None) is not None and _words(element.text_content()) <= 80
+
+
+def _fold(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _drop_link_lists(root: HtmlElement) -> None:
+    doomed = []
+    for element in root.iter(*_LINK_BLOCKS):
+        if any(ancestor in doomed for ancestor in element.iterancestors(*_LINK_BLOCKS)):
+            continue
+        if _is_link_list(element):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            _remove(element)
+
+
+def _is_link_list(element: HtmlElement) -> bool:
+    """At least three links to other pages of three words or more, and almost nothing outside them."""
+    links = [a for a in element.iter("a") if _words(a.text_content()) >= 3]
+    if len(links) < 3:
+        return False
+    total = _words(element.text_content())
+    linked = sum(_words(a.text_content()) for a in element.iter("a"))
+    return total > 0 and linked >= 0.8 * total
