@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -194,19 +196,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """The run was asked to stop with SIGTERM; it stops as on Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="storylens: %(message)s", stream=sys.stderr)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main_thread else None
     try:
         return args.func(args)
     except StorylensError as error:
         print(f"storylens: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("storylens: interrupted", file=sys.stderr)
-        return 130
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        print(f"storylens: error: cannot use{where}: {error.strerror or error}. Check the path, its permissions "
+              "and the free space on its disk.", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as stop:
+        print("storylens: interrupted; what was stored is kept: run the same command again to finish",
+              file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

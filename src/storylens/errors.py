@@ -11,7 +11,9 @@
     │   └── FetchError         an HTTP fetch failed: status, timeout, redirects, robots.txt
     ├── ModelMissingError      a model package is not installed; the message says how to install it
     ├── ModelIntegrityError    a model file does not match its pinned sha256
-    ├── StoreError             the SQLite store cannot be opened or written
+    ├── StoreError             the SQLite store cannot be opened or written (disk full, permissions)
+    ├── ReportWriteError       a report file cannot be written; the previous one is kept
+    │   └── SearchBudgetError  a search needs more work than one search may do
     └── SettingsError          a setting or option value is invalid
 
 Messages say what went wrong and what to check next. Input errors are never
@@ -67,6 +69,14 @@ class ModelIntegrityError(StorylensError):
 
 class StoreError(StorylensError):
     """The SQLite store cannot be used."""
+
+
+class SearchBudgetError(StoreError):
+    """A search needs more work than one search may do."""
+
+
+class ReportWriteError(StorylensError):
+    """A report file cannot be written (the previous one is kept)."""
 
 
 class SettingsError(StorylensError):

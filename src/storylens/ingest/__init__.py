@@ -7,8 +7,10 @@ reason starts with a short category ("empty file", "HTTP 404", "timed out", ...)
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,6 +32,7 @@ __all__ = [
     "SUFFIXES",
     "Fetcher",
     "HttpCache",
+    "canonical_input",
     "fetch_url",
     "is_documentation",
     "make_client",
@@ -148,11 +151,31 @@ def _is_url(item: str) -> bool:
     return item.lower().startswith(("http://", "https://"))
 
 
+def canonical_input(name: str) -> str:
+    """An input's identity whichever way it was typed: the resolved absolute path (with its
+    '#n' record number kept), or the URL or stdin marker as is."""
+    if _is_url(name) or name.startswith(STDIN_TEXT):
+        return name
+    base, mark, number = name.rpartition("#")
+    if mark and number.isdigit() and not os.path.lexists(name):
+        return f"{_real_path(base)}#{number}"
+    return _real_path(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _real_path(path: str) -> str:
+    # One resolution per file, not per record: a JSONL of a million records names one file.
+    return os.path.realpath(path)
+
+
 def _read_local(item: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument]:
     path = Path(item)
     if path.is_dir():
         skipped: list[Path] = []
-        for child in _walk(path, skipped):
+        for child in _walk(path, skipped, set()):
+            if isinstance(child, RawDocument):
+                yield child
+                continue
             yield from read_path(child, settings, fetcher=fetcher, name=str(child))
         if skipped:
             log.debug("%s: skipped %d hidden or documentation file(s)", path, len(skipped))
@@ -171,19 +194,30 @@ def is_documentation(name: str) -> bool:
     return name.startswith(_DOCUMENTATION) or stem.upper() in _DOCUMENTATION
 
 
-def _walk(folder: Path, skipped: list[Path]) -> Iterator[Path]:
-    """Files under a folder in sorted order; hidden and documentation files go to `skipped`."""
+def _walk(folder: Path, skipped: list[Path], visited: set[tuple[int, int]]) -> Iterator[Path | RawDocument]:
+    """Files under a folder in sorted order; hidden and documentation files go to `skipped`.
+
+    Each real folder is read once (`visited` holds their device and inode), so symbolic links
+    back into the tree end the walk instead of repeating it; a folder that cannot be listed
+    becomes a rejected record.
+    """
     try:
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in visited:
+            log.info("%s: skipped, a link to a folder already read", folder)
+            return
+        visited.add((info.st_dev, info.st_ino))
         children = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        log.warning("%s: cannot list folder: %s", folder, exc.strerror or exc)
+        log.warning("%s: cannot read folder: %s", folder, exc.strerror or exc)
+        yield _failed(str(folder), "text", f"cannot read folder: {exc.strerror or exc}")
         return
     for child in children:
         if child.name.startswith("."):
             log.debug("%s: skipped hidden %s", child, "folder" if child.is_dir() else "file")
             skipped.append(child)
         elif child.is_dir():
-            yield from _walk(child, skipped)
+            yield from _walk(child, skipped, visited)
         elif not child.is_file():
             continue
         elif is_documentation(child.name):
@@ -248,7 +282,7 @@ def _read_bytes(
         if kind == "warc":
             yield from read_warc(io.BytesIO(data), name, settings)
             return
-        text = decode_bytes(data, html=kind in (None, "html"), what=what)
+        text = decode_bytes(data, html=kind in (None, "html"), what=what, name=name)
     except InputError as exc:
         yield _failed(name, "html" if kind == "html" else "text", str(exc), url)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import charset_normalizer
@@ -32,6 +33,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 # the most common one on the web, so it wins whenever the detector rates it nearly as well.
 _PREFERRED_SINGLE_BYTE = "cp1252"
 _CHAOS_SLACK = 0.1
+log = logging.getLogger(__name__)
 
 
 def describe_size(size: int) -> str:
@@ -62,10 +64,12 @@ def is_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
-def decode_bytes(data: bytes, html: bool = False, what: str = "file") -> str:
+def decode_bytes(data: bytes, html: bool = False, what: str = "file", name: str | None = None) -> str:
     """Decode input bytes to text; raise an InputError subclass saying why it cannot be read.
 
-    `what` names the input in reasons: "empty file", "binary response: ...".
+    `what` names the input in reasons: "empty file", "binary response: ...". UTF-8 with a few
+    invalid bytes is decoded as UTF-8 with each bad sequence replaced by U+FFFD, and a note
+    (naming `name`) is logged, rather than read as another encoding that garbles every accent.
     """
     if not data.strip():
         raise EmptyInputError(f"empty {what}")
@@ -80,9 +84,21 @@ def decode_bytes(data: bytes, html: bool = False, what: str = "file") -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        text = _decode_other(data, html, exc)
+        text = _decode_mostly_utf8(data, exc, name or what) or _decode_other(data, html, exc)
     if not text.strip():
         raise EmptyInputError(f"empty {what}")
+    return text
+
+
+def _decode_mostly_utf8(data: bytes, error: UnicodeDecodeError, name: str) -> str | None:
+    """The text when the bytes are UTF-8 apart from fewer bad sequences than good multi-byte ones, else None."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    good = sum(1 for char in text if ord(char) > 127 and char != "\ufffd")
+    if not good or bad > good:
+        return None  # a single-byte encoding, most likely: leave it to detection
+    log.warning("%s: invalid UTF-8: %d bad byte sequence(s), the first at byte %d, replaced with U+FFFD",
+                name, bad, error.start)
     return text
 
 

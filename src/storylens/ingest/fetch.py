@@ -88,16 +88,20 @@ class RobotsRules:
         self._lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
 
-    def check(self, url: str, client: httpx.Client, settings: Settings) -> None:
-        """Raise FetchError when the robots.txt of `url`'s host disallows it for our User-Agent."""
+    def check(self, url: str, client: httpx.Client, settings: Settings, deadline: float | None = None) -> None:
+        """Raise FetchError when the robots.txt of `url`'s host disallows it for our User-Agent.
+
+        robots.txt is read at most until `deadline` (time.monotonic()), and never past 500 KiB.
+        """
         parsed = httpx.URL(url)
         origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
-        rules = self._rules_for(origin, client, settings)
+        rules = self._rules_for(origin, client, settings, deadline)
         if rules is not None and not rules.can_fetch(settings.user_agent, url):
             path = parsed.raw_path.decode("ascii", "replace") or "/"
             raise FetchError(f"robots.txt of {parsed.netloc.decode('ascii')} disallows {path}")
 
-    def _rules_for(self, origin: str, client: httpx.Client, settings: Settings) -> RobotFileParser | None:
+    def _rules_for(self, origin: str, client: httpx.Client, settings: Settings,
+                   deadline: float | None) -> RobotFileParser | None:
         with self._lock:
             if origin in self._rules:
                 return self._rules[origin]
@@ -107,26 +111,40 @@ class RobotsRules:
             with self._lock:
                 if origin in self._rules:
                     return self._rules[origin]
-            rules = _read_robots(origin, client, settings)
+            rules = _read_robots(origin, client, settings, deadline)
             with self._lock:
                 self._rules[origin] = rules
             return rules
 
 
-def _read_robots(origin: str, client: httpx.Client, settings: Settings) -> RobotFileParser | None:
-    """Parsed robots.txt of an origin; None (everything allowed) when it cannot be had."""
+def _read_robots(origin: str, client: httpx.Client, settings: Settings,
+                 deadline: float | None = None) -> RobotFileParser | None:
+    """Parsed robots.txt of an origin; None (everything allowed) when it cannot be had.
+
+    The body is read in chunks and cut at 500 KiB, so an endless response costs no more memory
+    than that; one still arriving at `deadline` counts as unavailable.
+    """
+    deadline = deadline if deadline is not None else time.monotonic() + settings.fetch_deadline
+    body = bytearray()
     try:
-        response = client.get(
+        with client.stream(
+            "GET",
             f"{origin}/robots.txt",
             follow_redirects=True,
-            timeout=settings.fetch_timeout,
+            timeout=_read_timeout(settings, deadline),
             headers={"User-Agent": settings.user_agent},
-        )
+        ) as response:
+            if response.status_code != 200:
+                return None  # 4xx means no rules; a failing server is treated the same, so the batch goes on
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) >= _ROBOTS_MAX_BYTES:
+                    break
+                if time.monotonic() > deadline:
+                    return None
     except httpx.HTTPError:
         return None
-    if response.status_code != 200:
-        return None  # 4xx means no rules; a failing server is treated the same, so the batch goes on
-    text = response.content[:_ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+    text = bytes(body[:_ROBOTS_MAX_BYTES]).decode("utf-8", "replace")
     rules = RobotFileParser(f"{origin}/robots.txt")
     rules.parse(text.splitlines())
     return rules
@@ -140,19 +158,23 @@ def fetch_url(
     cache: HttpCache | None = None,
     robots: RobotsRules | None = None,
 ) -> Fetched:
-    """GET a URL (from `cache` when it holds it); raise FetchError with a reason a user understands."""
+    """GET a URL (from `cache` when it holds it); raise FetchError with a reason a user understands.
+
+    Everything for one URL (robots.txt, redirects, retries, the body) ends by `fetch_deadline`.
+    """
     if cache is not None:
         stored = cache.get(url)
         if stored is not None:
             return _from_cache(url, *stored)
+    deadline = time.monotonic() + settings.fetch_deadline
     attempts = settings.fetch_retries + 1
     for attempt in range(attempts):
         try:
-            fetched = _fetch_once(url, client, settings, robots)
+            fetched = _fetch_once(url, client, settings, robots, deadline)
             break
         except _Retryable as exc:
             wait = _BACKOFF_SECONDS * 2**attempt if exc.retry_after is None else exc.retry_after
-            if attempt + 1 == attempts or wait > _MAX_RETRY_AFTER_SECONDS:
+            if attempt + 1 == attempts or wait > _MAX_RETRY_AFTER_SECONDS or time.monotonic() + wait > deadline:
                 tries = f" (after {attempt + 1} attempts)" if attempt > 0 and not exc.timed_out else ""
                 later = f"; the server asked to wait {wait:.0f}s" if exc.retry_after is not None and wait > 1 else ""
                 raise FetchError(f"{exc}{tries}{later}") from exc
@@ -200,14 +222,26 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def _fetch_once(url: str, client: httpx.Client, settings: Settings, robots: RobotsRules | None) -> Fetched:
+def _read_timeout(settings: Settings, deadline: float) -> float:
+    """Seconds one network read may wait: fetch_timeout, or less when the URL's deadline is nearer."""
+    return max(0.001, min(settings.fetch_timeout, deadline - time.monotonic()))
+
+
+def _past_deadline(url: str, settings: Settings) -> FetchError:
+    return FetchError(f"timed out: {url} took longer than {settings.fetch_deadline:g} s in all (fetch_deadline)")
+
+
+def _fetch_once(url: str, client: httpx.Client, settings: Settings, robots: RobotsRules | None,
+                deadline: float) -> Fetched:
     """One attempt: follow redirects hop by hop, checking robots.txt and loops at each."""
     visited = [url]
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         if robots is not None:
-            robots.check(current, client, settings)
-        next_url = _request(current, url, client, settings)
+            robots.check(current, client, settings, deadline)
+        if time.monotonic() > deadline:
+            raise _past_deadline(url, settings)
+        next_url = _request(current, url, client, settings, deadline)
         if isinstance(next_url, Fetched):
             return next_url
         if next_url in visited:
@@ -219,14 +253,14 @@ def _fetch_once(url: str, client: httpx.Client, settings: Settings, robots: Robo
     raise FetchError(f"too many redirects: more than {MAX_REDIRECTS} fetching {url}")
 
 
-def _request(current: str, original: str, client: httpx.Client, settings: Settings) -> Fetched | str:
-    """The response at `current`, or the URL it redirects to."""
+def _request(current: str, original: str, client: httpx.Client, settings: Settings, deadline: float) -> Fetched | str:
+    """The response at `current`, or the URL it redirects to; FetchError when it is not all in by `deadline`."""
     try:
         with client.stream(
             "GET",
             current,
             follow_redirects=False,
-            timeout=settings.fetch_timeout,
+            timeout=_read_timeout(settings, deadline),
             headers={"User-Agent": settings.user_agent},
         ) as response:
             if response.next_request is not None:
@@ -246,6 +280,8 @@ def _request(current: str, original: str, client: httpx.Client, settings: Settin
                 size += len(chunk)
                 check_size(size, settings.max_input_bytes, "response")
                 chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise _past_deadline(original, settings)
             headers = {name.lower(): value for name, value in response.headers.items()}
             media_type = headers.get("content-type", "").split(";")[0].strip().lower()
             return Fetched(url=str(response.url), media_type=media_type, data=b"".join(chunks), status=status, headers=headers)

@@ -143,20 +143,54 @@ def read_jsonl(text: str, path: str) -> Iterator[RawDocument]:
         yield record_to_document(record, name)
 
 
+def _holds_rows(cell: str, delimiter: str, width: int) -> bool:
+    """True when a field runs over lines that read like rows of their own (as many delimiters as a row)."""
+    return "\n" in cell and any(line.count(delimiter) >= width - 1 for line in cell.split("\n")[1:])
+
+
 def read_csv(text: str, path: str) -> Iterator[RawDocument]:
-    """One record per CSV row after the header row; record numbers count data rows from 1."""
+    """One record per CSV row after the header row; record numbers count data rows from 1.
+
+    A quote that is not closed swallows the rows after it. Such a row is rejected as malformed,
+    with its row and line numbers: when parsing fails (a stray character after a closing quote,
+    the file ends inside a quote), or when a field spans lines that hold delimiters like a row
+    while the row's number of fields differs from the header's.
+    """
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # article bodies exceed the 128 kB default
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    number = 0
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
     try:
-        for number, row in enumerate(reader, start=1):
-            row = {key: value for key, value in row.items() if key is not None}
-            yield record_to_document(row, f"{path}#{number}")
-    except csv.Error as exc:
-        yield _reject(f"{path}#{number + 1}", f"malformed CSV: {exc} on line {reader.line_num}")
-    if reader.fieldnames is None:
+        header = next(reader)
+    except StopIteration:
         yield _reject(path, "malformed CSV: no header row")
+        return
+    except csv.Error as exc:
+        yield _reject(path, f"malformed CSV: {exc} in the header row")
+        return
+    width = len(header)
+    number = 0
+    line = reader.line_num
+    while True:
+        first = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield _reject(f"{path}#{number + 1}", f"malformed CSV: {exc} in row {number + 1} (lines {first}-"
+                          f"{reader.line_num}): a quote is not closed where its field ends; the rows after it "
+                          "are not read")
+            return
+        line = reader.line_num
+        if not row:
+            continue
+        number += 1
+        if len(row) != width and any(_holds_rows(cell, dialect.delimiter, width) for cell in row):
+            yield _reject(f"{path}#{number}", f"malformed CSV: row {number} (lines {first}-{line}) has {len(row)} "
+                          f"fields, not {width}, and a quoted field in it spans lines that read as rows: a quote is "
+                          "not closed, so it swallows the rows after it")
+            continue
+        yield record_to_document(dict(zip(header, row)), f"{path}#{number}")
