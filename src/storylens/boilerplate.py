@@ -13,7 +13,8 @@ structure or from class names that say what an element is, never from a site's a
   element classed as a dek/standfirst), and link pop-ups (an inline element holding a picture and
   several links, or classed as a tooltip/popover/hovercard) are not article text;
 - a block of links to other pages (at least three links, nearly all of its words inside them) is
-  a related-stories or navigation list.
+  a related-stories or navigation list; a paragraph or heading that is one link, with at most a
+  short label ("SEE MORE:"), points to another story.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _STANDFIRST_NAMES = frozenset(
 )
 _POPUP_NAMES = frozenset("""tooltip popover popup pop-up hovercard hover-card rollover-block""".split())
 _LINK_BLOCKS = ("ul", "ol", "div", "section", "aside", "nav")
+_LINK_LINES = ("p", "h2", "h3", "h4", "h5", "h6")
 _TEXT_BLOCKS = ("p", "div", "li", "blockquote", "td")
 _WORD = re.compile(r"\w+")
 
@@ -149,12 +151,14 @@ def _fold(text: str) -> str:
 
 
 def _drop_link_lists(root: HtmlElement) -> None:
-    doomed = []
-    for element in root.iter(*_LINK_BLOCKS):
-        if any(ancestor in doomed for ancestor in element.iterancestors(*_LINK_BLOCKS)):
+    doomed: list[HtmlElement] = []
+    seen: set[HtmlElement] = set()
+    for element in root.iter(*_LINK_BLOCKS, *_LINK_LINES):
+        if any(ancestor in seen for ancestor in element.iterancestors(*_LINK_BLOCKS)):
             continue
-        if _is_link_list(element):
+        if _is_link_list(element) if element.tag in _LINK_BLOCKS else _is_link_line(element):
             doomed.append(element)
+            seen.add(element)
     for element in doomed:
         if element.getparent() is not None:
             _remove(element)
@@ -168,3 +172,14 @@ def _is_link_list(element: HtmlElement) -> bool:
     total = _words(element.text_content())
     linked = sum(_words(a.text_content()) for a in element.iter("a"))
     return total > 0 and linked >= 0.8 * total
+
+
+def _is_link_line(element: HtmlElement) -> bool:
+    """A paragraph or heading that is one link to another page, with at most a short label before it."""
+    links = [a for a in element.iter("a") if _words(a.text_content()) >= 3]
+    if len(links) != 1 or next(element.iterancestors("blockquote"), None) is not None:
+        return False  # a quoted post signs off with a link to itself
+    if re.match(r"\s*(?:https?://|www\.)", links[0].text_content()):
+        return False  # an address written out is a source cited, not a teaser
+    outside = _words(element.text_content()) - _words(links[0].text_content())
+    return outside <= 3
