@@ -307,6 +307,15 @@ def test_html_timeline_has_one_point_per_entry(data_dir: Path) -> None:
     assert "2026-03 (month): Last safety inspection of the footbridge" in svgs[0]
 
 
+def test_timeline_precision_reads_as_words_not_record_labels(data_dir: Path) -> None:
+    dossier = load_sample(data_dir)
+    dossier["stories"][0]["timeline"][0]["precision"] = "part_of_month"
+    page, markdown = render_html(dossier), render_markdown(dossier)
+    assert "part_of_month" not in page and "part_of_month" not in markdown
+    assert '<span class="precision">part of the month</span>' in page
+    assert "| part of the month |" in markdown
+
+
 def test_html_links_only_http_article_urls(data_dir: Path) -> None:
     dossier = load_sample(data_dir)
     dossier["articles"][0]["url"] = "javascript:alert(1)"

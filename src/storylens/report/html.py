@@ -32,6 +32,7 @@ from .markdown import (
     outlet_facts_text,
     outlet_of,
     plural,
+    precision_words,
     sort_claims,
     story_outlets,
     summarize_counts,
@@ -333,7 +334,7 @@ def _story_view(number: int, story: Mapping[str, Any], articles: Mapping[str, Ma
         first_ref = refs.get((f"time-{t}", 0))
         timeline.append({
             "date": str(entry.get("date") or ""),
-            "precision": str(entry.get("precision") or ""),
+            "precision": precision_words(entry.get("precision")),
             "event": str(entry.get("event") or ""),
             "outlets": [{"name": str(articles.get(a, {}).get("source") or a), "href": "#" + marks.article(a)} for a in ids],
             "href": marks.href(first_ref, plans, ids[0] if ids else "") if (first_ref or ids) else None,

@@ -21,6 +21,14 @@ STANCE_LABELS = {
     "continuing": "says it goes on",
 }
 QUALIFIER_WORDS = {"approximate": "about", "lower_bound": "at least", "upper_bound": "at most"}
+PRECISION_WORDS = {"day": "day", "month": "month", "part_of_month": "part of the month", "year": "year",
+                   "range": "date range"}
+
+
+def precision_words(precision: object) -> str:
+    """How exact a timeline date is, in words a reader knows ("part of the month", not a record label)."""
+    value = str(precision or "").strip()
+    return PRECISION_WORDS.get(value.lower(), value.replace("_", " ").lower())
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -380,7 +388,7 @@ def _section_timeline(story: Mapping[str, Any], articles: Mapping[str, Mapping[s
     lines += ["| Date | Precision | Event | Outlets |", "|---|---|---|---|"]
     for entry in entries:
         lines.append(
-            f"| {_cell(entry.get('date'))} | {_cell(entry.get('precision'))} | {_cell(entry.get('event'))} "
+            f"| {_cell(entry.get('date'))} | {_cell(precision_words(entry.get('precision')))} | {_cell(entry.get('event'))} "
             f"| {_cite_articles(entry.get('article_ids') or [], articles)} |"
         )
     return lines + [""]
