@@ -51,8 +51,13 @@ SECURITY_HEADERS = [
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
           413: "Content too large", 415: "Unsupported media type", 422: "Invalid request",
           500: "Internal server error", 502: "Bad gateway"}
-DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # empty: a form's blank field, ignored
 STORY_CACHE_SIZE = 64
+EXPORT_COLUMNS = {
+    "claims": ["claim_id", "status", "speaker", "text", "reports", "hedges", "denies", "silent"],
+    "conflicts": ["conflict", "kind", "measure", "summary", "outlet", "speaker", "figure", "stance", "date", "text"],
+    "figures": ["measure", "figure", "outlet", "speaker", "article_id", "disputed"],
+}
 
 
 def wants_json(path: str) -> bool:
@@ -242,6 +247,8 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
             return JSONResponse({"ok": True, **data})
         # Pager links in the data point at the JSON twin; the page links to its own HTML pages.
         pager = {k: str(data[k]).replace(".json?", "?", 1) if data.get(k) else None for k in ("next", "previous")}
+        pager["numbers"] = views.numbered_pages(request.url.path, dict(request.query_params), data["page"],
+                                                data["pages"]) if "pages" in data else []
         return html(template, **data, **context, pager=pager, json_href=request.url.path + ".json"
                     + (f"?{request.url.query}" if request.url.query else ""))
 
@@ -250,15 +257,19 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
 
     # -- stories -------------------------------------------------------------------
     def stories_data(request: Request, page: int, size: int, since: str | None, until: str | None,
-                     outlet: str | None, actor: str | None) -> dict[str, Any]:
+                     outlet: str | None, actor: str | None, sort: str = "newest",
+                     conflicts: str | None = None) -> dict[str, Any]:
         store = state.reader()
-        _, total = store.story_rows(0, 0, since, until, outlet, actor)
+        # A form sends its blank fields as empty strings: they filter nothing.
+        since, until = since or None, until or None
+        outlet, actor = (outlet or "").strip() or None, (actor or "").strip() or None
+        has_conflicts = bool(conflicts) and conflicts not in ("0", "false", "no")
+        _, total = store.story_rows(0, 0, since, until, outlet, actor, sort, has_conflicts)
         window = views.paginate(page, size, total)
-        rows, _ = store.story_rows(window["offset"], size, since, until, outlet, actor)
-        params = {"since": since, "until": until, "outlet": outlet, "actor": actor}
-        for row in rows:
-            row["href"] = f"/stories/{row['story_id']}"
-        return {"stories": rows, "filters": params, **window,
+        rows, _ = store.story_rows(window["offset"], size, since, until, outlet, actor, sort, has_conflicts)
+        params = {"since": since, "until": until, "outlet": outlet, "actor": actor,
+                  "sort": sort if sort != "newest" else None, "conflicts": "1" if has_conflicts else None}
+        return {"stories": [views.story_card(row) for row in rows], "filters": params, "sort": sort, **window,
                 **views.page_links("/stories.json", params, window)}
 
     @app.get("/", include_in_schema=False)
@@ -269,10 +280,17 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         def stories(request: Request, page: int = Query(1, ge=1), size: int = Query(20, ge=1, le=200),
                     since: str | None = Query(None, pattern=DATE, description="stories still reported on or after"),
                     until: str | None = Query(None, pattern=DATE, description="stories reported on or before"),
-                    outlet: str | None = Query(None, max_length=200),
-                    actor: str | None = Query(None, max_length=200)) -> Response:
-            data = stories_data(request, page, size, since, until, outlet, actor)
-            return respond(request, data, "stories.html.j2", as_json, page_title="Stories")
+                    outlet: str | None = Query(None, max_length=200, description="any part of an outlet's name"),
+                    actor: str | None = Query(None, max_length=200),
+                    sort: str = Query("newest", pattern="^(newest|outlets|conflicts)$"),
+                    conflicts: str | None = Query(None, max_length=5, description="1: only stories with conflicts")
+                    ) -> Response:
+            data = stories_data(request, page, size, since, until, outlet, actor, sort, conflicts)
+            if as_json:
+                return respond(request, data, "stories.html.j2", as_json)
+            store = state.reader()
+            return respond(request, data, "stories.html.j2", as_json, page_title="Stories", sorts=views.STORY_SORTS,
+                           outlet_names=store.outlet_names(), actor_names=store.actor_names())
         return stories
 
     for as_json in (True, False):
@@ -296,11 +314,29 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         story, articles = story_payload(story_id)
         return JSONResponse({"ok": True, "story": story, "articles": list(articles.values())})
 
+    def story_export(story_id: str) -> dict[str, list[dict[str, Any]]]:
+        story, articles = story_payload(story_id)
+        return views.export_rows(views.story_view(story, articles))
+
+    @app.get("/stories/{story_id}/export.json", summary="One story's claims, conflict sides and figures as rows")
+    def story_export_json(story_id: str) -> JSONResponse:
+        return JSONResponse({"ok": True, "story_id": story_id, **story_export(story_id)},
+                            headers={"Content-Disposition": f'attachment; filename="{_quote(story_id)}.json"'})
+
+    @app.get("/stories/{story_id}/{part}.csv", summary="One story's claims, conflicts or figures as CSV")
+    def story_export_csv(story_id: str, part: str) -> Response:
+        columns = EXPORT_COLUMNS.get(part)
+        if columns is None:
+            raise HTTPException(404, f"No export named {part!r}: use claims.csv, conflicts.csv or figures.csv.")
+        text = views.csv_text(story_export(story_id)[part], columns)
+        return Response(text, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{_quote(story_id)}-{part}.csv"'})
+
     @app.get("/stories/{story_id}", response_class=HTMLResponse, summary="One story, side by side")
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         def build() -> str:
             story, articles = story_payload(story_id)
-            view = views.story_view(story, articles)
+            view = views.story_desk(views.story_view(story, articles))
             return env.get_template("story.html.j2").render(
                 s=view, page_title=view["headline"], json_href=f"/stories/{story_id}.json")
 
