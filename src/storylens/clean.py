@@ -118,6 +118,25 @@ _WIDGET_PATTERNS = tuple(
         r"^(?:[\w'’&-]+(?: [\w'’&-]+){0,3}\s*[>›»/]\s*){2,}[\w'’&-]+(?: [\w'’&-]+){0,3}$",  # breadcrumbs
         r"^our (?:standards|editorial (?:standards|principles)|trust principles)\b.{0,120}$",
         r"^(?:this article|this story|the article) (?:was|has been) (?:updated|amended|corrected)\b.{0,120}$",
+        # newsletter sign-up boxes and their messages
+        r"^thanks? (?:you )?for (?:signing up|subscribing)\b.{0,80}$",
+        r"^keep an eye on your inbox\b.{0,80}$",
+        r"^(?:sorry[!.,]?\s*)?(?:there was an|an) error (?:has )?(?:occurred|processing)\b.{0,80}$",
+        r"^(?:get|receive|have) (?:the|our)\b.{0,100}\b(?:in|to) your inbox\b.{0,100}$",
+        r"^(?:if you enjoyed this (?:article|story|post)|like this (?:story|article)\?|tell us what you think)\b.{0,200}$",
+        # how to reach the writer, contributor and reprint lines
+        r"^(?:write to|reach|contact|email)\b.{0,120}(?:@\w|https?://).{0,120}$",
+        r"\bmay be reached at\b.{0,80}@\w.{0,120}$",
+        r"^.{0,200}\bcontributed (?:to )?this (?:report|story|article)\.?$",
+        r"^this (?:copy|article) is for your personal,? non-commercial use\b",
+        r"^(?:order reprints|print article|print this (?:article|page)|email this (?:article|story)|reprints)$",
+        r"^if you (?:buy|purchase|click)\b.{0,120}\b(?:commission|share of the sale|affiliate)\b.{0,120}$",
+        # teasers for other stories
+        r"^(?:see more|also on [\w.-]+\.[a-z]{2,}|most read in\b.{0,40}|don'?t miss)\b\s*:?.{0,160}$",
+        r"^.{0,160}\[(?-i:[A-Z]{3,}|Videos?|Photos?|Gallery|Pics)\]\|?$",  # "... [INSIGHT]" teasers
+        r"^\[related:.{0,200}\]$",
+        # unrendered shortcodes
+        r"^\[(\w+)\b[^\]]*\].{0,200}\[/\1\]$",
     )
 )
 # Headings after which a page holds comments or links to other stories, not the article.
@@ -484,6 +503,7 @@ def _drop_boilerplate(lines: list[str]) -> tuple[list[str], str | None, str | No
     author: str | None = None
     total = sum(1 for line in lines if line)
     seen = 0
+    previous = ""
     for line in lines:
         if not line:
             kept.append(line)
@@ -491,13 +511,20 @@ def _drop_boilerplate(lines: list[str]) -> tuple[list[str], str | None, str | No
         seen += 1
         if seen > total / 2 and _TAIL_HEADINGS.match(line.strip(" .:|»›>→-–—•·*")):
             break
+        if line == previous or not _WORD_CHAR.search(line):
+            continue  # a line repeated straight after itself, or list marks and rules with no words
+        previous = line
+        if _TABLE_ROW.match(line):
+            kept.append(line.strip("| "))  # a table row reads as its cells
+            continue
+        line = _LIST_MARK.sub("", line) if _LIST_MARK.match(line) and len(line.split()) <= 14 else line
         meta = _META_LINE.match(line)
-        if meta and not line.endswith(".") and (
+        if meta and (not line.endswith(".") or _is_timestamp(meta.group(1))) and (
             not meta.group(1) or _is_timestamp(meta.group(1)) or normalise_date(meta.group(1))
         ):
             published = published or normalise_date(meta.group(1))
             continue
-        if _DATE_ONLY.match(line):
+        if _DATE_ONLY.match(line) or _is_stamp_line(line):
             published = published or normalise_date(line)
             continue
         byline = _BYLINE.match(line)
@@ -508,6 +535,26 @@ def _drop_boilerplate(lines: list[str]) -> tuple[list[str], str | None, str | No
             continue
         kept.append(line)
     return kept, published, author
+
+
+_WORD_CHAR = re.compile(r"\w")
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_LIST_MARK = re.compile(r"^[-*•·▪]\s+")
+_CLOCK_TIME = re.compile(r"\b\d{1,2}\s?[:h]\s?\d{2}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NUMERIC_DAY = re.compile(r"^\W*(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}|(?:19|20)\d{2}[/.-]\d{1,2}[/.-]\d{1,2})\b")
+_CLOCK_END = re.compile(r"\b[ap]\.\s?m\.$", re.I)
+
+
+def _is_stamp_line(line: str) -> bool:
+    """A short line saying when the page was posted, in any language: a year and a clock time
+    ("segunda-feira, 22 de outubro de 2010 às 20:13"), or a numeric date opening a line of labels."""
+    if len(_TOKEN.findall(line)) > 14 or (_SENTENCE_END.search(line) and not _CLOCK_END.search(line)):
+        return False
+    return bool(_YEAR.search(line) and _CLOCK_TIME.search(line)) or bool(_NUMERIC_DAY.match(line))
+
+
+_TOKEN = re.compile(r"\w+")
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
