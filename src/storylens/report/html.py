@@ -277,8 +277,11 @@ def _matrix(story: Mapping[str, Any], outlets: list[str], articles: Mapping[str,
                 "href": marks.href(refs.get((cid, n)), plans, str(mention.get("article_id"))),
                 "title": f"{outlet}: {mention.get('sentence') or ''}",
             })
+        # Every sentence that states the claim (a cell links only one per outlet).
+        evidence = [marks.href(refs.get((cid, n)), plans, str(m.get("article_id")))
+                    for n, m in enumerate(claim.get("mentions") or []) if refs.get((cid, n))]
         rows.append({"id": cid, "text": claim.get("text") or "", "speaker": claim.get("speaker"),
-                     "status": claim.get("status") or "", "cells": cells})
+                     "status": claim.get("status") or "", "cells": cells, "evidence": evidence})
     return rows
 
 

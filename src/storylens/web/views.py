@@ -87,7 +87,8 @@ def story_view(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any
         conflict["marks"] = " ".join(_ids(side["href"] for side in conflict["sides"]))
         conflict["figures"] = list(dict.fromkeys(side["figure"] for side in conflict["sides"] if side["figure"]))
     for row in view["matrix"]:
-        row["marks"] = " ".join(_ids(cell["href"] for cell in row["cells"] if cell["href"]))
+        row["marks"] = " ".join(_ids([*(cell["href"] for cell in row["cells"] if cell["href"]),
+                                      *row.get("evidence", [])]))
         row["outlets"] = [cell["outlet"] for cell in row["cells"] if cell["state"] != "silent"]
     return view
 

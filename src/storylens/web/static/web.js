@@ -29,6 +29,8 @@
       if (column) { column.classList.add("has-lit"); }
       lit.push(mark);
     });
+    // In page order, so the first is the one nearest the top.
+    lit.sort(function (a, b) { return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
     lit.forEach(function (mark) {
       // Scroll inside each article's text box (the mark's offsetParent), so every article shows its sentence.
       var box = mark.closest(".column-text");
