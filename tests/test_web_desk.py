@@ -232,3 +232,17 @@ def test_hostile_story_exports_safely(tmp_path):
     rows = list(csv.DictReader(io.StringIO(client.get("/stories/s-h/claims.csv").text)))
     assert rows[0]["text"].startswith("'=") and rows[0]["speaker"] == "'=cmd" and rows[0]["reports"] == "'-Evil"
     assert json.loads(client.get("/stories/s-h/export.json").text)["claims"][0]["speaker"] == "=cmd"
+
+
+def test_the_report_timeline_picture_is_not_an_image_of_links(data_dir):
+    from storylens.report.html import render_html
+
+    dossier = json.loads((data_dir / "report" / "sample_dossier.json").read_text(encoding="utf-8"))
+    page = render_html(dossier)
+    svgs = re.findall(r"<svg class=\"timeline\".*?</svg>", page, re.S)
+    assert svgs
+    for svg in svgs:
+        assert 'role="img"' not in svg and 'aria-hidden="true"' in svg
+        links = re.findall(r"<a [^>]*>", svg)
+        assert links and all('tabindex="-1"' in link for link in links)
+    assert page.count('<ol class="timeline-list">') == len(svgs)  # the same events, as links, for the keyboard
