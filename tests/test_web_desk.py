@@ -113,6 +113,13 @@ def test_numbered_pages_skip_the_middle():
     assert numbered_pages("/stories", {}, 1, 1) == []
 
 
+def test_a_claim_found_by_search_opens_its_story_with_the_claim_picked(client):
+    hits = client.get("/search.json?q=forecasters").json()["hits"]
+    claim = next(h for h in hits if h["kind"] == "claim")
+    assert claim["href"] == f"/stories/{BIG_ID}#claim-c-warning"
+    assert 'id="claim-c-warning"' in client.get(claim["href"].split("#")[0]).text
+
+
 def test_search_results_page_without_older(client):
     html = client.get("/search?q=rally&size=5").text
     assert 'class="page-numbers"' in html

@@ -466,8 +466,9 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
             window = views.paginate(page, size, total)
             hits, _ = store.search_text(q, window["offset"], size) if q.strip() else ([], 0)
             for hit in hits:
+                # A claim opens its story with the claim picked.
                 hit["href"] = (f"/articles/{hit['id']}" if hit["kind"] == "article"
-                               else f"/stories/{hit['story_id']}")
+                               else f"/stories/{hit['story_id']}#{views.claim_key(hit['id'])}")
                 if as_json:
                     hit["snippet"] = views.snippet_text(hit["snippet"])
                 else:

@@ -251,7 +251,7 @@ def story_desk(view: dict[str, Any]) -> dict[str, Any]:
         conflict["key"] = f"conflict-{k}"
         conflict["outlets"] = list(dict.fromkeys(side["outlet"] for side in conflict["sides"]))
     for row in view["matrix"]:
-        row["key"] = "claim-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(row["id"]))
+        row["key"] = claim_key(row["id"])
     for entry in view["timeline"]:
         entry["precision_words"] = PRECISION_WORDS.get(entry["precision"].lower(),
                                                        entry["precision"].replace("_", " ").lower())
@@ -259,6 +259,11 @@ def story_desk(view: dict[str, Any]) -> dict[str, Any]:
     view["collapsed"] = len(view["articles"]) > 4
     view["articles"] = sorted(view["articles"], key=lambda a: (str(a["outlet"]).lower(), str(a["published"] or "")))
     return view
+
+
+def claim_key(claim_id: object) -> str:
+    """The permalink key of a claim on its story page (the URL fragment that opens it picked)."""
+    return "claim-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(claim_id))
 
 
 def figure_table(figures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
