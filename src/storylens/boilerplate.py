@@ -12,7 +12,8 @@ structure or from class names that say what an element is, never from a site's a
 - captions and photo credits, standfirsts (a heading repeating the page's description, or an
   element classed as a dek/standfirst), and link pop-ups (an inline element holding a picture and
   several links, or classed as a tooltip/popover/hovercard) are not article text;
-- a block of links to other pages (at least three links, nearly all of its words inside them) is
+- a block classed as related content (a heading so classed takes its container with it), and a
+  block of links to other pages (at least three links, nearly all of its words inside them) is
   a related-stories or navigation list; a paragraph or heading that is one link, with at most a
   short label ("SEE MORE:"), points to another story.
 """
@@ -55,6 +56,7 @@ def prune_page(tree: HtmlElement, description: str | None = None) -> None:
     _drop_hidden(root)
     _unwrap_layout_tables(root)
     _drop_named(root, description)
+    _drop_related(root)
     _drop_link_lists(root)
 
 
@@ -183,3 +185,33 @@ def _is_link_line(element: HtmlElement) -> bool:
         return False  # an address written out is a source cited, not a teaser
     outside = _words(element.text_content()) - _words(links[0].text_content())
     return outside <= 3
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_RELATED = re.compile(r"(?<!un)related")
+
+
+def _drop_related(root: HtmlElement) -> None:
+    """Blocks classed as related content; a heading so classed takes its container with it.
+
+    A block holding the page's headline (h1) or most of its words is the article itself and stays.
+    """
+    page_words = _words(root.text_content())
+
+    def is_aside(element: HtmlElement) -> bool:
+        return element.find(".//h1") is None and _words(element.text_content()) <= 0.8 * page_words
+
+    doomed: list[HtmlElement] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in ("html", "body", "main", "a", "span", "li"):
+            continue
+        if not any(_RELATED.search(token) for token in _names(element)):
+            continue
+        parent = element.getparent()
+        if element.tag in _HEADINGS and parent is not None and parent.tag not in ("body", "main") and is_aside(parent):
+            element = parent
+        if is_aside(element):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None and not any(ancestor in doomed for ancestor in element.iterancestors()):
+            _remove(element)
