@@ -167,6 +167,17 @@ def _is_date_title(title: str) -> bool:
     return bool(_DATE_ONLY.match(title)) or _is_timestamp(_META_WORDS.sub(" ", title))
 
 
+def _is_not_headline(title: str) -> bool:
+    """True for a title field that holds page furniture, not a headline: a date or posting-time line
+    ("Posted: Nov 27, 2005 8: 20 AM ET Last Updated: ...", "updated 8: 41 p. m. EST, Tue March 3, 2009")
+    or a bare dateline place in capitals ("INDONESIA", "INDONESIA, July 2, 2013")."""
+    title = " ".join(title.split())
+    bare = _TRAILING_DATE.sub("", title).strip(" ,|-–—:")
+    if _is_date_title(title) or (bare != title and (not bare or _is_date_title(bare))):
+        return True
+    return bool(bare) and len(bare.split()) <= 2 and bare.isupper()
+
+
 def _is_timestamp(value: str) -> bool:
     """True for a date or time however written ("04 / 02 / 07, 9: 00 PM PDT", "4: 08 p. m. ET")."""
     rest = _TIMESTAMP_WORDS.sub(" ", value)
@@ -191,7 +202,7 @@ _NOT_PLACES = frozenset(
     background context live photos photo read also source sources related q a interview comment explainer factbox
     timeline profile review report reporting listen important latest today yesterday advertisement sponsored
     disclaimer transcript announcement notice alert headline headlines highlights posted published by date
-    dated filed""".split()
+    dated filed dear ask question answer letter letters reader readers tip hint quote p.s ps""".split()
 )
 
 
@@ -201,8 +212,9 @@ def clean_document(raw: RawDocument, settings: Settings) -> Article:
         return _rejected(raw, raw.error or "no content", settings)
     title = raw.title
     published = raw.published
-    if title and _is_date_title(title):
-        # A record whose title field holds only its date line ("Posted 2 / 3 / 2009 11: 11 PM").
+    if title and _is_not_headline(title):
+        # A record whose title field holds only its date line ("Posted 2 / 3 / 2009 11: 11 PM")
+        # or a dateline place ("INDONESIA, July 2, 2013"): the headline is looked for in the text.
         published = published or normalise_date(_META_WORDS.sub(" ", title)) or title
         title = None
     source = raw.source
@@ -220,6 +232,8 @@ def clean_document(raw: RawDocument, settings: Settings) -> Article:
         author = author or page["author"]
     cleaned = clean_text(body, title=title, header=raw.kind == "text")
     title = _tidy_title(cleaned.title, sitename or source, url)
+    if title and _is_not_headline(title):
+        title = None
     published = normalise_date(published) or cleaned.published or _date_from_url(url)
     text = cleaned.text
     if len(text) < settings.min_text_chars:
@@ -409,6 +423,9 @@ def clean_text(body: str, title: str | None = None, header: bool = True) -> Clea
         lines, title, published = _take_header(lines, title)
     lines = _drop_menu(lines)
     if title is None:
+        while _first(lines) and len(_first(lines).split()) <= 16 and _is_not_headline(_first(lines)):
+            published = published or normalise_date(_META_WORDS.sub(" ", _first(lines)))
+            lines = _drop_first(lines)  # date and place lines above the headline
         title = _take_headline(lines, wrapped=_is_wrapped([line for line in lines if line]))
         if title is not None:
             lines = _drop_first(lines)
