@@ -25,7 +25,8 @@ EVIL_URL = "javascript:alert(1)"
 
 
 def client_for(db: Path, **options) -> TestClient:
-    return TestClient(create_app(db, **options))
+    # The app answers only to its allowed host names (loopback by default), like a browser on 127.0.0.1.
+    return TestClient(create_app(db, **options), base_url="http://127.0.0.1")
 
 
 def build_hostile_store(path: Path) -> tuple[str, str, str]:
@@ -198,7 +199,7 @@ def test_outlet_page_shows_coverage_across_stories(examples_db):
 def test_reading_pages_never_load_models(tmp_path):
     build_hostile_store(tmp_path / "s.db")
     app = create_app(tmp_path / "s.db")
-    client = TestClient(app)
+    client = TestClient(app, base_url="http://127.0.0.1")
     assert client.get("/stories").status_code == 200
     assert app.state.web.models is None
 

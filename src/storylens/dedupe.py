@@ -1,4 +1,11 @@
-"""Duplicates: exact copies by content hash, syndicated copies by MinHash LSH over word 5-shingles."""
+"""Duplicates: exact copies by content hash, syndicated copies by MinHash LSH over word 5-shingles
+and over the set of words.
+
+Word 5-shingles find a copy with a new headline or an added paragraph; the set of words finds a
+copy with a few words changed all through it (each changed word breaks five shingles, so a text
+99% the same can share only half its shingles), or with its sentences reordered. Either way the
+copy never counts as an independent outlet's report.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +25,11 @@ __all__ = ["DuplicateIndex", "mark_duplicates", "shingle_text"]
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
+# Share of distinct words two texts must have in common to be copies with a few words changed; two
+# independent reports of one event share far fewer. Short texts share words by chance, so it needs
+# at least WORD_SET_MIN_WORDS distinct words.
+WORD_SET_THRESHOLD = 0.8
+WORD_SET_MIN_WORDS = 40
 _WORD = re.compile(r"\w+")
 
 
@@ -27,6 +39,11 @@ def shingle_text(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     if len(words) <= size:
         return {" ".join(words).encode("utf-8")} if words else set()
     return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def word_set(text: str) -> set[bytes]:
+    """The distinct words of the normalised text."""
+    return {w.encode("utf-8") for w in _WORD.findall(normalise_text(text))}
 
 
 def _hash_shingle(data: bytes) -> int:
@@ -48,6 +65,9 @@ class DuplicateIndex:
         self._exact: dict[str, str] = {}
         self._signatures: dict[str, MinHash] = {}
         self._lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
+        self._word_signatures: dict[str, MinHash] = {}
+        # Candidates from a looser band layout, so that LSH misses few pairs near the threshold.
+        self._word_lsh = MinHashLSH(threshold=WORD_SET_THRESHOLD - 0.2, num_perm=NUM_PERM)
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -63,6 +83,23 @@ class DuplicateIndex:
         signature = _minhash(shingle_text(article.text))
         self._signatures[article.id] = signature
         self._lsh.insert(article.id, signature)
+        self._remember_words(article.id, word_set(article.text))
+
+    def _remember_words(self, article_id: str, words: set[bytes]) -> None:
+        if len(words) >= WORD_SET_MIN_WORDS:
+            self._word_signatures[article_id] = signature = _minhash(words)
+            self._word_lsh.insert(article_id, signature)
+
+    def _closest_by_words(self, words: set[bytes]) -> tuple[str | None, float]:
+        if len(words) < WORD_SET_MIN_WORDS:
+            return None, 0.0
+        signature = _minhash(words)
+        best_id, best_score = None, 0.0
+        for candidate in self._word_lsh.query(signature):
+            score = signature.jaccard(self._word_signatures[candidate])
+            if score > best_score:
+                best_id, best_score = candidate, score
+        return (best_id, best_score) if best_score >= WORD_SET_THRESHOLD else (None, 0.0)
 
     def check(self, article: Article) -> Article:
         """The article unchanged if new (and remembered), else a copy with status "duplicate" and `duplicate_of`.
@@ -92,9 +129,19 @@ class DuplicateIndex:
                 duplicate_of=best_id,
                 reason=f"near-duplicate (syndicated copy) of {best_id}, {best_score:.0%} similar",
             )
+        words = word_set(article.text)
+        word_copy_of, word_score = self._closest_by_words(words)
+        if word_copy_of is not None:
+            return replace(
+                article,
+                status="duplicate",
+                duplicate_of=word_copy_of,
+                reason=f"near-duplicate (copy with words changed) of {word_copy_of}, {word_score:.0%} of its words",
+            )
         self._exact[content_hash] = article.id
         self._signatures[article.id] = signature
         self._lsh.insert(article.id, signature)
+        self._remember_words(article.id, words)
         return article
 
 

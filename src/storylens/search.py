@@ -69,6 +69,17 @@ def _figure(value: str) -> str:
     return f"({_quote([digits])} OR {_quote([GROUP.join(groups)])})"
 
 
+def _distinct(terms: list[str]) -> list[str]:
+    """Terms in order, each kept once whatever its case (the index ignores case)."""
+    seen: set[str] = set()
+    out = []
+    for term in terms:
+        if term.casefold() not in seen:
+            seen.add(term.casefold())
+            out.append(term)
+    return out
+
+
 def fts_query(text: str) -> str:
     """A user's search as a safe FTS5 query: every term required, no operator syntax passed through.
 
@@ -89,7 +100,7 @@ def fts_query(text: str) -> str:
             terms.append(_quote(list(value)))
         elif kind == "word":
             terms.append(_quote([value]))
-        terms = list(dict.fromkeys(terms))  # a repeated word costs once
+        terms = _distinct(terms)  # a repeated word, in any case, costs once
         if len(terms) >= MAX_TERMS:
             break
     return " ".join(terms)

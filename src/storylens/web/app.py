@@ -8,13 +8,19 @@ script and styles, request bodies are capped, and URL fetching is off unless all
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import hmac
 import json
+import queue
+import secrets
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -30,13 +36,13 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import FetchError, InputError, StorylensError
+from ..errors import FetchError, InputError, SearchBudgetError, StorylensError
 from ..report.html import TEMPLATES as REPORT_TEMPLATES
 from ..settings import Settings
-from ..store import Store
+from ..store import SearchBudget, Store
 from . import views
-from .intake import PayloadError, fetch_records, parse_articles, write_records, write_upload
-from .netguard import Resolver, check_public_url, make_guarded_client, resolve_host
+from .intake import FieldError, PayloadError, fetch_records, parse_articles, write_records, write_upload
+from .netguard import Resolver, check_public_url, make_fetch_client, resolve_host
 
 HERE = Path(__file__).resolve().parent
 MAX_REQUEST_BYTES = 10_000_000
@@ -50,9 +56,14 @@ SECURITY_HEADERS = [
 ]
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
           413: "Content too large", 415: "Unsupported media type", 422: "Invalid request",
-          500: "Internal server error", 502: "Bad gateway"}
+          429: "Too many requests", 500: "Internal server error", 502: "Bad gateway", 503: "Service unavailable"}
 DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # empty: a form's blank field, ignored
 STORY_CACHE_SIZE = 64
+MAX_PAGE = 100_000  # pages past this are refused: offsets stay small whatever a client asks
+# Host names a server bound to loopback answers to; others are refused (a DNS-rebinding page cannot read the store).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+MAX_QUEUED_WRITES = 200
+KEPT_JOBS = 1000
 EXPORT_COLUMNS = {
     "claims": ["claim_id", "status", "speaker", "text", "reports", "hedges", "denies", "silent"],
     "conflicts": ["conflict", "kind", "measure", "summary", "outlet", "speaker", "figure", "stance", "date", "text"],
@@ -71,28 +82,95 @@ def error_body(status: int, message: str) -> dict[str, Any]:
     return {"ok": False, "error": {"status": status, "title": title, "message": message}}
 
 
-class Guard:
-    """ASGI middleware: security headers on every response, and a cap on request body size."""
+@dataclass(frozen=True)
+class RateLimits:
+    """Requests per second (and burst) each client may make to search and to the write API."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, render_error: Callable[[str, int, str], Response]) -> None:
+    search_per_second: float = 10.0
+    search_burst: int = 30
+    write_per_second: float = 5.0
+    write_burst: int = 60
+
+
+class RateLimiter:
+    """Token buckets per client: `rate` tokens a second, at most `burst` saved up."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def wait_needed(self, client: str) -> float:
+        """0 when the client may go ahead (a token is spent), else the seconds until it may."""
+        now = time.monotonic()
+        with self.lock:
+            tokens, then = self.buckets.pop(client, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - then) * self.rate)
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self.buckets[client] = (tokens - 1 if wait == 0 else tokens, now)
+            while len(self.buckets) > 10_000:
+                self.buckets.popitem(last=False)
+        return wait
+
+
+def host_name(header: str) -> str:
+    """The host of a Host header, without its port or IPv6 brackets, lower-cased."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class Guard:
+    """ASGI middleware: Host allow-list, HEAD as GET without a body, security headers on every response,
+    per-client rate limits on search and writes, and a cap on request body size."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, render_error: Callable[[str, int, str], Response],
+                 allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS, limits: RateLimits = RateLimits()) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.render_error = render_error
+        self.allowed_hosts = {h.lower().strip("[]") for h in allowed_hosts}
+        self.search_limit = RateLimiter(limits.search_per_second, limits.search_burst)
+        self.write_limit = RateLimiter(limits.write_per_second, limits.write_burst)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = [*message.get("headers", []),
                                       *[h for h in SECURITY_HEADERS if h[0] not in names]]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
+        headers = dict(scope.get("headers") or [])
+        host = host_name(headers.get(b"host", b"").decode("latin-1"))
+        if "*" not in self.allowed_hosts and host not in self.allowed_hosts:
+            message = ("This server does not answer to that host name; open it by the name it was started with "
+                       "(see --allow-host).")
+            await self.render_error(scope["path"], 400, message)(scope, receive, send_with_headers)
+            return
+        limiter = (self.search_limit if scope["path"] in ("/search", "/search.json")
+                   else self.write_limit if scope["method"] == "POST" else None)
+        if limiter is not None:
+            wait = limiter.wait_needed(str((scope.get("client") or ("?",))[0]))
+            if wait > 0:
+                response = self.render_error(scope["path"], 429, f"Too many requests from this client; "
+                                                                 f"try again in {wait:.1f} s.")
+                response.headers["Retry-After"] = str(max(1, round(wait + 0.5)))
+                await response(scope, receive, send_with_headers)
+                return
         too_large = f"The request body is larger than {self.max_bytes:,} bytes; send fewer or smaller articles."
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self.render_error(scope["path"], 413, too_large)(scope, receive, send_with_headers)
             return
@@ -111,11 +189,35 @@ class Guard:
         await self.app(scope, counted_receive, send_with_headers)
 
 
+@dataclass
+class WriteJob:
+    """One queued write: its status (queued, running, done, failed) and, once finished, its result or error."""
+
+    id: str
+    status: str = "queued"
+    result: dict[str, Any] | None = None
+    error: tuple[int, str] | None = None
+    future: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
+
+    def describe(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "status": self.status, "href": f"/api/jobs/{self.id}"}
+        if self.result is not None:
+            data["result"] = self.result
+        if self.error is not None:
+            data["error"] = error_body(*self.error)["error"]
+        return data
+
+
 class WebState:
-    """The app's handles: one read connection per thread, one locked writer, lazily loaded models."""
+    """The app's handles: one read connection per thread, one writer fed by a queue, lazily loaded models.
+
+    Readers never wait for writers: the store is in WAL mode and every write indexes what it
+    stores in its own transaction, so a read sees the last committed state without any lock.
+    Writes run one at a time on the writer thread, off the request path.
+    """
 
     def __init__(self, db_path: str, token: str | None, settings: Settings, allow_fetch: bool, models: Any,
-                 fetch_transport: httpx.BaseTransport | None, resolve: Resolver) -> None:
+                 fetch_transport: httpx.BaseTransport | None, resolve: Resolver, budget: SearchBudget) -> None:
         self.db_path = db_path
         self.token = token
         self.settings = settings
@@ -123,25 +225,37 @@ class WebState:
         self.models = models
         self.fetch_transport = fetch_transport
         self.resolve = resolve
-        self.write_lock = threading.Lock()
+        self.budget = budget
         self.local = threading.local()
         self.writer = Store(db_path)
         self.writer.ensure_search_index()
         self.indexed = self.writer.search_index_state()
         self.cache: OrderedDict[tuple[Any, ...], str] = OrderedDict()
         self.cache_lock = threading.Lock()
+        self.queue: queue.Queue[WriteJob | None] = queue.Queue()
+        self.jobs: OrderedDict[str, WriteJob] = OrderedDict()
+        self.jobs_lock = threading.Lock()
+        self.worker: threading.Thread | None = None
+        self.catch_up_pending = False
 
     def reader(self) -> Store:
-        """This thread's read connection, with the search index brought up to date if the store changed."""
+        """This thread's read connection; a change made by another process is indexed by the writer, not here."""
         store = getattr(self.local, "store", None)
         if store is None:
             store = self.local.store = Store(self.db_path)
-        state = store.search_index_state()
-        if state != self.indexed:
-            with self.write_lock:
-                self.writer.refresh_search_index()
-                self.indexed = state
+        if store.search_index_state() != self.indexed and not self.catch_up_pending:
+            self.catch_up_pending = True
+            self.queue.put(None)  # the writer thread catches up; this reader goes on without waiting
+            self.start_worker()
         return store
+
+    def search(self, store: Store, query: str, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """A search under this server's budget; one past it is a 422 that says to use rarer words."""
+        try:
+            with store.search_budget(self.budget):
+                return store.search_text(query, offset, limit)
+        except SearchBudgetError as error:
+            raise HTTPException(422, str(error)) from error
 
     def load_models(self) -> Any:
         if self.models is None:
@@ -152,7 +266,7 @@ class WebState:
 
     def cached(self, key: tuple[Any, ...], build: Callable[[], str]) -> str:
         """A rendered page from the cache, keyed with the store's state so any change invalidates it."""
-        key = (*key, self.indexed)
+        key = (*key, self.reader().search_index_state())
         with self.cache_lock:
             if key in self.cache:
                 self.cache.move_to_end(key)
@@ -164,20 +278,87 @@ class WebState:
                 self.cache.popitem(last=False)
         return page
 
+    # -- writes: one writer thread, fed by a queue ----------------------------------
+    def submit(self, records: list[dict[str, str]], urls: list[dict[str, str]],
+               uploads: list[tuple[str | None, bytes]]) -> WriteJob:
+        """Queue a write; the returned job's future resolves when the writer thread has run it."""
+        if self.queue.qsize() >= MAX_QUEUED_WRITES:
+            raise HTTPException(503, "Too many writes are waiting; try again in a minute.", headers={"Retry-After": "30"})
+        job = WriteJob(id=secrets.token_hex(12))
+        job.work = (records, urls, uploads)  # type: ignore[attr-defined]
+        with self.jobs_lock:
+            self.jobs[job.id] = job
+            while len(self.jobs) > KEPT_JOBS:
+                self.jobs.popitem(last=False)
+        self.queue.put(job)
+        self.start_worker()
+        return job
+
+    def job(self, job_id: str) -> WriteJob | None:
+        with self.jobs_lock:
+            return self.jobs.get(job_id)
+
+    def start_worker(self) -> None:
+        with self.jobs_lock:
+            if self.worker is None or not self.worker.is_alive():
+                self.worker = threading.Thread(target=self._work, name="storylens-writer", daemon=True)
+                self.worker.start()
+
+    def _work(self) -> None:
+        """Run queued writes one at a time; stop after a quiet minute (the next write starts a new thread)."""
+        while True:
+            try:
+                job = self.queue.get(timeout=60)
+            except queue.Empty:
+                with self.jobs_lock:
+                    if self.queue.empty():
+                        self.worker = None
+                        return
+                continue
+            if job is None:
+                self._catch_up()
+                continue
+            job.status = "running"
+            try:
+                job.result = self.add(*job.work)  # type: ignore[attr-defined]
+                job.status = "done"
+            except HTTPException as error:
+                job.error, job.status = (error.status_code, str(error.detail)), "failed"
+            except FetchError as error:
+                job.error, job.status = (502, str(error)), "failed"
+            except InputError as error:
+                job.error, job.status = (400, str(error)), "failed"
+            except StorylensError as error:
+                job.error, job.status = (500, str(error)), "failed"
+            except Exception:  # noqa: BLE001 - the writer thread must outlive any one failed write
+                job.error, job.status = (500, "The write failed; the server log has the details."), "failed"
+            del job.work  # type: ignore[attr-defined]
+            job.future.set_result(job)
+
+    def _catch_up(self) -> None:
+        """Index what another process (e.g. `storylens add`) wrote since the last look."""
+        self.catch_up_pending = False
+        self.writer.refresh_search_index()
+        self.indexed = self.writer.search_index_state()
+
     def add(self, records: list[dict[str, str]], urls: list[dict[str, str]],
             uploads: list[tuple[str | None, bytes]]) -> dict[str, Any]:
-        """Run the pipeline over posted articles; returns what was added and which stories changed."""
+        """Run the pipeline over posted articles; returns what was added and which stories changed.
+
+        Every fetch, of a posted URL or of an uploaded feed's entries, goes through one client:
+        refusing when the server does not fetch, guarded (public addresses only, on every hop) when it does.
+        """
         from ..pipeline import run
 
-        with self.write_lock, tempfile.TemporaryDirectory(prefix="storylens-upload-") as folder:
+        with tempfile.TemporaryDirectory(prefix="storylens-upload-") as folder, \
+                make_fetch_client(self.settings, self.allow_fetch, self.fetch_transport, self.resolve) as client:
             if urls:
-                with make_guarded_client(self.settings, self.fetch_transport, self.resolve) as client:
-                    records = [*records, *fetch_records(urls, client, self.settings)]
+                records = [*records, *fetch_records(urls, client, self.settings)]
             paths = [str(write_records(Path(folder), records))] if records else []
             paths += [str(write_upload(Path(folder), name, data, n)) for n, (name, data) in enumerate(uploads, 1)]
             models = self.load_models()
             before = self.writer.max_article_seq()
-            summary = run(self.writer, paths, self.settings, models)
+            summary = run(self.writer, paths, self.settings, models, fetch_client=client)
             added = self.writer.articles_since(before)
             self.writer.refresh_search_index()
             self.indexed = self.writer.search_index_state()
@@ -186,19 +367,24 @@ class WebState:
         return {
             "ok": True,
             "summary": asdict(summary),
-            "articles": [{"id": a.id, "status": a.status, "reason": a.reason, "duplicate_of": a.duplicate_of,
-                          "source": a.source, "title": a.title, "story_id": story_of.get(a.id),
-                          "href": f"/articles/{a.id}"} for a in added],
+            "articles": [{"id": a.id, "status": a.status, "reason": views.hide_folders(a.reason or "", a.input) or None,
+                          "duplicate_of": a.duplicate_of, "source": a.source, "title": a.title,
+                          "story_id": story_of.get(a.id), "href": f"/articles/{a.id}"} for a in added],
             "stories": [{"id": s, "headline": h, "href": f"/stories/{s}"} for s, h in sorted(headlines.items())],
         }
 
 
 def create_app(db_path: str | Path, token: str | None = None, settings: Settings | None = None,
                allow_fetch: bool = False, *, models: Any = None, max_request_bytes: int = MAX_REQUEST_BYTES,
-               fetch_transport: httpx.BaseTransport | None = None, resolve: Resolver = resolve_host) -> FastAPI:
-    """The web app over a store; models load on the first POST unless given; transport/resolve are for tests."""
+               fetch_transport: httpx.BaseTransport | None = None, resolve: Resolver = resolve_host,
+               allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS, rate_limits: RateLimits = RateLimits(),
+               search_budget: SearchBudget = SearchBudget()) -> FastAPI:
+    """The web app over a store; models load on the first POST unless given; transport/resolve are for tests.
+
+    `allowed_hosts` are the host names the app answers to ("*": any); by default the loopback names.
+    """
     state = WebState(str(db_path), token or None, settings or Settings(), allow_fetch, models,
-                     fetch_transport, resolve)
+                     fetch_transport, resolve, search_budget)
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     app = FastAPI(title="storylens", version="1", docs_url=None, redoc_url=None,
@@ -262,6 +448,7 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         store = state.reader()
         # A form sends its blank fields as empty strings: they filter nothing.
         since, until = since or None, until or None
+        check_dates(since=since, until=until)
         outlet, actor = (outlet or "").strip() or None, (actor or "").strip() or None
         has_conflicts = bool(conflicts) and conflicts not in ("0", "false", "no")
         _, total = store.story_rows(0, 0, since, until, outlet, actor, sort, has_conflicts)
@@ -277,7 +464,7 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         return RedirectResponse("/stories", status_code=307)
 
     def stories_route(as_json: bool) -> Callable[..., Response]:
-        def stories(request: Request, page: int = Query(1, ge=1), size: int = Query(20, ge=1, le=200),
+        def stories(request: Request, page: int = Query(1, ge=1, le=MAX_PAGE), size: int = Query(20, ge=1, le=200),
                     since: str | None = Query(None, pattern=DATE, description="stories still reported on or after"),
                     until: str | None = Query(None, pattern=DATE, description="stories reported on or before"),
                     outlet: str | None = Query(None, max_length=200, description="any part of an outlet's name"),
@@ -345,7 +532,7 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
 
     # -- articles ------------------------------------------------------------------
     def articles_route(as_json: bool) -> Callable[..., Response]:
-        def articles(request: Request, page: int = Query(1, ge=1), size: int = Query(20, ge=1, le=200),
+        def articles(request: Request, page: int = Query(1, ge=1, le=MAX_PAGE), size: int = Query(20, ge=1, le=200),
                      status: str | None = Query(None, pattern="^(ok|duplicate|rejected)$"),
                      outlet: str | None = Query(None, max_length=200)) -> Response:
             store = state.reader()
@@ -406,7 +593,7 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
 
     # -- outlets -------------------------------------------------------------------
     def outlets_route(as_json: bool) -> Callable[..., Response]:
-        def outlets(request: Request, page: int = Query(1, ge=1), size: int = Query(50, ge=1, le=500)) -> Response:
+        def outlets(request: Request, page: int = Query(1, ge=1, le=MAX_PAGE), size: int = Query(50, ge=1, le=500)) -> Response:
             store = state.reader()
             _, total = store.outlet_rows(0, 0)
             window = views.paginate(page, size, total)
@@ -448,11 +635,16 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
                 **views.page_links(f"/outlets/{_quote(name)}.json", {}, window)}
 
     @app.get("/outlets/{name:path}.json", summary="One outlet's coverage and framing across stories")
-    def outlet_json(name: str, page: int = Query(1, ge=1), size: int = Query(20, ge=1, le=200)) -> JSONResponse:
+    def outlet_json(request: Request, name: str, page: int = Query(1, ge=1, le=MAX_PAGE),
+                    size: int = Query(20, ge=1, le=200)) -> Response:
+        store = state.reader()
+        if not store.article_rows(0, 0, None, name)[1] and store.article_rows(0, 0, None, name + ".json")[1]:
+            # No outlet `name`, but one named `name.json` (e.g. "Daily.json"): this path is its page.
+            return outlet_page(request, name + ".json", page, size)
         return JSONResponse({"ok": True, **outlet_data(name, page, size)})
 
     @app.get("/outlets/{name:path}", response_class=HTMLResponse, summary="One outlet's coverage and framing")
-    def outlet_page(request: Request, name: str, page: int = Query(1, ge=1),
+    def outlet_page(request: Request, name: str, page: int = Query(1, ge=1, le=MAX_PAGE),
                     size: int = Query(20, ge=1, le=200)) -> Response:
         data = outlet_data(name, page, size)
         return respond(request, data, "outlet.html.j2", False, page_title=name)
@@ -460,11 +652,11 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
     # -- search --------------------------------------------------------------------
     def search_route(as_json: bool) -> Callable[..., Response]:
         def search(request: Request, q: str = Query("", max_length=500, description="words to find"),
-                   page: int = Query(1, ge=1), size: int = Query(20, ge=1, le=200)) -> Response:
+                   page: int = Query(1, ge=1, le=MAX_PAGE), size: int = Query(20, ge=1, le=200)) -> Response:
             store = state.reader()
-            hits, total = store.search_text(q, 0, 0) if q.strip() else ([], 0)
+            hits, total = state.search(store, q, 0, 0) if q.strip() else ([], 0)
             window = views.paginate(page, size, total)
-            hits, _ = store.search_text(q, window["offset"], size) if q.strip() else ([], 0)
+            hits, _ = state.search(store, q, window["offset"], size) if q.strip() else ([], 0)
             for hit in hits:
                 # A claim opens its story with the claim picked.
                 hit["href"] = (f"/articles/{hit['id']}" if hit["kind"] == "article"
@@ -490,7 +682,8 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
                                                           "author", "external_id")}}}}}},
                   "multipart/form-data": {"schema": {"type": "object", "properties": {
                       "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}})
-    async def post_articles(request: Request) -> JSONResponse:
+    async def post_articles(request: Request, wait: bool = Query(
+            True, description="false: answer 202 at once with a job to poll at /api/jobs/{id}")) -> JSONResponse:
         check_token(request)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         records: list[dict[str, str]] = []
@@ -499,6 +692,8 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         if kind == "application/json":
             try:
                 intake = parse_articles(json.loads(await request.body()))
+            except FieldError as error:
+                raise HTTPException(422, f"Cannot accept the articles: {error}") from error
             except (ValueError, PayloadError) as error:
                 raise HTTPException(400, f"Cannot read the articles: {error}") from error
             records, urls = intake.records, intake.urls
@@ -519,13 +714,22 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
                 await run_in_threadpool(check_public_url, item["url"], state.resolve)
             except FetchError as error:
                 raise HTTPException(400, str(error)) from error
-        try:
-            result = await run_in_threadpool(state.add, records, urls, uploads)
-        except FetchError as error:
-            raise HTTPException(502, str(error)) from error
-        except InputError as error:
-            raise HTTPException(400, str(error)) from error
-        return JSONResponse(result, status_code=201)
+        job = state.submit(records, urls, uploads)
+        if not wait:
+            return JSONResponse({"ok": True, "job": job.describe()}, status_code=202,
+                                headers={"Location": f"/api/jobs/{job.id}"})
+        await asyncio.wrap_future(job.future)
+        if job.error is not None:
+            raise HTTPException(*job.error)
+        return JSONResponse(job.result, status_code=201)
+
+    @app.get("/api/jobs/{job_id}", summary="A queued write: its status, then its result or error; needs the token")
+    def write_job(request: Request, job_id: str) -> JSONResponse:
+        check_token(request)
+        job = state.job(job_id)
+        if job is None:
+            raise not_found(f"write job with id {job_id!r} (jobs are kept for the last {KEPT_JOBS:,} writes)")
+        return JSONResponse({"ok": True, "job": job.describe()})
 
     def check_token(request: Request) -> None:
         if not state.token:
@@ -554,8 +758,73 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         return FileResponse(REPORT_TEMPLATES / "report.css", media_type="text/css")
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.add_middleware(Guard, max_bytes=max_request_bytes, render_error=render_error)
+    app.openapi = lambda: describe_api(app)  # type: ignore[method-assign]
+    app.add_middleware(Guard, max_bytes=max_request_bytes, render_error=render_error, allowed_hosts=allowed_hosts,
+                       limits=rate_limits)
     return app
+
+
+def check_dates(**dates: str | None) -> None:
+    """422 for a date filter that matches the pattern but names no day of the calendar (2026-13-45)."""
+    problems = []
+    for name, value in dates.items():
+        if not value:
+            continue
+        parts = [int(p) for p in value.split("-")]
+        try:
+            date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError as error:
+            problems.append({"loc": ("query", name), "msg": f"{value!r} is not a date: {error}", "type": "value_error"})
+    if problems:
+        raise RequestValidationError(problems)
+
+
+ERROR_SCHEMA = {
+    "type": "object", "required": ["ok", "error"], "additionalProperties": False,
+    "description": "The one error shape of every JSON route.",
+    "properties": {
+        "ok": {"type": "boolean", "enum": [False]},
+        "error": {"type": "object", "required": ["status", "title", "message"], "additionalProperties": False,
+                  "properties": {"status": {"type": "integer"}, "title": {"type": "string"},
+                                 "message": {"type": "string"}}},
+    },
+}
+ERRORS_OF_READS = (400, 404, 422, 429, 500)
+ERRORS_OF_WRITES = (400, 401, 403, 404, 413, 415, 422, 429, 500, 502, 503)
+
+
+def describe_api(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document: FastAPI's, with the bearer scheme on token routes and the real error shape everywhere."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = spec.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["Error"] = ERROR_SCHEMA
+    components["securitySchemes"] = {"bearer": {
+        "type": "http", "scheme": "bearer",
+        "description": "The server's token (--token or STORYLENS_TOKEN), as 'Authorization: Bearer TOKEN'."}}
+    error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for path, operations in spec.get("paths", {}).items():
+        for method, operation in operations.items():
+            needs_token = path.startswith("/api/")
+            if needs_token:
+                operation["security"] = [{"bearer": []}]
+            responses = operation.setdefault("responses", {})
+            for status in ERRORS_OF_WRITES if needs_token else ERRORS_OF_READS:
+                responses[str(status)] = {"description": TITLES[status], **error_ref}
+            if path == "/api/articles" and method == "post":
+                responses.pop("200", None)
+                responses["201"] = {"description": "Added: the articles with their fate and the stories they joined",
+                                    "content": {"application/json": {"schema": {"type": "object"}}}}
+                responses["202"] = {"description": "Queued (wait=false): the job to poll",
+                                    "content": {"application/json": {"schema": {"type": "object"}}}}
+    app.openapi_schema = spec
+    return spec
 
 
 def _quote(name: str) -> str:

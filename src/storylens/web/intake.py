@@ -8,6 +8,7 @@ only when the server allows it, and only from public addresses.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,12 +24,20 @@ from ..ingest.fetch import fetch_url
 from ..settings import Settings
 
 MAX_ARTICLES_PER_REQUEST = 1000
-# Fields a posted article may carry; each maps to the structured reader's field of the same name.
-ARTICLE_FIELDS = ("title", "text", "source", "published", "url", "author", "external_id")
+# Fields a posted article may carry, each with its longest accepted value in characters; each maps
+# to the structured reader's field of the same name. One text stays under the language model's
+# limit (1,000,000 characters), so every accepted article can be read whole.
+FIELD_LIMITS = {"title": 1_000, "text": 900_000, "source": 200, "published": 64, "url": 2_048, "author": 500,
+                "external_id": 200}
+ARTICLE_FIELDS = tuple(FIELD_LIMITS)
 
 
 class PayloadError(ValueError):
     """A posted body is not a list of articles the API accepts."""
+
+
+class FieldError(PayloadError):
+    """A field of a posted article is too long or not a usable value."""
 
 
 @dataclass
@@ -64,7 +73,12 @@ def parse_articles(payload: Any) -> Intake:
                 continue
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 raise PayloadError(f"Article {number}: \"{name}\" must be a string.")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise FieldError(f"Article {number}: \"{name}\" is not a finite number; send it as a string.")
             record[name] = str(value)
+            if len(record[name]) > FIELD_LIMITS[name]:
+                raise FieldError(f"Article {number}: \"{name}\" has {len(record[name]):,} characters; "
+                                 f"at most {FIELD_LIMITS[name]:,} are accepted.")
         unknown = sorted(set(item) - set(ARTICLE_FIELDS))
         if unknown:
             raise PayloadError(f"Article {number}: unknown field(s) {', '.join(unknown)}; "
@@ -119,5 +133,5 @@ def write_upload(folder: Path, name: str | None, data: bytes, number: int) -> Pa
     return path
 
 
-__all__ = ["Intake", "PayloadError", "parse_articles", "fetch_records", "write_records", "write_upload",
+__all__ = ["FIELD_LIMITS", "FieldError", "Intake", "PayloadError", "parse_articles", "fetch_records", "write_records", "write_upload",
            "safe_filename"]

@@ -1,8 +1,12 @@
-"""Server-side fetching of user-supplied URLs: only to public addresses, re-checked on every redirect.
+"""Server-side fetching of user-supplied URLs: off unless the server allows it, then only to public addresses.
 
-A URL a user submits must not make the server reach its own loopback, the private
-network it sits in, or cloud metadata endpoints (link-local). Every request the
-fetch client sends, redirects included, passes through `GuardedTransport`.
+A URL a user submits, or one inside a feed they upload, must not make the server reach
+its own loopback, the private network it sits in, or cloud metadata endpoints
+(link-local). Every request the web app's fetch client sends, redirects and feed entries
+included, passes through `GuardedTransport`, which resolves the host once, checks every
+address and then connects to the checked address (so a second DNS answer cannot point
+the connection elsewhere). With fetching off, `RefusingTransport` answers every request
+with a FetchError and nothing leaves the server.
 """
 
 from __future__ import annotations
@@ -44,8 +48,8 @@ def is_public_address(address: str) -> bool:
     return ip.is_global
 
 
-def check_public_url(url: str, resolve: Resolver = resolve_host) -> None:
-    """Raise FetchError unless the URL is http(s) and every address its host resolves to is public."""
+def check_public_url(url: str, resolve: Resolver = resolve_host) -> list[str]:
+    """The public addresses of the URL's host; FetchError unless it is http(s) and every one is public."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -63,24 +67,52 @@ def check_public_url(url: str, resolve: Resolver = resolve_host) -> None:
     if private:
         raise FetchError(f"refused {url!r}: {host} resolves to a private, loopback or link-local address "
                          f"({', '.join(private)}); only public addresses can be fetched")
+    return addresses
+
+
+def pin_address(request: httpx.Request, address: str) -> httpx.Request:
+    """The request sent to `address` itself, with the original Host header and TLS server name kept."""
+    host = request.url.host
+    literal = f"[{address}]" if ":" in address else address
+    pinned = httpx.Request(request.method, request.url.copy_with(host=literal), headers=request.headers,
+                           stream=request.stream, extensions=dict(request.extensions))
+    pinned.headers["Host"] = request.headers.get("Host") or host
+    if request.url.scheme == "https":
+        pinned.extensions["sni_hostname"] = host
+    return pinned
 
 
 class GuardedTransport(httpx.BaseTransport):
-    """An httpx transport that checks each request's host before letting the inner transport send it."""
+    """An httpx transport that resolves each request's host once, checks it, and connects to the checked address."""
 
     def __init__(self, inner: httpx.BaseTransport | None = None, resolve: Resolver = resolve_host) -> None:
         self.inner = inner or httpx.HTTPTransport()
         self.resolve = resolve
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        check_public_url(str(request.url), self.resolve)
-        return self.inner.handle_request(request)
+        addresses = check_public_url(str(request.url), self.resolve)
+        return self.inner.handle_request(pin_address(request, addresses[0]))
 
     def close(self) -> None:
         self.inner.close()
+
+
+class RefusingTransport(httpx.BaseTransport):
+    """An httpx transport for a server that does not fetch: every request fails before any connection."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise FetchError(f"refused {request.url}: this server does not fetch URLs (start it with --allow-fetch)")
 
 
 def make_guarded_client(settings: Settings, inner: httpx.BaseTransport | None = None,
                         resolve: Resolver = resolve_host) -> httpx.Client:
     """A fetch client configured from settings that refuses non-public hosts, redirects included."""
     return make_client(settings, transport=GuardedTransport(inner, resolve))
+
+
+def make_fetch_client(settings: Settings, allow_fetch: bool, inner: httpx.BaseTransport | None = None,
+                      resolve: Resolver = resolve_host) -> httpx.Client:
+    """The one fetch client of every web route that can fetch: guarded when fetching is allowed, else refusing."""
+    if not allow_fetch:
+        return make_client(settings, transport=RefusingTransport())
+    return make_guarded_client(settings, inner, resolve)
