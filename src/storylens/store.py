@@ -24,8 +24,8 @@ try:
 except ImportError:  # pragma: no cover - Windows: runs are not serialised there
     fcntl = None  # type: ignore[assignment]
 
-from .errors import StoreError
 from .records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, TimeExpr
+from .errors import SearchBudgetError, StoreError
 from .search import fts_query, index_form, restore_snippet
 
 SCHEMA = """
@@ -235,24 +235,25 @@ class Store:
 
         `canonical` maps article ids to their inputs' canonical names, recorded for `known_input`.
         """
-        before = self.db.total_changes
+        added = 0
         canonical = canonical or {}
-        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
-        now = _now()
         with self.db:
+            seq = first_seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+            now = _now()
             for article in articles:
                 seq += 1
                 values = [getattr(article, f) for f in ARTICLE_FIELDS]
-                self.db.execute(
+                added += self.db.execute(
                     f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_FIELDS)}, added_at, seq) "
                     f"VALUES ({', '.join('?' * len(ARTICLE_FIELDS))}, ?, ?)",
                     [*values, now, seq],
-                )
+                ).rowcount
                 if article.id in canonical:
                     self.db.execute(
                         "INSERT OR IGNORE INTO input_identities (canonical, content_hash, article_id) VALUES (?, ?, ?)",
                         (canonical[article.id], article.content_hash or "", article.id))
-        return self.db.total_changes - before
+            self._index_articles_since(first_seq)
+        return added
 
     def _article(self, row: sqlite3.Row) -> Article:
         return Article(**{f: row[f] for f in ARTICLE_FIELDS})
@@ -369,11 +370,16 @@ class Store:
 
     # -- dossiers -----------------------------------------------------------------
     def save_story_dossier(self, story_id: str, headline: str, data: dict[str, Any]) -> None:
+        """Store a story's dossier and clear its mark for comparing, in one transaction."""
+        text, now = json.dumps(data, ensure_ascii=False), _now()
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO dossiers (story_id, headline, data, updated_at) VALUES (?, ?, ?, ?)",
-                (story_id, headline, json.dumps(data, ensure_ascii=False), _now()))
+                (story_id, headline, text, now))
             self.db.execute("DELETE FROM stale_stories WHERE story_id = ?", (story_id,))
+            if self._has_web_index():  # in the same transaction: readers never see a dossier unindexed
+                self._drop_story_index(story_id)
+                self._index_story(story_id, data, now, len(text))
 
     def stale_story_ids(self) -> set[str]:
         """Stories marked for comparing whose dossiers are not rebuilt yet."""
@@ -382,6 +388,10 @@ class Store:
     def drop_stale_dossiers(self, live_ids: Iterable[str]) -> None:
         ids = list(live_ids)
         with self.db:
+            if self._has_web_index():
+                for row in self.db.execute(f"SELECT story_id FROM dossiers WHERE story_id NOT IN "
+                                           f"({', '.join('?' * len(ids))})", ids).fetchall():
+                    self._drop_story_index(row[0])
             self.db.execute(f"DELETE FROM dossiers WHERE story_id NOT IN ({', '.join('?' * len(ids))})", ids)
             self.db.execute(f"DELETE FROM stale_stories WHERE story_id NOT IN ({', '.join('?' * len(ids))})", ids)
 
@@ -411,6 +421,60 @@ class Store:
             raise StoreError(f"Cannot create the search index in {self.path}: {error}. "
                              "The web app needs SQLite with FTS5.") from error
         self.refresh_search_index()
+
+    def _has_web_index(self) -> bool:
+        """True when the store holds the web's search tables as this version builds them.
+
+        From then on every write of articles and dossiers indexes them in its own transaction,
+        so readers never have to bring the index up to date (and never wait for a writer).
+        """
+        if getattr(self, "_web_index_ready", False):
+            return True
+        try:
+            row = self.db.execute("SELECT value FROM web_index_meta WHERE name = 'definition'").fetchone()
+        except sqlite3.OperationalError:
+            return False
+        self._web_index_ready = bool(row) and row[0] == _web_index_definition()
+        return self._web_index_ready
+
+    def _index_articles_since(self, seq: int) -> None:
+        """Index the articles stored after placement number `seq` (called inside the write that stored them)."""
+        if not self._has_web_index():
+            return
+        for row in self.db.execute("SELECT a.id, a.title, a.source, a.text FROM articles a LEFT JOIN "
+                                   "web_indexed_articles w ON w.article_id = a.id "
+                                   "WHERE a.seq > ? AND w.article_id IS NULL", (seq,)).fetchall():
+            self.db.execute("INSERT INTO web_article_text (article_id, title, source, text) VALUES (?, ?, ?, ?)",
+                            (row["id"], index_form(row["title"] or ""), index_form(row["source"]),
+                             index_form(row["text"])))
+            self.db.execute("INSERT INTO web_indexed_articles (article_id) VALUES (?)", (row["id"],))
+
+    @contextlib.contextmanager
+    def search_budget(self, budget: "SearchBudget") -> Iterator[None]:
+        """Run a search under a progress handler that stops it past the budget's steps or seconds.
+
+        A search stopped this way raises SearchBudgetError: its cost is bounded whatever the words.
+        """
+        import time
+
+        calls = 0
+        deadline = time.monotonic() + budget.seconds
+
+        def over_budget() -> int:
+            nonlocal calls
+            calls += 1
+            return 1 if calls > budget.steps or time.monotonic() > deadline else 0
+
+        self.db.set_progress_handler(over_budget, PROGRESS_EVERY)
+        try:
+            yield
+        except StoreError as error:
+            if calls > budget.steps or time.monotonic() > deadline:
+                raise SearchBudgetError("This search needs more work than one search may do; "
+                                        "use rarer or fewer words.") from error
+            raise
+        finally:
+            self.db.set_progress_handler(None, 0)
 
     def _drop_outdated_web_index(self) -> None:
         # Virtual tables first: dropping one drops its shadow tables.
@@ -633,6 +697,17 @@ class Store:
     def articles_since(self, seq: int) -> list[Article]:
         """Articles stored after the given placement number, in order."""
         return [self._article(r) for r in self.db.execute("SELECT * FROM articles WHERE seq > ? ORDER BY seq", (seq,))]
+
+
+PROGRESS_EVERY = 1000  # SQLite virtual machine steps between two checks of a search budget
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchBudget:
+    """How much work one search may do: budget checks (one per PROGRESS_EVERY SQLite steps) and seconds."""
+
+    steps: int = 50_000
+    seconds: float = 2.0
 
 
 STORY_ORDERS = {"newest": "", "outlets": "s.outlets DESC, ", "conflicts": "s.conflicts DESC, s.disputed DESC, "}
