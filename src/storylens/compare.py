@@ -23,6 +23,7 @@ from .conflicts import (
 )
 from .records import (
     Actor,
+    Article,
     ArticleReading,
     Claim,
     Conflict,
@@ -357,3 +358,27 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
         actors=tuple(_merge_actors(story_readings)),
         framing=tuple((r.article.id, r.framing) for r in story_readings),
     )
+
+
+def choose_headline(articles: Sequence[Article]) -> str:
+    """A story's headline: the title that most other outlets' titles agree with, so no one outlet can take it.
+
+    Each outlet has one say, whatever it posted or however early it dated its articles: a title
+    scores the sum, over the other outlets, of its best word overlap with their titles. Ties (one
+    or two outlets) go to the earliest dated title, as before.
+    """
+    titled = [a for a in articles if a.title and a.title.strip()]
+    if not titled:
+        return ""
+    words_of = {a.id: {w.lower() for w in WORD.findall(a.title or "") if len(w) > 2} for a in titled}
+    by_outlet: dict[str, list[set[str]]] = defaultdict(list)
+    for article in titled:
+        by_outlet[article.source.casefold()].append(words_of[article.id])
+
+    def agreement(article: Article) -> float:
+        own, words = article.source.casefold(), words_of[article.id]
+        return sum(max((len(words & other) / len(words | other) if words | other else 0.0) for other in titles)
+                   for outlet, titles in by_outlet.items() if outlet != own)
+
+    best = min(titled, key=lambda a: (-round(agreement(a), 6), a.published or "9999", a.id))
+    return best.title or ""

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from .clean import clean_document
 from .stories import StoryClusterer, build_inputs
-from .compare import compare_story
+from .compare import choose_headline, compare_story
 from .dedupe import DuplicateIndex
 from .ingest import canonical_input, read_inputs, reason_category
 from .read import load_lexicon, load_nlp, read_articles
@@ -214,11 +214,10 @@ def story_dossier(story_id: str, members: Sequence[tuple[str, str]], readings: d
                   encoder: Any, settings: Settings) -> tuple[str, dict[str, Any]]:
     """A story's headline and dossier dict, from its (article id, why) members and their readings."""
     articles = {a: r.article for a, r in readings.items()}
-    dated = sorted(articles.values(), key=lambda a: (a.published or "9999", a.id))
     story = Story(
         id=story_id,
         article_ids=tuple(a for a, _ in members),
-        headline=next((a.title for a in dated if a.title), ""),
+        headline=choose_headline(list(articles.values())),
         explanations=tuple(members),
     )
     dossier = compare_story(story, readings, encoder, settings)
