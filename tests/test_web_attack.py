@@ -410,3 +410,22 @@ def test_openapi_states_bearer_auth_and_the_real_error_shape(tmp_path):
                      client.get("/search.json?q=" + "x" * 600)):
         assert response.status_code >= 400
         jsonschema.validate(response.json(), error_schema)
+
+
+@pytest.mark.parametrize("argv, hosts", [
+    ([], {"127.0.0.1", "localhost", "::1"}),
+    (["--host", "192.0.2.7"], {"192.0.2.7"}),
+    (["--host", "0.0.0.0", "--allow-host", "news.internal", "--allow-host", "192.0.2.7"],
+     {"0.0.0.0", "news.internal", "192.0.2.7"}),
+])
+def test_serve_answers_only_to_the_bound_host_and_those_allowed(monkeypatch, tmp_path, argv, hosts):
+    import uvicorn
+
+    from storylens.cli import main
+    from storylens.web import app as web_app
+
+    seen: dict = {}
+    monkeypatch.setattr(web_app, "create_app", lambda db, **options: seen.update(options) or "app")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)
+    assert main(["serve", "--db", str(tmp_path / "s.db"), *argv]) == 0
+    assert set(seen["allowed_hosts"]) == hosts

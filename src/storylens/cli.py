@@ -123,14 +123,18 @@ def command_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from .web.app import create_app
+        from .web.app import LOOPBACK_HOSTS, create_app
     except ImportError as error:
         raise StorylensError(f"The web app needs the 'web' extra: pip install 'storylens[web]' ({error})") from error
     token = args.token or os.environ.get("STORYLENS_TOKEN")
     if args.max_upload_mb <= 0:
         raise StorylensError("--max-upload-mb must be a positive number of megabytes")
+    # The host names the app answers to: the bound address (loopback names when bound to loopback) and any
+    # --allow-host, so a page on another site that rebinds its name to this address cannot read the store.
+    hosts = (*LOOPBACK_HOSTS, args.host) if args.host in LOOPBACK_HOSTS else (args.host,)
     app = create_app(args.db, token=token, settings=_settings_from(args), allow_fetch=args.allow_fetch,
-                     max_request_bytes=int(args.max_upload_mb * 1_000_000))
+                     max_request_bytes=int(args.max_upload_mb * 1_000_000),
+                     allowed_hosts=(*hosts, *(args.allow_host or ())))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -184,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     serve.add_argument("--token", help="token required for writes (default: $STORYLENS_TOKEN)")
+    serve.add_argument("--allow-host", action="append", metavar="NAME",
+                       help="also answer requests for this host name (repeatable; '*' for any); by default only "
+                            "the --host address, and localhost when that is loopback")
     serve.add_argument("--allow-fetch", action="store_true",
                        help="let API users submit URLs for the server to fetch (public addresses only)")
     serve.add_argument("--max-upload-mb", type=float, default=10.0, metavar="MB",

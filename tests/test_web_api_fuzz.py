@@ -1,0 +1,43 @@
+"""Property-based API tests: requests generated from the app's own OpenAPI document, run in process.
+
+Whatever schemathesis sends (valid or not, with the token), the app answers without a server error.
+Examples are bounded so the whole run stays around a minute.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is in the dev extra")
+
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402 - after the skip above
+from schemathesis.checks import not_a_server_error  # noqa: E402
+
+from storylens.web.app import RateLimits, create_app  # noqa: E402
+
+TOKEN = "fuzz-token"
+# Generous limits: the generator sends far more requests a second than any client should.
+NO_LIMITS = RateLimits(search_per_second=1e6, search_burst=1_000_000, write_per_second=1e6, write_burst=1_000_000)
+
+
+@pytest.fixture(scope="module")
+def api_schema(examples_db, models, tmp_path_factory):
+    import shutil
+
+    db = tmp_path_factory.mktemp("fuzz") / "storylens.db"
+    shutil.copy(examples_db, db)
+    # schemathesis's in-process client calls the app "testserver".
+    app = create_app(db, token=TOKEN, models=models, allowed_hosts=("testserver",), rate_limits=NO_LIMITS)
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=list(HealthCheck))
+def test_no_generated_request_makes_the_server_fail(case):
+    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+    case.validate_response(response, checks=[not_a_server_error])
