@@ -10,7 +10,9 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is in the dev extra")
 
-from hypothesis import HealthCheck, Phase, settings  # noqa: E402 - after the skip above
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402 - after the skip above
+from hypothesis.errors import Unsatisfiable  # noqa: E402
+from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
 from storylens.web.app import RateLimits, create_app  # noqa: E402
@@ -18,6 +20,7 @@ from storylens.web.app import RateLimits, create_app  # noqa: E402
 TOKEN = "fuzz-token"
 # Generous limits: the generator sends far more requests a second than any client should.
 NO_LIMITS = RateLimits(search_per_second=1e6, search_burst=1_000_000, write_per_second=1e6, write_burst=1_000_000)
+EXAMPLES = 10  # per operation and generation mode: about 500 requests in all
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +34,20 @@ def api_schema(examples_db, models, tmp_path_factory):
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
 @pytest.mark.slow
-@schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=list(HealthCheck))
-def test_no_generated_request_makes_the_server_fail(case):
-    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
-    case.validate_response(response, checks=[not_a_server_error])
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_no_generated_request_makes_the_server_fail(api_schema, mode):
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 10
+    for operation in operations:
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        def no_server_error(case) -> None:
+            response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+            case.validate_response(response, checks=[not_a_server_error])
+
+        try:
+            no_server_error()
+        except Unsatisfiable:
+            assert mode is GenerationMode.NEGATIVE  # an operation with nothing that can be made invalid

@@ -815,8 +815,10 @@ def describe_api(app: FastAPI) -> dict[str, Any]:
             if needs_token:
                 operation["security"] = [{"bearer": []}]
             responses = operation.setdefault("responses", {})
+            # JSON routes answer errors in the one JSON shape; HTML pages answer them as pages.
+            shape = error_ref if wants_json(path) else {"content": {"text/html": {"schema": {"type": "string"}}}}
             for status in ERRORS_OF_WRITES if needs_token else ERRORS_OF_READS:
-                responses[str(status)] = {"description": TITLES[status], **error_ref}
+                responses[str(status)] = {"description": TITLES[status], **shape}
             if path == "/api/articles" and method == "post":
                 responses.pop("200", None)
                 responses["201"] = {"description": "Added: the articles with their fate and the stories they joined",
