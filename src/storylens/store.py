@@ -202,10 +202,13 @@ class Store:
                 lock = open(self.path + ".lock", "a+b")
                 if fcntl is not None:
                     fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        except OSError as error:
+            if lock is not None:
+                lock.close()
+            raise store_write_error(self.path + ".lock", error) from error
+        try:
             yield self
         except sqlite3.Error as error:
-            raise store_write_error(self.path, error) from error
-        except OSError as error:
             raise store_write_error(self.path, error) from error
         finally:
             if lock is not None:
