@@ -92,13 +92,29 @@ def command_analyze(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     db = args.db or str(out / "storylens.db")
-    models = Models.load(settings)
-    with Store(db) as store:
-        summary = run(store, args.inputs, settings, models, _progress)
-        dossier = dossier_from_store(store, outlets=outlets)
+    if args.engine == "ray":
+        out.mkdir(parents=True, exist_ok=True)
+        with Store(db) as store:
+            summary = _run_on_ray(store, args, settings)
+            dossier = dossier_from_store(store, outlets=outlets)
+    else:
+        models = Models.load(settings)
+        with Store(db) as store:
+            summary = run(store, args.inputs, settings, models, _progress)
+            dossier = dossier_from_store(store, outlets=outlets)
     write_reports(dossier, out)
     _print_summary(summary, dossier, out, db)
     return 0
+
+
+def _run_on_ray(store: Any, args: argparse.Namespace, settings: Settings) -> Any:
+    try:
+        from .ray_engine import RayOptions, run_on_ray
+    except ImportError as error:
+        raise StorylensError(f"--engine ray needs the 'ray' extra: pip install 'storylens[ray]' ({error})") from error
+    if args.workers < 1:
+        raise StorylensError("--workers must be at least 1")
+    return run_on_ray(store, args.inputs, settings, RayOptions(address=args.address, workers=args.workers), _progress)
 
 
 def command_add(args: argparse.Namespace) -> int:
@@ -169,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("inputs", nargs="+", metavar="ARTICLES", help="files, folders, URLs, or - for stdin")
     analyze.add_argument("--out", default="report", help="folder for the reports (default: report)")
     analyze.add_argument("--db", help="SQLite store (default: OUT/storylens.db); re-running adds only new content")
+    analyze.add_argument("--engine", choices=("local", "ray"), default="local",
+                         help="run here (local, the default) or on a Ray cluster (needs pip install 'storylens[ray]')")
+    analyze.add_argument("--address", metavar="auto|ray://HOST:PORT",
+                         help="with --engine ray: the cluster to join (default: start Ray on this machine)")
+    analyze.add_argument("--workers", type=int, default=2, metavar="N",
+                         help="with --engine ray: reading actors, each holding spaCy and the encoder (default: 2)")
     common(analyze)
     analyze.set_defaults(func=command_analyze)
 

@@ -36,11 +36,12 @@ class StoryClusterer:
     articles in an approximate nearest-neighbour index, never from all stories.
     """
 
-    def __init__(self, settings: Settings, dimensions: int = 384) -> None:
+    def __init__(self, settings: Settings, dimensions: int = 384, scorer: PairScorer | None = None) -> None:
+        """`scorer` replaces the default pair scorer (e.g. one with term weights of a larger run)."""
         from usearch.index import Index
 
         self.settings = settings
-        self.scorer = PairScorer(settings)
+        self.scorer = scorer or PairScorer(settings)
         self._dimensions = dimensions
         self._indexes: dict[int | None, Index] = {}  # window-long span of days (None: undated) -> index
         self._items: list[ClusterInput] = []  # index key -> item

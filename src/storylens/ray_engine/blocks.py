@@ -1,0 +1,120 @@
+"""Stories at scale: the local clustering run per block of days, blocks overlapping, merged at edges.
+
+Articles further apart than the clustering window never share a story, so the days are cut
+into blocks of `BLOCK_WINDOWS` windows, each block also taking the articles one window
+either side of it. Each block is clustered on its own (a Ray task) by `StoryClusterer`
+with term weights from the whole input, so pair scores are those of the local engine;
+an article in an overlap lands in two blocks, and the stories that share it merge. When
+all articles fall in one block the result is the local engine's, story for story.
+Undated articles form a block of their own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..records import Story
+from ..settings import Settings
+from ..stories import ClusterInput, PairScorer, StoryClusterer
+
+BLOCK_WINDOWS = 26  # a block spans this many clustering windows (half a year at the default window)
+UNDATED = -1
+
+
+class FixedWeightsScorer(PairScorer):
+    """A pair scorer whose term weights come from every article of a run, not those it has seen."""
+
+    def __init__(self, settings: Settings, document_frequency: Counter[str], articles: int) -> None:
+        super().__init__(settings)
+        self.document_frequency = document_frequency
+        self.articles = articles
+
+    def observe(self, item: ClusterInput) -> None:
+        return None  # the weights are already those of the whole run
+
+
+def term_counts(items: Iterable[ClusterInput]) -> Counter[str]:
+    """Document frequencies of names and key terms, as `PairScorer.observe` counts them."""
+    counts: Counter[str] = Counter()
+    for item in items:
+        counts.update(item.terms)
+        counts.update(t for t, _ in item.keyterms)
+    return counts
+
+
+def block_span(settings: Settings) -> int:
+    return max(settings.cluster_window_days, 1) * BLOCK_WINDOWS
+
+
+def blocks_of(day: int | None, settings: Settings) -> list[int]:
+    """The blocks an article is clustered in: its own, and a neighbour's when it is within a window of the edge."""
+    if day is None:
+        return [UNDATED]
+    span, window = block_span(settings), max(settings.cluster_window_days, 1)
+    block = day // span
+    out = [block]
+    if day - block * span < window:
+        out.append(block - 1)
+    if (block + 1) * span - day <= window:
+        out.append(block + 1)
+    return out
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one block put one article: its block, the block-local story, and why."""
+
+    block: int
+    story: str
+    article_id: str
+    explanation: str
+    home: bool  # the article's own block (not an overlap): its explanation is kept
+
+
+def cluster_block(block: int, items: Sequence[ClusterInput], settings: Settings,
+                  document_frequency: Counter[str], articles: int) -> list[Placement]:
+    """The local batch clustering of one block's articles."""
+    clusterer = StoryClusterer(settings, scorer=FixedWeightsScorer(settings, document_frequency, articles))
+    clusterer.add_batch(items)
+    home = {i.article_id for i in items if blocks_of(i.day, settings)[0] == block}
+    return [Placement(block, story.id, article_id, why, article_id in home)
+            for story in clusterer.stories() for article_id, why in story.explanations]
+
+
+def merge_blocks(placements: Iterable[Placement], order: dict[str, tuple[int, str]]) -> list[Story]:
+    """Stories of all blocks, merged where they share an article, named and ordered as the local engine does.
+
+    `order` is each article's arrival order (`arrival_order`); a story is named after its
+    first article and stories come oldest first.
+    """
+    parent: dict[tuple[int, str], tuple[int, str]] = {}
+
+    def find(key: tuple[int, str]) -> tuple[int, str]:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    story_of: dict[str, tuple[int, str]] = {}
+    why: dict[str, str] = {}
+    for placement in placements:
+        key = find((placement.block, placement.story))
+        other = story_of.setdefault(placement.article_id, key)
+        if other != key:
+            parent[find(other)] = key
+        if placement.home or placement.article_id not in why:
+            why[placement.article_id] = placement.explanation
+    members: dict[tuple[int, str], list[str]] = {}
+    for article_id, key in story_of.items():
+        members.setdefault(find(key), []).append(article_id)
+    stories = []
+    for ids in members.values():
+        ids.sort(key=order.__getitem__)
+        explanations = tuple((a, "first article of the story" if n == 0 else why[a]) for n, a in enumerate(ids))
+        stories.append(Story(id=f"s-{ids[0]}", article_ids=tuple(ids), headline="", explanations=explanations))
+    stories.sort(key=lambda s: order[s.article_ids[0]])
+    return stories
+

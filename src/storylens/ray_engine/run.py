@@ -1,0 +1,273 @@
+"""The run on Ray: the local engine's stages, spread over a cluster, into the same store.
+
+Ray Data reads the inputs in chunks and cleans and signs each article in parallel; LSH
+band keys are grouped (a shuffle) to find near-duplicate candidates; the driver replays the
+local admission rules in reading order and stores the articles; an actor pool reads and
+embeds them (each actor loads spaCy and the encoder once); stories are clustered per block
+of days (blocks.py) and each story's dossier is built by a task on an encoder actor.
+
+The driver streams every stage's results into the SQLite store and holds per article only
+small keys (ids, positions, arrival order), never texts of the whole input nor an N x N
+structure. Actors restart and their tasks are retried when a worker dies; a run stopped as
+a whole resumes where the store says it stopped: stored inputs are skipped, unread or
+unplaced articles are read and placed, stories without a dossier are compared.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..ingest import reason_category
+from ..pipeline import Models, Progress, RunSummary, _distinct_id, cluster_new, no_progress
+from ..records import Article
+from ..settings import Settings
+from ..store import Store
+from ..stories import arrival_order
+from .blocks import Placement, merge_blocks, term_counts
+from .duplicates import DuplicateResolver, band_ranges, similarity
+from .sources import list_chunks
+from .workers import (ReadingWorker, StoryComparer, admitted_articles, band_rows, bucket_pairs, cluster_group,
+                      prepare_chunks, prepare_stored)
+
+STORE_BATCH = 500  # articles per store transaction
+READ_BATCH = 64  # articles per call of a reading actor
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Where and how wide to run: `address` None starts a local Ray; `workers` reading actors."""
+
+    address: str | None = None
+    workers: int = 2
+
+
+@dataclass
+class RayRunSummary(RunSummary):
+    """What one run on Ray did, and on which Ray nodes the articles were read."""
+
+    nodes: set[str] = field(default_factory=set)
+
+
+def connect(options: RayOptions) -> bool:
+    """Start or join Ray (no dashboard, no usage stats); True when this call started it."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    import ray
+
+    if ray.is_initialized():
+        return False
+    if options.address:
+        ray.init(address=options.address, log_to_driver=False)
+    else:
+        ray.init(num_cpus=options.workers, include_dashboard=False, log_to_driver=False)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    return True
+
+
+def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options: RayOptions,
+               progress: Progress = no_progress) -> RayRunSummary:
+    """The local `pipeline.run` on Ray: same store, same stories and dossiers."""
+    import ray
+
+    started = connect(options)
+    try:
+        summary = RayRunSummary()
+        had_stories = bool(store.story_members())
+        prepared = _prepare(store, inputs, settings)
+        admitted = _admit(store, prepared, settings, summary, progress)
+        readings = _read(store, prepared, admitted, settings, options, summary, progress)
+        if had_stories:
+            # New articles are placed one by one into existing stories, as the local engine does.
+            from ..embed import load_encoder
+
+            models = Models(nlp=None, encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=None)
+            touched = cluster_new(store, models, settings)
+        else:
+            touched = _cluster(store, readings, settings)
+        missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
+        _compare(store, touched | missing, settings, options, progress)
+        summary.stories_touched = len(touched)
+        return summary
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _prepare(store: Store, inputs: Sequence[str], settings: Settings) -> Any:
+    """Cleaned articles with signatures, the store's own "ok" articles first (chunk -1)."""
+    import ray
+
+    chunks = list_chunks(inputs)
+    prepared = ray.data.from_items(chunks or [{}], override_num_blocks=max(1, min(len(chunks), 1000)))
+    if not chunks:
+        prepared = prepared.limit(0)
+    prepared = prepared.map_batches(prepare_chunks, batch_size=1, fn_kwargs={"settings": settings})
+    stored = [{"position": i, "record": pickle.dumps(a)} for i, a in enumerate(store.articles(status="ok"))]
+    if stored:
+        prepared = prepared.union(ray.data.from_items(stored).map_batches(prepare_stored, batch_size=256))
+    return prepared.materialize()
+
+
+def _candidate_pairs(prepared: Any, settings: Settings) -> Iterator[tuple[tuple[int, int], tuple[int, int], float]]:
+    """(later, earlier, similarity) for articles sharing an LSH band (grouped by band key)."""
+    pairs = (prepared.map_batches(band_rows, fn_kwargs={"ranges": band_ranges(settings.near_duplicate_threshold)})
+             .groupby("band", num_partitions=_partitions(prepared)).map_groups(bucket_pairs).take_all())
+    keys = {((p["later_chunk"], p["later_position"]), (p["earlier_chunk"], p["earlier_position"])) for p in pairs}
+    involved = {position for pair in keys for position in pair}
+    if not involved:
+        return
+    signatures = {(int(r["chunk"]), int(r["position"])): np.frombuffer(r["signature"], dtype=np.uint32)
+                  for r in prepared.select_columns(["chunk", "position", "signature"])
+                  .map_batches(_rows_at, fn_kwargs={"positions": involved}).take_all()}
+    for later, earlier in keys:
+        yield later, earlier, similarity(signatures[later], signatures[earlier])
+
+
+def _partitions(dataset: Any) -> int:
+    """Shuffle partitions: one per few thousand rows (Ray's default of 200 is slow on small inputs)."""
+    return max(1, min(200, dataset.count() // 5000))
+
+
+def _rows_at(batch: dict[str, Any], positions: set[tuple[int, int]]) -> dict[str, Any]:
+    keep = np.array([(int(c), int(p)) in positions for c, p in zip(batch["chunk"], batch["position"])], dtype=bool)
+    return {key: column[keep] for key, column in batch.items()}
+
+
+def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
+           progress: Progress) -> dict[tuple[int, int], str]:
+    """Store the new articles in reading order, as `pipeline.ingest_into` decides; returns the ids
+    of the "ok" ones by position."""
+    resolver = DuplicateResolver(settings.near_duplicate_threshold)
+    resolver.add_pairs(_candidate_pairs(prepared, settings))
+    admitted: dict[tuple[int, int], str] = {}
+    batch: list[Article] = []
+    batch_ids: set[str] = set()
+    seen_inputs: set[tuple[str, str]] = set()
+    rows = prepared.sort(["chunk", "position"]).iter_rows()
+    for row in progress(rows, "storing articles", None):
+        position = (int(row["chunk"]), int(row["position"]))
+        article: Article = pickle.loads(row["record"])
+        if position[0] < 0:
+            resolver.remember(position, article)
+            continue
+        summary.seen += 1
+        key = (article.input, article.content_hash or "")
+        if key in seen_inputs or store.known_input(article.input, article.content_hash):
+            summary.already_stored += 1
+            continue
+        seen_inputs.add(key)
+        if article.status == "ok":
+            if article.id in batch_ids or store.has_article(article.id):
+                article = _distinct_id(article)
+            article = resolver.check(position, article)
+        elif article.id in batch_ids or store.has_article(article.id):
+            summary.already_stored += 1
+            continue
+        batch.append(article)
+        batch_ids.add(article.id)
+        if article.status == "ok":
+            admitted[position] = article.id
+        summary.status[article.status] = summary.status.get(article.status, 0) + 1
+        if article.status == "rejected":
+            category = reason_category(article.reason or "")
+            summary.rejected_reasons[category] = summary.rejected_reasons.get(category, 0) + 1
+        if len(batch) >= STORE_BATCH:
+            summary.new += store.add_articles(batch)
+            batch, batch_ids = [], set()
+    summary.new += store.add_articles(batch)
+    return admitted
+
+
+def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], settings: Settings,
+          options: RayOptions, summary: RayRunSummary, progress: Progress) -> Any:
+    """Read and embed this run's new articles and any stored ones not placed yet (a resumed run);
+    store readings and vectors. Returns the dataset of (block, item) rows for clustering."""
+    import ray
+
+    placed = {a for members in store.story_members().values() for a, _ in members}
+    new_ids = set(admitted.values())
+    left_over = [a for a in store.articles(status="ok") if a.id not in placed and a.id not in new_ids]
+    # Picking the admitted rows is light: it takes no CPU from the reading actors.
+    to_read = prepared.map_batches(admitted_articles, fn_kwargs={"admitted": admitted}, num_cpus=0)
+    if left_over:
+        to_read = to_read.union(ray.data.from_items([{"record": pickle.dumps(a)} for a in left_over]))
+    read = to_read.map_batches(
+        ReadingWorker, batch_size=READ_BATCH, fn_constructor_kwargs={"settings": settings},
+        # Ray Data restarts a dead actor and retries its batches (max_restarts and max_task_retries -1).
+        compute=ray.data.ActorPoolStrategy(size=max(1, options.workers)), num_cpus=1).materialize()
+    total = len(new_ids) + len(left_over)
+    for batch in progress(read.iter_batches(batch_size=READ_BATCH, batch_format="numpy"), "reading articles",
+                          (total + READ_BATCH - 1) // READ_BATCH):
+        readings, items = [], []
+        for article_id, reading, item, error, node in zip(batch["article_id"], batch["reading"], batch["item"],
+                                                          batch["error"], batch["node"]):
+            summary.nodes.add(str(node))
+            if error:
+                store.reject_article(str(article_id), str(error))
+            elif reading:
+                readings.append(pickle.loads(reading))
+                items.append(pickle.loads(item))
+        store.save_readings(readings)
+        store.save_vectors(items)
+    return read.select_columns(["block", "item", "reading"])
+
+
+def _cluster(store: Store, read: Any, settings: Settings) -> set[str]:
+    """Stories of a store that had none: blocks clustered as tasks, merged at their edges."""
+    counts: Counter[str] = Counter()
+    order: dict[str, tuple[int, str]] = {}
+    for batch in read.iter_batches(batch_size=1024, batch_format="numpy"):
+        home = [pickle.loads(i) for i, r in zip(batch["item"], batch["reading"]) if r]
+        counts.update(term_counts(home))
+        order.update((i.article_id, arrival_order(i)) for i in home)
+    if not order:
+        return set()
+    placements = (read.select_columns(["block", "item"]).groupby("block", num_partitions=_partitions(read))
+                  .map_groups(cluster_group, fn_kwargs={"settings": settings, "document_frequency": counts,
+                                                        "articles": len(order)}).take_all())
+    stories = merge_blocks((pickle.loads(p["record"]) for p in placements), order)
+    assignments = {a: story.id for story in stories for a in story.article_ids}
+    explanations = {a: why for story in stories for a, why in story.explanations}
+    store.save_assignments(assignments, explanations)
+    return {story.id for story in stories}
+
+
+def _compare(store: Store, story_ids: set[str], settings: Settings, options: RayOptions, progress: Progress) -> None:
+    """One dossier task per story on a pool of encoder actors; the driver keeps a few in flight."""
+    import ray
+
+    members = store.story_members()
+    ids = [s for s in sorted(story_ids) if s in members]
+    if ids:
+        comparer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=-1)(StoryComparer)
+        actors = [comparer.remote(settings) for _ in range(max(1, min(options.workers, len(ids))))]
+        queue = iter(ids)
+        pending: set[Any] = set()
+
+        def submit() -> None:
+            story_id = next(queue, None)
+            if story_id is not None:
+                readings = {r.article.id: r for r in store.readings([a for a, _ in members[story_id]])}
+                actor = actors[(len(ids) - len(pending)) % len(actors)]
+                pending.add(actor.compare.remote(story_id, members[story_id], pickle.dumps(readings)))
+
+        def results() -> Iterator[tuple[str, str, dict]]:
+            for _ in range(2 * len(actors)):
+                submit()
+            while pending:
+                ready, _ = ray.wait(list(pending), num_returns=1)
+                pending.discard(ready[0])
+                submit()
+                yield ray.get(ready[0])
+
+        for story_id, headline, data in progress(results(), "comparing stories", len(ids)):
+            store.save_story_dossier(story_id, headline, data)
+        for actor in actors:
+            ray.kill(actor)
+    store.drop_stale_dossiers(members)

@@ -1,0 +1,105 @@
+"""Inputs for the Ray engine as chunks: one small file is one chunk, a large JSONL or Parquet file many.
+
+A chunk is a plain dict (a Ray Data row) naming a file and a part of it: a byte range of
+whole lines for JSONL, a range of row groups for Parquet, the whole file otherwise. Chunks
+are listed in the order the local engine reads its inputs, so (chunk, position) orders the
+documents exactly as `read_inputs` would. Reading a chunk reuses the local readers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import StorylensError
+from ..ingest import is_documentation, read_path, suffix_of
+from ..ingest.decode import decode_bytes
+from ..ingest.structured import read_jsonl, record_to_document
+from ..records import RawDocument
+from ..settings import Settings
+
+# JSONL files larger than this are read as several chunks of whole lines.
+CHUNK_BYTES = 8 << 20
+PARQUET_SUFFIX = ".parquet"
+
+
+def list_chunks(inputs: Sequence[str], chunk_bytes: int = CHUNK_BYTES) -> list[dict[str, Any]]:
+    """Every chunk of every input, in the local engine's reading order."""
+    chunks: list[dict[str, Any]] = []
+    for item in inputs:
+        if item == "-" or item.lower().startswith(("http://", "https://")):
+            raise StorylensError(f"--engine ray reads files and folders, not {item!r}: "
+                                 "save the pages first, or run without --engine")
+        path = Path(item)
+        files = [(child, str(child)) for child in _walk(path)] if path.is_dir() else [(path, item)]
+        for file, name in files:
+            chunks += _chunks_of(file, name, chunk_bytes)
+    for number, chunk in enumerate(chunks):
+        chunk["chunk"] = number
+    return chunks
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files under a folder as the local engine walks them: sorted, hidden and documentation files skipped."""
+    for child in sorted(folder.iterdir(), key=lambda p: p.name):
+        if child.name.startswith("."):
+            continue
+        if child.is_dir():
+            yield from _walk(child)
+        elif child.is_file() and not is_documentation(child.name):
+            yield child
+
+
+def _chunks_of(path: Path, name: str, chunk_bytes: int) -> list[dict[str, Any]]:
+    whole = {"path": str(path), "name": name, "kind": "file", "start": 0, "stop": 0, "first_line": 1}
+    suffix = suffix_of(path.name)
+    if suffix == PARQUET_SUFFIX and path.is_file():
+        import pyarrow.parquet as pq
+
+        groups = pq.ParquetFile(path).metadata.num_row_groups
+        return [{**whole, "kind": "parquet", "start": g, "stop": g + 1} for g in range(groups)]
+    if suffix not in (".jsonl", ".ndjson") or not path.is_file() or path.stat().st_size <= chunk_bytes:
+        return [whole]
+    chunks = []
+    start, line = 0, 1
+    with path.open("rb") as stream:
+        while True:
+            stream.seek(start)
+            body = stream.read(chunk_bytes)
+            if not body:
+                break
+            rest = b"" if len(body) < chunk_bytes else stream.readline()  # end the chunk at a line break
+            stop = start + len(body) + len(rest)
+            chunks.append({**whole, "kind": "lines", "start": start, "stop": stop, "first_line": line})
+            line += body.count(b"\n") + rest.count(b"\n")
+            start = stop
+    return chunks
+
+
+_LINE_NUMBER = re.compile(r"on line (\d+)")
+
+
+def read_chunk(chunk: dict[str, Any], settings: Settings) -> Iterator[RawDocument]:
+    """The documents of one chunk; bad input becomes documents with `error`, as in the local engine."""
+    path, name = Path(chunk["path"]), chunk["name"]
+    if chunk["kind"] == "file":
+        yield from read_path(path, settings, name=name)
+    elif chunk["kind"] == "parquet":
+        import pyarrow.parquet as pq
+
+        parquet = pq.ParquetFile(path)
+        first = sum(parquet.metadata.row_group(g).num_rows for g in range(chunk["start"]))
+        for number, record in enumerate(parquet.read_row_groups([chunk["start"]]).to_pylist(), start=first + 1):
+            yield record_to_document(record, f"{name}#{number}")
+    else:
+        with path.open("rb") as stream:
+            stream.seek(chunk["start"])
+            data = stream.read(chunk["stop"] - chunk["start"])
+        offset = chunk["first_line"] - 1
+        for document in read_jsonl(decode_bytes(data), name):
+            number = int(document.input.rsplit("#", 1)[1]) + offset
+            error = document.error and _LINE_NUMBER.sub(f"on line {number}", document.error, count=1)
+            yield replace(document, input=f"{name}#{number}", error=error)

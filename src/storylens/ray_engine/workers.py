@@ -1,0 +1,169 @@
+"""The work Ray runs: batch functions for Ray Data and the actors that hold the models.
+
+Every function takes a batch (a dict of columns) and returns one; records travel between
+stages pickled in a `record` column. Each one calls the local engine's stage functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections import Counter
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ..clean import clean_document
+from ..read import read_articles
+from ..records import Article
+from ..settings import Settings
+from ..stories import build_inputs
+from .blocks import blocks_of, cluster_block
+from .duplicates import band_keys, signature
+from .sources import read_chunk
+
+log = logging.getLogger(__name__)
+Batch = dict[str, Any]
+
+
+def prepare_chunks(batch: Batch, settings: Settings) -> Batch:
+    """Chunks -> cleaned articles with their place in reading order and MinHash signature."""
+    out: dict[str, list] = {"chunk": [], "position": [], "record": [], "signature": []}
+    for chunk in _rows(batch):
+        for position, raw in enumerate(read_chunk(chunk, settings)):
+            _add_article(out, chunk["chunk"], position, clean_document(raw, settings))
+    return _columns(out)
+
+
+def prepare_stored(batch: Batch) -> Batch:
+    """Articles already in the store (pickled) -> the same columns, so later copies of them are found."""
+    out: dict[str, list] = {"chunk": [], "position": [], "record": [], "signature": []}
+    for row in _rows(batch):
+        _add_article(out, -1, int(row["position"]), pickle.loads(row["record"]))
+    return _columns(out)
+
+
+def _add_article(out: dict[str, list], chunk: int, position: int, article: Article) -> None:
+    out["chunk"].append(chunk)
+    out["position"].append(position)
+    out["record"].append(pickle.dumps(article))
+    # MinHash values are below 2**32: four bytes each keep the shuffle small.
+    out["signature"].append(signature(article).astype(np.uint32).tobytes() if article.status == "ok" else b"")
+
+
+def band_rows(batch: Batch, ranges: list[tuple[int, int]]) -> Batch:
+    """One row per (LSH band key, article) of the articles with text, keyed by an 8-byte hash of the band."""
+    out: dict[str, list] = {"band": [], "chunk": [], "position": []}
+    for row in _rows(batch):
+        if not row["signature"]:
+            continue
+        values = np.frombuffer(row["signature"], dtype=np.uint32)
+        for key in band_keys(values, ranges):
+            out["band"].append(int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True))
+            out["chunk"].append(int(row["chunk"]))
+            out["position"].append(int(row["position"]))
+    return _columns(out)
+
+
+def bucket_pairs(batch: Batch) -> Batch:
+    """Every (later, earlier) pair of articles sharing one band key."""
+    members = sorted(zip((int(c) for c in batch["chunk"]), (int(p) for p in batch["position"])))
+    out: dict[str, list] = {"later_chunk": [], "later_position": [], "earlier_chunk": [], "earlier_position": []}
+    for i, later in enumerate(members):
+        for earlier in members[:i]:
+            if earlier != later:
+                out["later_chunk"].append(later[0])
+                out["later_position"].append(later[1])
+                out["earlier_chunk"].append(earlier[0])
+                out["earlier_position"].append(earlier[1])
+    return _columns(out)
+
+
+def admitted_articles(batch: Batch, admitted: dict[tuple[int, int], str]) -> Batch:
+    """The articles this run stored as "ok", under the ids they were stored with, to be read."""
+    records = []
+    for row in _rows(batch):
+        final_id = admitted.get((int(row["chunk"]), int(row["position"])))
+        if final_id is not None:
+            article = pickle.loads(row["record"])
+            records.append(pickle.dumps(article if article.id == final_id else replace(article, id=final_id)))
+    return _columns({"record": records})
+
+
+class ReadingWorker:
+    """A Ray Data actor: loads spaCy and the encoder once, then reads and embeds batches of articles."""
+
+    def __init__(self, settings: Settings) -> None:
+        import ray
+
+        from ..pipeline import Models
+
+        self.settings = settings
+        self.models = Models.load(settings)
+        self.node = ray.get_runtime_context().get_node_id()
+
+    def __call__(self, batch: Batch) -> Batch:
+        articles = [pickle.loads(r) for r in batch["record"]]
+        out: dict[str, list] = {"article_id": [], "reading": [], "item": [], "block": [], "error": [], "node": []}
+        readings, failed = [], []
+        try:
+            readings = list(read_articles(articles, self.models.nlp, self.models.lexicon, self.settings))
+        except Exception:  # noqa: BLE001 - find the article at fault, read the rest
+            for article in articles:
+                try:
+                    readings += read_articles([article], self.models.nlp, self.models.lexicon, self.settings)
+                except Exception as error:  # noqa: BLE001 - spaCy and the rules can fail on odd text
+                    failed.append((article.id, f"unreadable: the reader failed: {error}"))
+        for reading, item in zip(readings, build_inputs(readings, self.models.encoder)):
+            for block in blocks_of(item.day, self.settings):
+                out["article_id"].append(item.article_id)
+                out["reading"].append(pickle.dumps(reading) if block == blocks_of(item.day, self.settings)[0] else b"")
+                out["item"].append(pickle.dumps(item))
+                out["block"].append(block)
+                out["error"].append("")
+                out["node"].append(self.node)
+        for article_id, reason in failed:
+            for key, value in (("article_id", article_id), ("reading", b""), ("item", b""), ("block", 0),
+                               ("error", reason), ("node", self.node)):
+                out[key].append(value)
+        return _columns(out)
+
+
+def cluster_group(batch: Batch, settings: Settings, document_frequency: Counter[str], articles: int) -> Batch:
+    """One block's articles -> where the local clustering puts them."""
+    items = [pickle.loads(i) for i in batch["item"]]
+    block = int(batch["block"][0])
+    placements = cluster_block(block, items, settings, document_frequency, articles)
+    return _columns({"record": [pickle.dumps(p) for p in placements]})
+
+
+class StoryComparer:
+    """A Ray actor holding the encoder: builds one story's dossier per call."""
+
+    def __init__(self, settings: Settings) -> None:
+        from ..embed import load_encoder
+
+        self.settings = settings
+        self.encoder = load_encoder(quantized=settings.encoder_quantized)
+
+    def compare(self, story_id: str, members: list[tuple[str, str]], readings: bytes) -> tuple[str, str, dict]:
+        from ..pipeline import story_dossier
+
+        headline, data = story_dossier(story_id, members, pickle.loads(readings), self.encoder, self.settings)
+        return story_id, headline, data
+
+
+def _rows(batch: Batch) -> list[dict[str, Any]]:
+    columns = list(batch)
+    size = len(batch[columns[0]]) if columns else 0
+    return [{c: batch[c][i] for c in columns} for i in range(size)]
+
+
+_OBJECT_COLUMNS = frozenset({"record", "signature", "reading", "item", "error", "node", "article_id"})
+
+
+def _columns(out: dict[str, list]) -> Batch:
+    """Lists as numpy columns, with the same types when a batch is empty."""
+    return {key: np.array(values, dtype=object if key in _OBJECT_COLUMNS else np.int64) for key, values in out.items()}
