@@ -94,13 +94,15 @@ def ingest_into(store: Store, inputs: Sequence[str], settings: Settings, progres
     batch: list[Article] = []
     batch_ids: set[str] = set()
     canonical: dict[str, str] = {}
-    seen_inputs: set[tuple[str, str]] = set()  # (canonical input, content hash) met in this run
+    # (canonical input, content hash) of the batch not yet stored; earlier batches are in the store
+    batch_inputs: set[tuple[str, str]] = set()
 
     def commit() -> None:
         summary.new += store.add_articles(batch, canonical)
         batch.clear()
         batch_ids.clear()
         canonical.clear()
+        batch_inputs.clear()
 
     for raw in progress(read_inputs(inputs, settings, client=fetch_client,
                                     cache=None if fetch_client is not None else StoreHttpCache(store)),
@@ -109,10 +111,10 @@ def ingest_into(store: Store, inputs: Sequence[str], settings: Settings, progres
         summary.seen += 1
         identity = canonical_input(article.input)
         key = (identity, article.content_hash or "")
-        if key in seen_inputs or store.known_input(article.input, article.content_hash, identity):
+        if key in batch_inputs or store.known_input(article.input, article.content_hash, identity):
             summary.already_stored += 1
             continue
-        seen_inputs.add(key)
+        batch_inputs.add(key)
         if article.status == "ok":
             if article.id in batch_ids or store.has_article(article.id):
                 article = _distinct_id(article)
