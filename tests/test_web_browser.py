@@ -359,10 +359,13 @@ def test_the_timeline_picture_holds_no_links(page, desk):
 
 # -- axe-core ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/stories", "/stories?outlet=herald&sort=outlets", f"/stories/{BIG_ID}",
-                                  "/search?q=evacuated", "/articles", "/articles/big00", "/outlets",
-                                  "/outlets/Northern%20Herald", "/docs"])
-@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["wide", "phone"])
+AXE_PAGES = ["/stories", "/stories?outlet=herald&sort=outlets", f"/stories/{BIG_ID}", f"/stories/{BIG_ID}#conflict-0",
+             "/stories/s-small-03", "/search?q=evacuated", "/articles", "/articles/big00", "/outlets",
+             "/outlets/Northern%20Herald", "/docs"]
+
+
+@pytest.mark.parametrize("path, viewport", [*((p, WIDE) for p in AXE_PAGES),
+                                            ("/stories", PHONE), (f"/stories/{BIG_ID}", PHONE)])
 def test_main_pages_have_no_serious_accessibility_violations(browser, desk, path, viewport):
     from axe_playwright_python.sync_playwright import Axe
 
