@@ -175,6 +175,78 @@ def test_a_queued_write_reports_its_result_when_polled(tmp_path, monkeypatch):
     assert client.get("/api/jobs/nope", headers=AUTH).status_code == 404
 
 
+def poll(client: TestClient, href: str) -> dict:
+    for _ in range(1200):
+        job = client.get(href, headers=AUTH).json()["job"]
+        if job["status"] in ("done", "failed"):
+            return job
+        threading.Event().wait(0.05)
+    raise AssertionError(f"{href} did not finish")
+
+
+def test_writes_waiting_together_run_as_one_batch(tmp_path, monkeypatch):
+    from storylens.pipeline import RunSummary
+
+    runs: list[list[str]] = []
+    first_running, release = threading.Event(), threading.Event()
+
+    def fake_run(store, paths, settings, models, progress=None, *, fetch_client=None):
+        runs.append(list(paths))
+        if len(runs) == 1:
+            first_running.set()
+            release.wait(60)
+        store.add_articles([article(f"r{len(runs)}p{n}", f"Report {n}.", input=f"{path}#1")
+                            for n, path in enumerate(paths)])
+        return RunSummary()
+
+    monkeypatch.setattr("storylens.pipeline.run", fake_run)
+    client = client_for(tmp_path / "s.db", token=TOKEN, models=NO_MODELS)
+
+    def post(text: str) -> str:
+        response = client.post("/api/articles?wait=false", headers=AUTH, json={"text": text})
+        assert response.status_code == 202
+        return response.headers["location"]
+
+    first = post("First report.")
+    assert first_running.wait(60)
+    waiting = [post(f"Report {n}.") for n in range(3)]
+    release.set()
+    jobs = [poll(client, href) for href in [first, *waiting]]
+    assert [len(paths) for paths in runs] == [1, 3]
+    assert [j["status"] for j in jobs] == ["done"] * 4
+    ids = [[a["id"] for a in j["result"]["articles"]] for j in jobs]
+    assert all(len(mine) == 1 for mine in ids) and len({i for mine in ids for i in mine}) == 4
+    assert all(j["result"]["summary"]["new"] == 1 for j in jobs[1:])
+
+
+def test_a_write_that_fails_in_a_batch_fails_alone(tmp_path, monkeypatch):
+    from storylens.pipeline import RunSummary
+
+    first_running, release = threading.Event(), threading.Event()
+    runs = []
+
+    def fake_run(store, paths, settings, models, progress=None, *, fetch_client=None):
+        runs.append(len(paths))
+        if len(runs) == 1:
+            first_running.set()
+            release.wait(60)
+        if any("poison" in Path(p).read_text() for p in paths):
+            raise RuntimeError("a reader failed")
+        return RunSummary()
+
+    monkeypatch.setattr("storylens.pipeline.run", fake_run)
+    client = client_for(tmp_path / "s.db", token=TOKEN, models=NO_MODELS)
+    hrefs = [client.post("/api/articles?wait=false", headers=AUTH, json={"text": "First."}).headers["location"]]
+    assert first_running.wait(60)
+    hrefs += [client.post("/api/articles?wait=false", headers=AUTH, json={"text": t}).headers["location"]
+              for t in ("Fine.", "poison", "Also fine.")]
+    release.set()
+    jobs = [poll(client, href) for href in hrefs]
+    assert [j["status"] for j in jobs] == ["done", "done", "failed", "done"]
+    assert jobs[2]["error"]["status"] == 500
+    assert client.post("/api/articles", headers=AUTH, json={"text": "Still writable."}).status_code == 201
+
+
 def test_a_write_by_another_process_is_indexed_without_any_reader_refreshing(tmp_path):
     db = store_with(tmp_path / "s.db", article("a1", "The dam held after the storm."))
     client = client_for(db)

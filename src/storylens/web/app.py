@@ -17,7 +17,7 @@ import secrets
 import tempfile
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -64,6 +64,7 @@ MAX_PAGE = 100_000  # pages past this are refused: offsets stay small whatever a
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 MAX_QUEUED_WRITES = 200
 KEPT_JOBS = 1000
+MAX_BATCH = 50  # queued writes run together in one pipeline run
 EXPORT_COLUMNS = {
     "claims": ["claim_id", "status", "speaker", "text", "reports", "hedges", "denies", "silent"],
     "conflicts": ["conflict", "kind", "measure", "summary", "outlet", "speaker", "figure", "stance", "date", "text"],
@@ -189,6 +190,10 @@ class Guard:
         await self.app(scope, counted_receive, send_with_headers)
 
 
+# One post to the API: records with text, records with only a URL to fetch, uploaded files (name, bytes).
+Post = tuple[list[dict[str, str]], list[dict[str, str]], list[tuple[str | None, bytes]]]
+
+
 @dataclass
 class WriteJob:
     """One queued write: its status (queued, running, done, failed) and, once finished, its result or error."""
@@ -197,6 +202,7 @@ class WriteJob:
     status: str = "queued"
     result: dict[str, Any] | None = None
     error: tuple[int, str] | None = None
+    work: Post | None = None  # what was posted, until the write has run
     future: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
 
     def describe(self) -> dict[str, Any]:
@@ -284,8 +290,7 @@ class WebState:
         """Queue a write; the returned job's future resolves when the writer thread has run it."""
         if self.queue.qsize() >= MAX_QUEUED_WRITES:
             raise HTTPException(503, "Too many writes are waiting; try again in a minute.", headers={"Retry-After": "30"})
-        job = WriteJob(id=secrets.token_hex(12))
-        job.work = (records, urls, uploads)  # type: ignore[attr-defined]
+        job = WriteJob(id=secrets.token_hex(12), work=(records, urls, uploads))
         with self.jobs_lock:
             self.jobs[job.id] = job
             while len(self.jobs) > KEPT_JOBS:
@@ -305,7 +310,7 @@ class WebState:
                 self.worker.start()
 
     def _work(self) -> None:
-        """Run queued writes one at a time; stop after a quiet minute (the next write starts a new thread)."""
+        """Run queued writes, those waiting together as one batch; stop after a quiet minute."""
         while True:
             try:
                 job = self.queue.get(timeout=60)
@@ -318,21 +323,31 @@ class WebState:
             if job is None:
                 self._catch_up()
                 continue
+            batch = [job]
+            while len(batch) < MAX_BATCH:
+                try:
+                    waiting = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                if waiting is not None:
+                    batch.append(waiting)
+            self._run(batch)
+
+    def _run(self, batch: list[WriteJob]) -> None:
+        """One pipeline run for a batch of jobs; when it fails, each job again on its own, so only the bad one fails."""
+        for job in batch:
             job.status = "running"
-            try:
-                job.result = self.add(*job.work)  # type: ignore[attr-defined]
-                job.status = "done"
-            except HTTPException as error:
-                job.error, job.status = (error.status_code, str(error.detail)), "failed"
-            except FetchError as error:
-                job.error, job.status = (502, str(error)), "failed"
-            except InputError as error:
-                job.error, job.status = (400, str(error)), "failed"
-            except StorylensError as error:
-                job.error, job.status = (500, str(error)), "failed"
-            except Exception:  # noqa: BLE001 - the writer thread must outlive any one failed write
-                job.error, job.status = (500, "The write failed; the server log has the details."), "failed"
-            del job.work  # type: ignore[attr-defined]
+        try:
+            results = self.add_batch([job.work for job in batch])  # type: ignore[misc]
+        except Exception as error:  # noqa: BLE001 - the writer thread must outlive any one failed write
+            if len(batch) > 1:
+                for job in batch:
+                    self._run([job])
+                return
+            batch[0].error, results = failure(error), [None]
+        for job, result in zip(batch, results):
+            job.result, job.work = result, None
+            job.status = "failed" if job.error else "done"
             job.future.set_result(job)
 
     def _catch_up(self) -> None:
@@ -343,19 +358,29 @@ class WebState:
 
     def add(self, records: list[dict[str, str]], urls: list[dict[str, str]],
             uploads: list[tuple[str | None, bytes]]) -> dict[str, Any]:
-        """Run the pipeline over posted articles; returns what was added and which stories changed.
+        """Run the pipeline over posted articles; returns what was added and which stories changed."""
+        return self.add_batch([(records, urls, uploads)])[0]
+
+    def add_batch(self, posts: list[Post]) -> list[dict[str, Any]]:
+        """Run the pipeline once over several posts; returns, per post, what it added and which stories changed.
 
         Every fetch, of a posted URL or of an uploaded feed's entries, goes through one client:
         refusing when the server does not fetch, guarded (public addresses only, on every hop) when it does.
         """
+        from ..ingest import reason_category
         from ..pipeline import run
 
         with tempfile.TemporaryDirectory(prefix="storylens-upload-") as folder, \
                 make_fetch_client(self.settings, self.allow_fetch, self.fetch_transport, self.resolve) as client:
-            if urls:
-                records = [*records, *fetch_records(urls, client, self.settings)]
-            paths = [str(write_records(Path(folder), records))] if records else []
-            paths += [str(write_upload(Path(folder), name, data, n)) for n, (name, data) in enumerate(uploads, 1)]
+            paths, folders = [], []
+            for number, (records, urls, uploads) in enumerate(posts, 1):
+                post_folder = Path(folder) / f"post-{number}"  # each post's files apart, to tell its articles
+                post_folder.mkdir()
+                folders.append(str(post_folder) + "/")
+                if urls:
+                    records = [*records, *fetch_records(urls, client, self.settings)]
+                paths += [str(write_records(post_folder, records))] if records else []
+                paths += [str(write_upload(post_folder, name, data, n)) for n, (name, data) in enumerate(uploads, 1)]
             models = self.load_models()
             before = self.writer.max_article_seq()
             summary = run(self.writer, paths, self.settings, models, fetch_client=client)
@@ -364,14 +389,41 @@ class WebState:
             self.indexed = self.writer.search_index_state()
             story_of = {a.id: (self.writer.stories_of_article(a.id) or [None])[0] for a in added}
             headlines = self.writer.story_headlines({s for s in story_of.values() if s})
-        return {
-            "ok": True,
-            "summary": asdict(summary),
-            "articles": [{"id": a.id, "status": a.status, "reason": views.hide_folders(a.reason or "", a.input) or None,
-                          "duplicate_of": a.duplicate_of, "source": a.source, "title": a.title,
-                          "story_id": story_of.get(a.id), "href": f"/articles/{a.id}"} for a in added],
-            "stories": [{"id": s, "headline": h, "href": f"/stories/{s}"} for s, h in sorted(headlines.items())],
-        }
+        results = []
+        for post_folder in folders:
+            mine = [a for a in added if a.input.startswith(post_folder)]
+            stories = {story_of[a.id] for a in mine if story_of.get(a.id)}
+            if len(posts) == 1:
+                counts = asdict(summary)
+            else:  # the run's summary covers the batch: this post's share of it
+                statuses = Counter(a.status for a in mine)
+                reasons = Counter(reason_category(a.reason or "") for a in mine if a.status == "rejected")
+                counts = {"seen": len(mine), "new": len(mine), "already_stored": 0, "status": dict(statuses),
+                          "rejected_reasons": dict(reasons), "stories_touched": len(stories)}
+            results.append({
+                "ok": True,
+                "summary": counts,
+                "articles": [{"id": a.id, "status": a.status,
+                              "reason": views.hide_folders(a.reason or "", a.input) or None,
+                              "duplicate_of": a.duplicate_of, "source": a.source, "title": a.title,
+                              "story_id": story_of.get(a.id), "href": f"/articles/{a.id}"} for a in mine],
+                "stories": [{"id": s, "headline": headlines.get(s, ""), "href": f"/stories/{s}"}
+                            for s in sorted(stories)],
+            })
+        return results
+
+
+def failure(error: Exception) -> tuple[int, str]:
+    """The status and message a failed write reports."""
+    if isinstance(error, HTTPException):
+        return error.status_code, str(error.detail)
+    if isinstance(error, FetchError):
+        return 502, str(error)
+    if isinstance(error, InputError):
+        return 400, str(error)
+    if isinstance(error, StorylensError):
+        return 500, str(error)
+    return 500, "The write failed; the server log has the details."
 
 
 def create_app(db_path: str | Path, token: str | None = None, settings: Settings | None = None,
