@@ -9,7 +9,7 @@ Character offsets (`start`, `end`) are always into `Article.text`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 ArticleStatus = Literal["ok", "duplicate", "rejected"]
@@ -101,6 +101,35 @@ class TimeExpr:
 
 
 @dataclass(frozen=True)
+class StatementFrame:
+    """One predicate of a sentence read as a statement: who says that what does what to what.
+
+    Argument keys are lowercased lemmas of the argument heads (a named argument keeps its
+    name: "sudan armed forces"); `role` is "assertion", "denial" (the frame denies the claim
+    in `denied`) or "report" (a reporting verb whose content is another frame).
+    """
+
+    predicate: str  # lemma of the predicate: "kill", "compete", "be"
+    subject: str | None = None
+    object: str | None = None  # direct object, attribute or complement head
+    preps: tuple[str, ...] = ()  # "with:customer", "in:camp"
+    negated: bool = False
+    modality: tuple[str, ...] = ()  # modal auxiliaries: "may", "could", "will"
+    hedges: tuple[str, ...] = ()  # hedges attached to this predicate: "reportedly", "i think"
+    time: str | None = None
+    place: str | None = None
+    speaker: str | None = None  # the resolved speaker of the sentence
+    cue: str | None = None  # the reporting verb that introduces the frame ("say", "deny")
+    role: str = "assertion"
+    denied: str | None = None  # for a denial: the frame or claim noun it denies, as text
+    states: tuple[str, ...] = ()  # opposition cues on this predicate: "completed", "unanimous"
+    attributes: tuple[str, ...] = ()  # "colour=grey@camry", "direction=west@aden"
+    relative: bool = False  # a relative or subordinate clause: background, not the sentence's stance
+    start: int = 0  # character span of the clause in the article
+    end: int = 0
+
+
+@dataclass(frozen=True)
 class Mention:
     """One sentence of an article, read: who says it, how, and what it contains.
 
@@ -125,6 +154,7 @@ class Mention:
     loaded_terms: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()  # "denial", "negation", "completed", "continuing", ...
     speaker_title: str | None = None  # the speaker's title as written: "chief of the general staff"
+    frames: tuple[StatementFrame, ...] = ()  # the sentence's predicates read as statements
 
     @property
     def hedged(self) -> bool:
@@ -244,3 +274,9 @@ class Dossier:
     generated_at: str
     articles: tuple[Article, ...]
     stories: tuple[StoryDossier, ...]
+
+
+def frame_from_dict(data: dict) -> StatementFrame:
+    """A StatementFrame from its JSON form (lists back to tuples; unknown keys from newer versions ignored)."""
+    names = {f.name for f in fields(StatementFrame)}
+    return StatementFrame(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names})

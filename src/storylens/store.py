@@ -24,8 +24,8 @@ try:
 except ImportError:  # pragma: no cover - Windows: runs are not serialised there
     fcntl = None  # type: ignore[assignment]
 
-from .records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, TimeExpr
 from .errors import SearchBudgetError, StoreError
+from .records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, TimeExpr, frame_from_dict
 from .search import fts_query, index_form, restore_snippet
 
 SCHEMA = """
@@ -136,6 +136,7 @@ def reading_from_json(article: Article, text: str) -> ArticleReading:
         m["times"] = tuple(TimeExpr(**t) for t in m.get("times", ()))
         for key in ("hedges", "scare_quotes", "loaded_terms", "cues"):
             m[key] = tuple(m.get(key, ()))
+        m["frames"] = tuple(frame_from_dict(f) for f in m.get("frames", ()))
         known = {f.name for f in dataclasses.fields(Mention)}
         return Mention(**{k: v for k, v in m.items() if k in known})
 

@@ -1,0 +1,402 @@
+"""Statement frames: each predicate of a sentence with its subject, object, negation and modality.
+
+A frame is read from the dependency parse, never from words anywhere in the sentence:
+"The mayor, who has denied any wrongdoing, said the audit was completed" gives a
+background denial (in a relative clause) and an assertion that the audit was completed;
+the denial does not become the sentence's stance. Denial verbs are denials only when
+what they deny is a claim: a clause or a claim noun ("denied that ...", "rejected the
+allegations"), not "denied the motions" or "dismissed its manager".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+import yaml
+
+from ..errors import SettingsError
+from ..records import StatementFrame
+from .lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+RULES_PATH = DATA / "statements.yaml"
+SCHEMA_PATH = DATA / "statements.schema.json"
+
+_PREDICATE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "acl", "pcomp", "parataxis"})
+_BACKGROUND_DEPS = frozenset({"relcl", "acl"})
+_SUBORDINATE_MARKS = frozenset({"if", "unless", "whether", "until", "before", "after", "when", "once", "while",
+                                "because", "since", "although", "though", "as"})
+_NEGATORS = frozenset({"no", "never", "none", "nobody", "nothing", "neither", "nor"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_TIME_LABELS = frozenset({"DATE", "TIME"})
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT"})
+MAX_FRAMES = 8
+
+
+@dataclass(frozen=True)
+class Opposition:
+    """Two cue groups that cannot both describe the same subject's state."""
+
+    first: str
+    second: str
+    say_first: str
+    say_second: str
+
+
+@dataclass(frozen=True)
+class StatementRules:
+    """The word classes of statements.yaml."""
+
+    denial_verbs: frozenset[str]
+    claim_nouns: frozenset[str]
+    falsity_words: frozenset[str]
+    hedging_heads: frozenset[str]
+    hedging_adverbs: frozenset[str]
+    uncertain_modals: frozenset[str]
+    person_nouns: frozenset[str]
+    harm_nouns: tuple[tuple[str, frozenset[str]], ...]
+    attribute_values: tuple[tuple[str, str], ...]  # (value, class)
+    attribute_synonyms: tuple[tuple[str, str], ...]
+    state_cues: tuple[tuple[str, frozenset[str]], ...]
+    distance_nouns: frozenset[str]
+    attribute_head_words: tuple[tuple[str, frozenset[str]], ...]  # class -> the only heads it describes
+    oppositions: tuple[Opposition, ...]
+    similarity: tuple[tuple[str, float], ...]
+
+    def threshold(self, rule: str) -> float:
+        return dict(self.similarity)[rule]
+
+    def attribute_class(self, word: str) -> str | None:
+        return dict(self.attribute_values).get(word)
+
+    def canonical_value(self, word: str) -> str:
+        return dict(self.attribute_synonyms).get(word, word)
+
+    def attribute_heads(self, klass: str) -> frozenset[str]:
+        return dict(self.attribute_head_words).get(klass, frozenset())
+
+    def harm_events(self, noun: str) -> frozenset[str]:
+        return dict(self.harm_nouns).get(noun, frozenset())
+
+
+def _lower(words: Any) -> frozenset[str]:
+    return frozenset(str(w).strip().lower() for w in words or ())
+
+
+def parse_statement_rules(data: Any) -> StatementRules:
+    """StatementRules from parsed YAML, checked against the schema; SettingsError says what is wrong."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        raise SettingsError(f"statements.yaml is not valid at {where}: {exc.message}") from exc
+    values = tuple((v.lower(), name) for name, words in (data.get("attribute_classes") or {}).items() for v in words)
+    return StatementRules(
+        denial_verbs=_lower(data["denial_verbs"]),
+        claim_nouns=_lower(data["claim_nouns"]),
+        falsity_words=_lower(data["falsity_words"]),
+        hedging_heads=_lower(data.get("hedging_heads")),
+        hedging_adverbs=_lower(data.get("hedging_adverbs")),
+        uncertain_modals=_lower(data.get("uncertain_modals")),
+        person_nouns=_lower(data.get("person_nouns")),
+        harm_nouns=tuple((k.lower(), _lower(v)) for k, v in (data.get("harm_nouns") or {}).items()),
+        attribute_values=values,
+        attribute_synonyms=tuple((k.lower(), v.lower()) for k, v in (data.get("attribute_synonyms") or {}).items()),
+        attribute_head_words=tuple((k, _lower(v)) for k, v in (data.get("attribute_heads") or {}).items()),
+        state_cues=tuple((k, _lower(v)) for k, v in data["state_cues"].items()),
+        distance_nouns=_lower(data.get("distance_nouns")),
+        oppositions=tuple(Opposition(*o["cues"], *o["say"]) for o in data["oppositions"]),
+        similarity=tuple((k, float(v)) for k, v in data["similarity"].items()),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
+    """The bundled rules (or a file of the same shape)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"Cannot read {path}: {exc.strerror}. Check the path.") from exc
+    return parse_statement_rules(data)
+
+
+def _entity_span(tok: "Token") -> "Span | None":
+    if tok.ent_type_ not in _NAME_LABELS:
+        return None
+    for ent in tok.sent.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def argument_key(tok: "Token", rules: StatementRules) -> str:
+    """A comparable key for an argument head: a name as written, else the lemma ("people" for counts of people)."""
+    ent = _entity_span(tok)
+    if ent is not None:
+        text = re.sub(r"[’']s$", "", ent.text.lower()).strip()
+        return re.sub(r"^the\s+", "", text)
+    lemma = tok.lemma_.lower() or tok.lower_
+    if tok.lower_ == "one" and any(c.lower_ == "no" for c in tok.children):
+        return "people"
+    if (lemma in rules.person_nouns and lemma != "one") or (tok.like_num and tok.dep_ == "nsubjpass"):
+        return "people"  # "12 people", "no one", "20 (were) wounded" count people
+    if tok.pos_ == "PROPN":
+        # A product or name the tagger missed: "Toyota Camry" -> "camry".
+        return tok.lower_
+    return lemma
+
+
+_PARTITIVES = frozenset({"some", "many", "all", "most", "part", "several", "any", "none", "one", "each", "few", "half"})
+
+
+def _partitive_head(tok: "Token | None") -> "Token | None":
+    """"some of its customers" -> customers."""
+    if tok is None or tok.lower_ not in _PARTITIVES:
+        return tok
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    inner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return inner or tok
+
+
+def _is_negator(tok: "Token") -> bool:
+    return tok.lower_ in _NEGATORS or (tok.lower_ == "one" and any(c.lower_ == "no" for c in tok.children))
+
+
+def _arg_negated(tok: "Token") -> bool:
+    """An argument that negates its clause: "no one", "nobody", "no casualties"."""
+    if tok.lower_ in ("nobody", "nothing", "none", "noone"):
+        return True
+    return any(c.dep_ in ("det", "neg", "advmod") and c.lower_ in ("no", "not", "never") for c in tok.children)
+
+
+def _subject(pred: "Token") -> "Token | None":
+    for dep in ("nsubj", "nsubjpass", "csubj"):
+        found = next((c for c in pred.children if c.dep_ == dep), None)
+        if found is not None:
+            return found
+    agent = next((c for c in pred.children if c.dep_ == "agent"), None)
+    if pred.dep_ == "relcl":
+        return pred.head  # "the mayor, who has denied ...": the relative pronoun stands for the head noun
+    if pred.dep_ in ("xcomp", "conj", "advcl") and pred.head.i != pred.i and pred.head.pos_ in ("VERB", "AUX"):
+        return _subject(pred.head)
+    if pred.dep_ == "acl" and pred.tag_ == "VBN":
+        return pred.head  # "the strike carried out by ...": the noun undergoes it
+    return None if agent is None else None
+
+
+def _resolved_subject(subj: "Token") -> "Token":
+    if subj.tag_ in ("WDT", "WP") and subj.head.dep_ == "relcl":
+        return subj.head.head
+    return subj
+
+
+def _clause_tokens(pred: "Token", predicates: set[int]) -> list["Token"]:
+    """The tokens of a predicate's own clause, without the clauses below it."""
+    out = []
+    stack = [pred]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        for child in tok.children:
+            if child.i in predicates and child.i != pred.i:
+                continue
+            stack.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _is_background(pred: "Token") -> bool:
+    """Relative clauses and clauses of time, condition or reason tell background, not the stance."""
+    tok = pred
+    for _ in range(12):
+        if tok.dep_ in _BACKGROUND_DEPS:
+            return True
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATE_MARKS for c in tok.children):
+            return True
+        if tok.dep_ != "ROOT" and any(c.tag_ in ("WRB", "WP", "WDT") and c.dep_ in ("advmod", "nsubj", "dobj", "nsubjpass")
+                                      for c in tok.children):
+            return True  # "no timeframe for when communications will be restored"
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _claim_complement(pred: "Token", rules: StatementRules) -> "Token | None":
+    """What a denial verb denies, when it is a claim: a clause, a gerund, or a claim noun."""
+    for child in pred.children:
+        if child.dep_ in ("ccomp", "xcomp") and child.pos_ in ("VERB", "AUX"):
+            return child
+        if child.dep_ in ("dobj", "nsubjpass", "pcomp") and child.tag_ == "VBG":
+            return child
+        if child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in rules.claim_nouns:
+            return child
+        if child.dep_ == "dobj" and any(c.dep_ == "amod" and c.tag_ == "VBG" and c.i < child.i for c in child.children):
+            return child  # "denied striking the territory", parsed as an adjective on the noun
+        if child.dep_ == "prep" and child.lower_ in ("of", "about"):
+            # "denied knowledge of the attack" is not a claim; "denied reports of casualties" is (claim noun).
+            continue
+    return None
+
+
+def _predicate_lemma(pred: "Token") -> str:
+    lemma = pred.lemma_.lower() or pred.lower_
+    particle = next((c for c in pred.children if c.dep_ == "prt"), None)
+    return f"{lemma} {particle.lower_}" if particle is not None else lemma
+
+
+def _states(pred: "Token", lemma: str, subject: str | None, rules: StatementRules) -> tuple[str, ...]:
+    """State cues on the predicate itself or its own modifiers, each with what it is the state of.
+
+    "The repairs were completed" -> completed@repair; "AMD completed its acquisition" ->
+    completed@acquisition; "AMD will continue to sell servers" -> continuing@amd:sell.
+    """
+    found = []
+    attached = [c for c in pred.children if c.dep_ in ("acomp", "attr", "advmod", "oprd", "prt", "npadvmod")]
+    attached += [g for c in pred.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    for state, words in rules.state_cues:
+        on_predicate = lemma in words or pred.lower_ in words
+        if not on_predicate and not any(c.lower_ in words or c.lemma_.lower() in words for c in attached):
+            continue
+        obj = next((c for c in pred.children if c.dep_ == "dobj"), None)
+        xcomp = next((c for c in pred.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+        if on_predicate and obj is not None:
+            topic = argument_key(obj, rules)
+        elif on_predicate and xcomp is not None:
+            topic = f"{subject}:{xcomp.lemma_.lower()}"
+        else:
+            topic = subject
+        if topic:
+            found.append(f"{state}@{topic}")
+    return tuple(found)
+
+
+def _attributes(clause: list["Token"], rules: StatementRules) -> tuple[str, ...]:
+    out = []
+    for tok in clause:
+        value = tok.lower_
+        klass = rules.attribute_class(value)
+        if klass is None or tok.ent_type_ in _NAME_LABELS - {"GPE", "LOC"}:
+            continue
+        heads = rules.attribute_heads(klass)
+        if heads and (tok.head.lemma_.lower() not in heads and tok.head.ent_type_ != "PERSON"):
+            continue  # "armed forces" names a force; "an armed man" describes one
+        if klass == "direction":
+            of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            place = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if place is not None:
+                # What lies there: "a state north of the border" is not "the camp 10 miles south of
+                # the border". A distance ("150 miles east of Aden") places the clause's event.
+                distance = any(c.lemma_.lower() in rules.distance_nouns for c in tok.children) or \
+                    tok.head.lemma_.lower() in rules.distance_nouns
+                located = tok.head if tok.head.pos_ == "NOUN" and tok.dep_ in ("amod", "advmod", "npadvmod") else None
+                what = "distance" if distance else argument_key(located, rules) if located is not None else ""
+                if what:
+                    out.append(f"{klass}={rules.canonical_value(value)}@{argument_key(place, rules)}#{what}")
+        else:
+            # The noun the word describes is the last noun of the words after it ("a grey 2013
+            # Toyota Camry" -> camry); the parser often hangs these phrases together wrongly.
+            described = None
+            for nxt in tok.doc[tok.i + 1: min(tok.i + 6, tok.sent.end)]:
+                if nxt.pos_ in ("NOUN", "PROPN"):
+                    described = nxt
+                elif not (nxt.like_num or nxt.pos_ in ("ADJ", "NUM")) or described is not None:
+                    break
+            if described is not None and tok.pos_ in ("ADJ", "NOUN", "PROPN"):
+                out.append(f"{klass}={rules.canonical_value(value)}@{argument_key(described, rules)}")
+    return tuple(dict.fromkeys(out))
+
+
+def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: str | None,
+                reporting_verb: str | None, quoted: set[int] | None = None) -> tuple[StatementFrame, ...]:
+    """The statement frames of one parsed sentence; `speaker` is its resolved speaker."""
+    preds = [t for t in sent if t.pos_ in ("VERB", "AUX") and t.dep_ in _PREDICATE_DEPS]
+    preds = preds[:MAX_FRAMES]
+    pred_ids = {t.i for t in preds}
+    frames = []
+    for pred in preds:
+        lemma = _predicate_lemma(pred)
+        clause = _clause_tokens(pred, pred_ids)
+        subj = _subject(pred)
+        subj = _resolved_subject(subj) if subj is not None else None
+        obj_tok = next((c for c in pred.children if c.dep_ in ("dobj", "attr", "acomp", "oprd")), None)
+        negated = any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in pred.children)
+        negated = negated or any(_arg_negated(a) for a in (subj, obj_tok) if a is not None)
+        if subj is not None and subj.lower_ in ("nobody", "nothing", "none"):
+            negated = True
+        up = pred
+        while up.dep_ == "xcomp" and up.head.i != up.i:
+            up = up.head
+            if any(c.dep_ == "neg" for c in up.children):
+                negated = not negated  # "we are not intending to compete"
+        modality = tuple(c.lower_ for c in pred.children if c.tag_ == "MD")
+        hedges = tuple(c.lower_ for c in pred.children if c.dep_ == "advmod" and c.lower_ in rules.hedging_adverbs)
+        head = pred.head
+        if pred.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in rules.hedging_heads:
+            hedges += (head.lemma_.lower(),)
+        if lemma in rules.hedging_heads and any(c.dep_ in ("ccomp", "parataxis") for c in pred.children):
+            hedges += (lemma,)
+        preps = []
+        time = place = None
+        for child in pred.children:
+            if child.dep_ in ("prep", "agent"):
+                pobj = _partitive_head(next((c for c in child.children if c.dep_ == "pobj"), None))
+                if pobj is not None:
+                    preps.append(f"{child.lower_}:{argument_key(pobj, rules)}")
+                    if pobj.ent_type_ in _PLACE_LABELS and place is None:
+                        place = argument_key(pobj, rules)
+                    if pobj.ent_type_ in _TIME_LABELS and time is None:
+                        time = pobj.text.lower()
+            elif child.ent_type_ in _TIME_LABELS and child.dep_ in ("npadvmod", "tmod") and time is None:
+                time = " ".join(t.text for t in child.subtree).lower()
+        cue = None
+        if pred.dep_ in ("ccomp", "xcomp", "parataxis") and head.i != pred.i and head.lemma_.lower() in lexicon.reporting_verbs:
+            cue = head.lemma_.lower()
+        role, denied = "assertion", None
+        if lemma in rules.denial_verbs and not negated:
+            target = _claim_complement(pred, rules)
+            if target is not None:
+                role, denied = "denial", _subtree_text(target)
+        elif lemma in lexicon.reporting_verbs and any(c.dep_ in ("ccomp",) for c in pred.children):
+            role = "report"
+        if role == "assertion" and lemma in ("be", "remain", "prove") and obj_tok is not None and subj is not None:
+            falsity = obj_tok.lemma_.lower() in rules.falsity_words or obj_tok.lower_ in rules.falsity_words
+            if falsity and (subj.lemma_.lower() in rules.claim_nouns or subj.lower_ in ("this", "that", "it", "these")):
+                role, denied = "denial", _subtree_text(subj)
+        start = min(t.idx for t in clause)
+        last = max(clause, key=lambda t: t.i)
+        frames.append(StatementFrame(
+            predicate=lemma,
+            subject=argument_key(subj, rules) if subj is not None else None,
+            object=argument_key(obj_tok, rules) if obj_tok is not None else None,
+            preps=tuple(preps),
+            negated=negated,
+            modality=modality,
+            hedges=hedges,
+            time=time,
+            place=place,
+            speaker=speaker,
+            cue=cue or (reporting_verb if pred.dep_ == "ROOT" and role == "assertion" and speaker else None),
+            role=role,
+            denied=denied,
+            states=_states(pred, lemma, argument_key(subj, rules) if subj is not None else None, rules),
+            attributes=_attributes(clause, rules),
+            relative=_is_background(pred),
+            start=start,
+            end=last.idx + len(last.text),
+        ))
+    return tuple(frames)
+
+
+def _subtree_text(tok: "Token") -> str:
+    toks = list(tok.subtree)
+    return tok.doc[toks[0].i: toks[-1].i + 1].text
