@@ -14,13 +14,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .conflicts import (
-    Voices,
     collect_figures,
-    find_denials,
     find_numeric_conflicts,
-    find_state_conflicts,
     load_measures,
 )
+from .contradictions import Voices, find_contradictions
 from .records import (
     Actor,
     Article,
@@ -299,10 +297,7 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
     conflicts: list[Conflict] = find_numeric_conflicts(figures, settings.approximate_tolerance)
     similarity = ClaimSimilarity([m.content or m.text for m in candidates], claim_vectors)
     if len(candidates):
-        voices = Voices(sources, speaker_of, lexicon)
-        conflicts += find_state_conflicts(candidates, claim_vectors, voices, lexicon.oppositions)
-        linking = ClaimSimilarity([m.text for m in candidates], claim_vectors)
-        conflicts += find_denials(candidates, linking, voices, lexicon, settings.denial_similarity)
+        conflicts += find_contradictions(candidates, claim_vectors, Voices(sources, speaker_of))
 
     groups = group_claims(candidates, similarity, settings.claim_threshold)
     claim_of_mention: dict[int, str] = {}

@@ -48,11 +48,6 @@ def story_to_dict(dossier: StoryDossier, articles: dict[str, Article]) -> dict[s
     """One story of dossier.json."""
     story = dossier.story
     sources = {a: articles[a].source for a in story.article_ids if a in articles}
-    speaker_names: dict[str, str] = {}
-    for claim in dossier.claims:
-        for mention in claim.mentions:
-            if mention.speaker and claim.speaker:
-                speaker_names.setdefault(mention.speaker, claim.speaker)
     claims = [
         {
             "id": c.id,
@@ -60,7 +55,8 @@ def story_to_dict(dossier: StoryDossier, articles: dict[str, Article]) -> dict[s
             "speaker": c.speaker,
             "status": c.status,
             "sources": list(c.sources),
-            "mentions": [_mention_ref(m, sources, speaker_names.get(m.speaker or "", m.speaker)) for m in c.mentions],
+            # Each mention keeps the speaker its reading found, not the claim's most frequent one.
+            "mentions": [_mention_ref(m, sources, m.speaker) for m in c.mentions],
         }
         for c in dossier.claims
     ]

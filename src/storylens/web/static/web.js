@@ -105,9 +105,9 @@
     pickFromAddress();
   }
 
-  // Printing shows every article in full.
+  // Printing shows every article, event and name in full.
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("details.column").forEach(function (d) {
+    document.querySelectorAll("details").forEach(function (d) {
       if (!d.open) { d.open = true; d.setAttribute("data-print-open", ""); }
     });
   });

@@ -1,0 +1,385 @@
+"""Contradictions between the statements of one story, from aligned statement frames only.
+
+Four rules, each over frames (`records.StatementFrame`) of sentences by different voices
+whose meaning is close (story encoder) and whose frames share arguments:
+
+- a denial whose complement is a claim, linked to an assertion of that claim
+  ("Sudan denied it carried out the strike" / "Sudan carried out the strike");
+- the same predicate on the same subject, negated on one side only
+  ("AMD is not competing with its customers" / "AMD will be competing with its customers";
+  "no one was killed" / "12 people were killed");
+- opposite states of the same subject, the cue on that subject's predicate
+  ("the repairs are complete" / "the repairs are continuing");
+- conflicting attributes of the same thing ("a silver Camry" / "a grey Camry").
+
+Precision first: a frame in a relative or subordinate clause, under an uncertain modal
+("could"), hedged ("reportedly", "I think"), or in a question takes no side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .nlp.frames import StatementRules, load_statement_rules
+from .records import Conflict, ConflictSide, Mention, StatementFrame
+
+_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those", "who", "which"})
+# Predicates that say too little on their own to be negated meaningfully ("is not", "has no").
+_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "another",
+                           "other", "some", "many", "few", "several", "both", "each", "all", "most"})
+_LIGHT_PREDICATES = frozenset({"be", "have", "do", "get", "make", "take", "go", "come", "say", "tell", "see", "know",
+                               "think", "want", "seem", "appear", "become", "remain", "let", "give", "find", "keep"})
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+_STOP = frozenset("""the and for with from that this these those was were are has have had been being will would
+could should may might must can its their his her our they them him she who whom which what when where there here
+than then also not nor but into onto about over under after before said says say told according only just very
+more most less much many some any all each both other such""".split())
+
+
+class Voices:
+    """Who stands behind a mention: its speaker, else its outlet."""
+
+    def __init__(self, sources: dict[str, str], speaker_of: Callable[[Mention], str | None]) -> None:
+        self.sources = sources
+        self.speaker_of = speaker_of
+
+    def label(self, mention: Mention) -> str:
+        return self.speaker_of(mention) or self.sources[mention.article_id]
+
+    def key(self, mention: Mention) -> str:
+        return self.label(mention).lower().strip()
+
+    def side(self, mention: Mention, stance: str) -> ConflictSide:
+        return ConflictSide(article_id=mention.article_id, source=self.sources[mention.article_id],
+                            speaker=self.speaker_of(mention), text=mention.text, start=mention.start,
+                            end=mention.end, stance=stance)
+
+
+@dataclass(frozen=True)
+class _Edge:
+    """Two mentions that contradict each other under one rule, about one thing."""
+
+    rule: str
+    topic: str
+    first: int  # mention index on the first side
+    second: int
+    say_first: str
+    say_second: str
+
+
+def _stem(word: str) -> str:
+    """A crude stem that folds inflections together: carried, carrying, carries -> carry."""
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    return word[:5]
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_stem(w.strip("'’-")) for w in _WORD.findall(text.lower()) if w.strip("'’-") not in _STOP)
+
+
+def _takes_a_side(frame: StatementFrame, mention: Mention, rules: StatementRules) -> bool:
+    """A frame that states something now: not background, not uncertain, not hedged, not asked."""
+    if frame.relative or frame.hedges or mention.text.rstrip().endswith("?"):
+        return False
+    return not any(m in rules.uncertain_modals for m in frame.modality)
+
+
+def _subject_known(subject: str | None) -> bool:
+    return bool(subject) and subject not in _PRONOUNS and not subject.replace(",", "").isdigit() \
+        and subject not in _NUMBER_WORDS
+
+
+def _harm_frames(frame: StatementFrame, rules: StatementRules) -> list[tuple[str, bool]]:
+    """(harm event, negated) a frame states about people: "12 people were killed", "there were no casualties"."""
+    out = []
+    for noun in (frame.subject, frame.object):
+        events = rules.harm_events(noun or "")
+        if events and frame.predicate not in events:
+            out += [(e, frame.negated) for e in sorted(events)]
+    harm_verbs = {e for _, events in rules.harm_nouns for e in events}
+    if frame.predicate in harm_verbs and (frame.subject == "people" or frame.object == "people"):
+        out.append((frame.predicate, frame.negated))
+    return out
+
+
+def _shared_arguments(a: StatementFrame, b: StatementFrame) -> bool:
+    if a.object and a.object == b.object:
+        return True
+    return bool(set(a.preps) & set(b.preps))
+
+
+def _same_subject(a: StatementFrame, b: StatementFrame) -> bool:
+    if _subject_known(a.subject) and a.subject == b.subject:
+        return True
+    # "We are not competing with our customers" / "AMD will compete with its customers":
+    # a pronoun subject matches when the rest of the frame does.
+    if _subject_known(a.subject) == _subject_known(b.subject):
+        return False  # two pronouns ("that turned the ball over" / "he did not turn it over") say nothing
+    return (a.subject in _PRONOUNS or b.subject in _PRONOUNS) and _shared_arguments(a, b)
+
+
+def _times_agree(a: StatementFrame, b: StatementFrame) -> bool:
+    return not (a.time and b.time and a.time != b.time)
+
+
+def _negation_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> list[_Edge]:
+    if fa.predicate != fb.predicate or fa.negated == fb.negated or fa.role != "assertion" or fb.role != "assertion":
+        return []
+    if fa.predicate in _LIGHT_PREDICATES and not (fa.object and fa.object == fb.object
+                                                  and _subject_known(fa.subject) and fa.subject == fb.subject):
+        return []
+    if not _same_subject(fa, fb) or not _times_agree(fa, fb):
+        return []
+    if (fa.object and fb.object and fa.object != fb.object) and not _shared_arguments(fa, fb):
+        return []
+    subject = fa.subject if _subject_known(fa.subject) else fb.subject
+    topic = f"{subject or ''} {fa.predicate} {fa.object or fb.object or ''}".strip()
+    first, second = (i, j) if not fa.negated else (j, i)
+    return [_Edge("negation", topic, first, second, "yes", "no")]
+
+
+def _harm_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: StatementRules) -> list[_Edge]:
+    if not _times_agree(fa, fb):
+        return []
+    a, b = _harm_frames(fa, rules), _harm_frames(fb, rules)
+    for event_a, neg_a in a:
+        for event_b, neg_b in b:
+            if event_a == event_b and neg_a != neg_b:
+                first, second = (i, j) if not neg_a else (j, i)
+                return [_Edge("negation", f"people {event_a}", first, second, "yes", "no")]
+    return []
+
+
+def _state_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: StatementRules) -> list[_Edge]:
+    if not _times_agree(fa, fb):
+        return []
+    edges = []
+    for opposition in rules.oppositions:
+        def stances(frame: StatementFrame) -> dict[str, str]:
+            """topic -> the state this frame gives it ("the vote was not unanimous": split)."""
+            out: dict[str, str] = {}
+            for cue in frame.states:
+                state, _, topic = cue.partition("@")
+                if state not in (opposition.first, opposition.second) or topic.split(":")[0] in _PRONOUNS:
+                    continue
+                if frame.negated:
+                    state = opposition.second if state == opposition.first else opposition.first
+                out[topic] = "" if out.get(topic, state) != state else state  # both states: none
+            return {t: st for t, st in out.items() if st}
+        sa, sb = stances(fa), stances(fb)
+        for topic in sa.keys() & sb.keys():
+            if sa[topic] != sb[topic]:
+                first, second = (i, j) if sa[topic] == opposition.first else (j, i)
+                edges.append(_Edge("state", f"{topic.replace(':', ' ')}: {opposition.say_first} / {opposition.say_second}",
+                                   first, second, opposition.say_first, opposition.say_second))
+    return edges
+
+
+def _attribute_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> list[_Edge]:
+    edges = []
+    for attr_a in fa.attributes:
+        klass_a, _, rest_a = attr_a.partition("=")
+        value_a, _, head_a = rest_a.partition("@")
+        for attr_b in fb.attributes:
+            klass_b, _, rest_b = attr_b.partition("=")
+            value_b, _, head_b = rest_b.partition("@")
+            if klass_a == klass_b and head_a == head_b and value_a != value_b:
+                first, second = (i, j) if value_a < value_b else (j, i)
+                low, high = sorted((value_a, value_b))
+                edges.append(_Edge("attribute", f"{klass_a} of {head_a}", first, second, low, high))
+    return edges
+
+
+def _attribute_conflicts(mentions: Sequence[Mention], similarity: np.ndarray, keys: list[str],
+                         rules: StatementRules) -> list[_Edge]:
+    """Conflicting attributes of one thing in close sentences; background clauses count (the car is grey either way)."""
+    attributes = [
+        {a for f in m.frames if not any(x in rules.uncertain_modals for x in f.modality) for a in f.attributes}
+        if not m.text.rstrip().endswith("?") else set() for m in mentions]
+    edges = []
+    for i, mine in enumerate(attributes):
+        if not mine:
+            continue
+        for j in range(i + 1, len(mentions)):
+            if not attributes[j] or keys[i] == keys[j] or mentions[i].article_id == mentions[j].article_id:
+                continue
+            if float(similarity[i, j]) < rules.threshold("attribute"):
+                continue
+            fa = StatementFrame(predicate="", attributes=tuple(sorted(mine)))
+            fb = StatementFrame(predicate="", attributes=tuple(sorted(attributes[j])))
+            edges += _attribute_edges(i, fa, j, fb)
+    return edges
+
+
+def _antecedents(mentions: Sequence[Mention]) -> dict[int, Mention]:
+    """The sentence before each mention in its article, when it is among the mentions."""
+    at = {(m.article_id, m.index): m for m in mentions}
+    return {k: at[(m.article_id, m.index - 1)] for k, m in enumerate(mentions) if (m.article_id, m.index - 1) in at}
+
+
+def _asserts(claim: Mention, rules: StatementRules) -> bool:
+    return not any(f.role == "denial" or (f.negated and not f.relative) for f in claim.frames) and any(
+        f.role in ("assertion", "report") and _takes_a_side(f, claim, rules) for f in claim.frames)
+
+
+def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules: StatementRules,
+                 antecedent: Mention | None, common: frozenset[str]) -> int:
+    """How many words of the denied claim a sentence asserts (0: it does not assert it)."""
+    if any(f.role == "denial" or (f.negated and not f.relative) for f in claim.frames):
+        return 0
+    if not any(f.role in ("assertion", "report") and _takes_a_side(f, claim, rules) for f in claim.frames):
+        return 0
+    denied = _stems(denial.denied or "")
+    # "denied the claims": the claim noun says nothing of what is claimed; the sentence does.
+    if len(denied) < 2:
+        # "denied the claims": what is denied was said in the sentence before.
+        if antecedent is None:
+            return 0
+        denied = _stems(antecedent.text)
+    return len((denied & _stems(claim.text)) - common)
+
+
+def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voices,
+                        rules: StatementRules | None = None) -> list[Conflict]:
+    """Contradictions between the mentions of one story (vectors: their unit embeddings)."""
+    rules = rules or load_statement_rules()
+    count = len(mentions)
+    if count < 2:
+        return []
+    similarity = vectors @ vectors.T if len(vectors) else np.zeros((0, 0))
+    keys = [voices.key(m) for m in mentions]
+    usable = [[f for f in m.frames if _takes_a_side(f, m, rules)] for m in mentions]
+    lowest = min(rules.threshold(r) for r in ("negation", "harm", "state", "denial"))
+    edges: list[_Edge] = []
+    for i in range(count):
+        if not usable[i]:
+            continue
+        for j in np.flatnonzero(similarity[i, i + 1:] >= lowest) + i + 1:
+            j = int(j)
+            if not usable[j] or keys[i] == keys[j]:
+                continue
+            if mentions[i].article_id == mentions[j].article_id and not (
+                    mentions[i].speaker and mentions[j].speaker):
+                continue  # an outlet's own sentences are its one account
+            sim = float(similarity[i, j])
+            for fa in usable[i]:
+                for fb in usable[j]:
+                    if sim >= rules.threshold("negation"):
+                        edges += _negation_edges(i, fa, j, fb)
+                    if sim >= rules.threshold("harm"):
+                        edges += _harm_edges(i, fa, j, fb, rules)
+                    if sim >= rules.threshold("state"):
+                        edges += _state_edges(i, fa, j, fb, rules)
+    edges += _attribute_conflicts(mentions, similarity, keys, rules)
+    edges += _denial_edges(mentions, usable, similarity, keys, rules, _antecedents(mentions))
+    return _conflicts_from(edges, mentions, voices)
+
+
+MAX_DENIED = 3
+
+
+def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]], similarity: np.ndarray,
+                  keys: list[str], rules: StatementRules, antecedents: dict[int, Mention]) -> list[_Edge]:
+    """Each denial linked to the few closest sentences, by other voices, that assert what it denies."""
+    # Words most sentences of the story share ("Sudan", "camp") do not tie a denial to a claim.
+    frequency = Counter(stem for m in mentions for stem in _stems(m.text))
+    common = frozenset(stem for stem, n in frequency.items() if n > max(3, len(mentions) // 8))
+    # A denial of background ("Kiir rejected claims that his country arms rebels") is not about
+    # the story's event: both sides must be at least as central to the story as its median sentence.
+    centre = similarity.mean(axis=1) if len(similarity) else np.zeros(0)
+    central = centre >= float(np.median(centre)) if len(centre) else np.zeros(0, dtype=bool)
+    edges = []
+    for d, frames in enumerate(usable):
+        denial = next((f for f in frames if f.role == "denial"), None)
+        if denial is None or not central[d]:
+            continue
+        antecedent = antecedents.get(d)
+        if len(_stems(denial.denied or "")) < 2 and antecedent is not None and central[mentions.index(antecedent)] \
+                and not any(f.role == "denial" or f.negated for f in antecedent.frames if not f.relative):
+            # "... has denied the claims": the claims are those of the sentence before.
+            edges.append(_Edge("denial", "denial", mentions.index(antecedent), d, "claims", "denies"))
+        scored = []
+        for c in np.flatnonzero(similarity[d] >= rules.threshold("denial")):
+            c = int(c)
+            if c == d or keys[c] == keys[d] or not usable[c] or not central[c]:
+                continue
+            if mentions[c].article_id == mentions[d].article_id and not mentions[c].speaker:
+                continue
+            shared = _denial_link(denial, mentions[d], mentions[c], rules, antecedents.get(d), common)
+            sim = float(similarity[d, c])
+            # Words of the denied claim, or meaning close enough to stand without them.
+            if shared >= 2 or (shared == 1 and sim >= rules.threshold("denial") + 0.1) or \
+                    (sim >= rules.threshold("denial") + 0.2 and _asserts(mentions[c], rules)):
+                scored.append((sim, c))
+        for _, c in sorted(scored, reverse=True)[:MAX_DENIED]:
+            edges.append(_Edge("denial", "denial", c, d, "claims", "denies"))
+    return edges
+
+
+def _conflicts_from(edges: Sequence[_Edge], mentions: Sequence[Mention], voices: Voices) -> list[Conflict]:
+    """One conflict per connected group of edges of one rule and topic."""
+    by_rule: dict[str, list[_Edge]] = defaultdict(list)
+    for edge in edges:
+        by_rule[edge.rule].append(edge)
+    conflicts = []
+    for rule, group in by_rule.items():
+        for component in _components(group):
+            topic = max(Counter(e.topic for e in component).items(), key=lambda kv: (kv[1], kv[0]))[0]
+            firsts = sorted({e.first for e in component} - {e.second for e in component})
+            seconds = sorted({e.second for e in component})
+            if not firsts or not seconds:
+                continue
+            say_first, say_second = component[0].say_first, component[0].say_second
+            label_a = sorted({voices.label(mentions[i]) for i in firsts})
+            label_b = sorted({voices.label(mentions[i]) for i in seconds})
+            if rule == "denial":
+                summary = f"{', '.join(label_b)} den{'y' if len(label_b) > 1 else 'ies'} what {', '.join(label_a)} report"
+            elif rule == "negation":
+                summary = f"{topic}: yes according to {', '.join(label_a)}; no according to {', '.join(label_b)}"
+            else:
+                summary = (f"{topic}: {say_first} according to {', '.join(label_a)}; "
+                           f"{say_second} according to {', '.join(label_b)}")
+            conflicts.append(Conflict(
+                kind="contradiction", summary=summary, claim_ids=(), measure=None,
+                sides=tuple([voices.side(mentions[i], say_first) for i in firsts]
+                            + [voices.side(mentions[i], say_second) for i in seconds]),
+            ))
+    return _merge_overlapping(conflicts)
+
+
+def _components(edges: Sequence[_Edge]) -> list[list[_Edge]]:
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for e in edges:
+        parent[find(e.first)] = find(e.second)
+    groups: dict[int, list[_Edge]] = defaultdict(list)
+    for e in edges:
+        groups[find(e.first)].append(e)
+    return list(groups.values())
+
+
+def _merge_overlapping(conflicts: list[Conflict]) -> list[Conflict]:
+    """A conflict whose sentences all sit in a larger one adds nothing."""
+    keyed = [(frozenset((s.article_id, s.start) for s in c.sides), c) for c in conflicts]
+    keyed.sort(key=lambda kc: -len(kc[0]))
+    kept: list[tuple[frozenset, Conflict]] = []
+    for sentences, conflict in keyed:
+        if any(sentences <= other for other, _ in kept):
+            continue
+        kept.append((sentences, conflict))
+    return [c for _, c in kept]
