@@ -312,3 +312,189 @@ def test_a_title_field_holding_only_a_date_line_gives_the_date_not_the_headline(
 def test_a_headline_with_a_year_in_it_stays_the_headline(settings):
     raw = RawDocument(input="feed.jsonl#4", kind="record", body=HEIST_BODY, title="Ellen DeGeneres to host 2014 Oscars")
     assert clean_document(raw, settings).title == "Ellen DeGeneres to host 2014 Oscars"
+
+
+# -- page boilerplate: each rule should fire on what it names and leave the article alone -------------------
+
+STORY = [
+    "The county council voted on Tuesday to close the old ferry terminal at the end of the summer season.",
+    "Councillors said the terminal had lost money for six years in a row and needed repairs it could not afford.",
+    "Residents who use the crossing every day said the decision would add an hour to their journeys to work.",
+    "The ferry company said it would move its two boats to the northern harbour and keep its timetable.",
+    "A public meeting on the plan is due to be held at the town hall next month, the council said.",
+]
+
+
+def page(inside: str = "", before: str = "", after: str = "", head: str = "") -> str:
+    """A news page: headline, five paragraphs of story with `inside` after the second, `before` above and `after` below."""
+    paragraphs = [f"<p>{sentence} {sentence}</p>" for sentence in STORY]
+    paragraphs.insert(2, inside)
+    return (
+        f"<html><head><title>Council votes to close ferry terminal</title>{head}</head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Council votes to close ferry terminal</h1>{before}{''.join(paragraphs)}{after}</article>"
+        "<footer>Contact us</footer></body></html>"
+    )
+
+
+def page_text(settings: Settings, html: str) -> str:
+    article = clean_document(RawDocument(input="page.html", kind="html", body=html), settings)
+    assert article.status == "ok"
+    assert all(sentence in article.text for sentence in STORY)
+    return article.text
+
+
+STANDINGS = (
+    "<table><thead><tr><th>Pos</th><th>Driver</th><th>Points</th></tr></thead><tbody>"
+    "<tr><td>1</td><td>Ana Ruiz</td><td>5040</td></tr><tr><td>2</td><td>Bo Lindqvist</td><td>5035</td></tr>"
+    "<tr><td>3</td><td>Chidi Okafor</td><td>5033</td></tr></tbody></table>"
+)
+RELATED_LINKS = "".join(
+    f"<li><a href='/news/{n}'>{headline}</a></li>"
+    for n, headline in enumerate(["Harbour dredging starts next spring", "New bus route links the two villages",
+                                  "Bridge repairs delayed by a month"])
+)
+
+
+@pytest.mark.parametrize(
+    ("where", "markup", "gone"),
+    [
+        ("inside", "<div style='display:none'><div>Council votes to close ferry terminal hidden copy</div></div>", "hidden copy"),
+        ("inside", "<div hidden><p>Sponsored message from a partner of the paper.</p></div>", "Sponsored message"),
+        ("inside", "<figure><img src='a.jpg'><figcaption>The terminal at dawn. Photo: Lena Berg</figcaption></figure>", "Lena Berg"),
+        ("inside", "<p><span class='image-caption'>The terminal at dawn.</span> <span class='credit'>Photo agency</span></p>", "Photo agency"),
+        ("before", "<h2 class='sub-head'>Six years of losses end a crossing that ran for a century, and locals are angry.</h2>", "Six years of losses"),
+        ("before", "<p class='standfirst'>Six years of losses end a crossing that ran for a century.</p>", "Six years of losses"),
+        ("inside", "<table><tr><td><img src='t.jpg'></td></tr><tr><td>The old terminal building (credit: county archive)</td></tr></table>", "county archive"),
+        ("after", f"<ul>{RELATED_LINKS}</ul>", "Harbour dredging"),
+        ("after", "<p><strong>SEE MORE:</strong> <a href='/news/9'>Harbour dredging starts next spring</a></p>", "Harbour dredging"),
+        ("after", "<p><a href='/news/9'><strong>HARBOUR DREDGING STARTS NEXT SPRING</strong></a></p>", "HARBOUR DREDGING"),
+        ("after", "<div class='related-posts'><h3>You may like</h3><div><p>Harbour dredging starts next spring, and "
+                  "the work will take a year to finish according to the port.</p></div></div>", "Harbour dredging"),
+    ],
+)
+def test_page_boilerplate_is_pruned(settings: Settings, where: str, markup: str, gone: str) -> None:
+    html = page(**{where: markup}, head="<meta name='description' content='Six years of losses end a crossing "
+                                          "that ran for a century, and locals are angry.'>")
+    assert gone not in page_text(settings, html)
+
+
+def test_a_link_pop_up_card_is_pruned_and_the_name_kept(settings: Settings) -> None:
+    card = (
+        "<p>The plan was backed by <span class='person'><a href='/people/mara-holt'>Mara Holt</a>"
+        "<span class='card-block'><img src='holt.jpg'><a href='/people/mara-holt'>Mara Holt</a>"
+        "<a href='/news/44'>Holt wins the seat by forty votes</a></span></span>, who leads the council.</p>"
+    )
+    text = page_text(settings, page(inside=card))
+    assert "forty votes" not in text
+    assert "The plan was backed by Mara Holt, who leads the council." in text
+
+
+@pytest.mark.parametrize(
+    "markup, kept",
+    [
+        (STANDINGS, ["Ana Ruiz", "5040", "Chidi Okafor"]),  # a table that is the article
+        ("<table><tr><td>" + " ".join(STORY) + "</td><td><a href='/a'>Weather</a></td></tr></table>", ["The county council voted"]),
+        ("<ul><li>The terminal opened in 1921.</li><li>It carried 40,000 people a year.</li>"
+         "<li>Its last refit was in 1998.</li></ul>", ["It carried 40,000 people a year."]),
+        ("<p>The <a href='/report'>auditor's report on the terminal</a> found the ferry lost money every year since 2018.</p>",
+         ["found the ferry lost money"]),
+        ("<div style='color: red'><p>Correction: an earlier version gave the wrong year for the vote.</p></div>",
+         ["an earlier version gave the wrong year"]),
+        ("<blockquote class='post'><p>The crossing is our lifeline, please keep it open</p>"
+         "<p>— Ferry Users (<a href='/x'>@ferryusers on November 18, 2019</a>)</p></blockquote>", ["@ferryusers on November 18"]),
+        ("<p><a href='https://example.org/minutes/2024-05.pdf'>https://example.org/minutes/2024-05.pdf</a></p>",
+         ["example.org/minutes"]),
+    ],
+)
+def test_what_carries_the_article_is_kept(settings: Settings, markup: str, kept: list[str]) -> None:
+    text = page_text(settings, page(inside=markup))
+    assert all(phrase in text for phrase in kept)
+
+
+def test_table_rows_read_as_cells_without_frame_marks(settings: Settings) -> None:
+    text = page_text(settings, page(inside=STANDINGS))
+    rows = [line for line in text.splitlines() if "Ruiz" in line]
+    assert rows == ["1 | Ana Ruiz | 5040"]
+
+
+def test_the_lede_is_kept_when_the_description_repeats_it(settings: Settings) -> None:
+    html = page(head=f"<meta name='description' content='{STORY[0]} {STORY[0]}'>")
+    assert page_text(settings, html).startswith(STORY[0])
+
+
+@pytest.mark.parametrize(
+    "promo",
+    [
+        "Thanks for signing up!",
+        "Keep an eye on your inbox for the latest sports news.",
+        "There was an error processing your subscription.",
+        "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+        "Write to Lena Berg at lena.berg@example.com",
+        "Have a tip? Lena Berg may be reached at lberg@example.com. Follow her on Twitter.",
+        "Associated writers Ann Lee and Bo Kim contributed to this report.",
+        "This copy is for your personal, non-commercial use only.",
+        "Order Reprints",
+        "If you enjoyed this article, we have a proposition for you: join the club.",
+        "Like this story? Share it with a friend!",
+        "SEE MORE: Harbour dredging starts next spring",
+        "Harbour dredging starts next spring [INSIGHT]",
+        "[Related: Harbour dredging starts next spring]",
+        "[button link=\"/kit\" type=\"big\"] Send us your review[/button]",
+        "If you buy something through this post, we may get a share of the sale.",
+        "segunda-feira, 22 de outubro de 2010 às 20:13",
+        "기사입력 :[ 2018-09-28 17:32 ]",
+        "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde",
+        "- Published 18 November 2019",
+        "Updated at 1:23 p.m.",
+    ],
+)
+def test_widget_and_posting_lines_are_dropped(settings: Settings, promo: str) -> None:
+    body = f"{BODY}\n{promo}\nThe mayor said the clean-up would take weeks.\n"
+    text = clean_document(RawDocument(input="a.txt", kind="text", body=body), settings).text
+    assert promo not in text and promo.lstrip("- ") not in text
+    assert text.endswith("The mayor said the clean-up would take weeks.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The vote closed at 20:13 on 22 October 2010 after a long count.",
+        "The council will write to every household at the address on the electoral roll.",
+        "Staff were told to keep an eye on the river level overnight.",
+        "Residents can subscribe to council updates at the town hall, officials said.",
+        "Three boats [VIDEO] were seen leaving.",
+        "At 20:13 on 22 October the last ferry left",
+    ],
+)
+def test_prose_that_resembles_widgets_is_kept(settings: Settings, sentence: str) -> None:
+    body = f"{BODY}\n{sentence}\nThe mayor said the clean-up would take weeks.\n"
+    assert sentence in clean_document(RawDocument(input="a.txt", kind="text", body=body), settings).text
+
+
+@pytest.mark.parametrize(
+    ("title", "body_head", "headline"),
+    [
+        ("Posted: Nov 27, 2005 8: 20 AM ET Last Updated: Nov 27, 2005 8: 10 PM ET", "", None),
+        ("updated 8: 41 p. m. EST, Tue March 3, 2009", "updated 8: 41 p. m. EST, Tue March 3, 2009\nJewellery heist in Paris\n",
+         "Jewellery heist in Paris"),
+        ("INDONESIA, July 2, 2013", "INDONESIA, July 2, 2013\nUpdated: July 2, 2013 15: 01 IST\nJewellery heist in Paris\n",
+         "Jewellery heist in Paris"),
+        ("INDONESIA", "", None),
+        ("Indonesia quake kills 12", "", "Indonesia quake kills 12"),
+        ("NASA launches a new rocket", "", "NASA launches a new rocket"),
+    ],
+)
+def test_boilerplate_is_never_the_headline(settings: Settings, title: str, body_head: str, headline: str | None) -> None:
+    raw = RawDocument(input="feed.jsonl#5", kind="record", body=body_head + HEIST_BODY, title=title)
+    article = clean_document(raw, settings)
+    assert article.title == headline
+    assert article.text == HEIST_BODY.strip().replace("\n", "\n\n")
+
+
+@pytest.mark.parametrize(
+    "paragraph", ["DEAR ABBY: My husband and I have been married for 20 years.", "ASK AMY: My son is 12.",
+                  "DEAR READERS: Happy new year to all of you."],
+)
+def test_a_salutation_is_not_a_dateline(paragraph: str) -> None:
+    assert find_dateline(paragraph) == (None, paragraph)

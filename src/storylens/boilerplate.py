@@ -142,10 +142,15 @@ def _drop_named(root: HtmlElement, description: str | None) -> None:
 
 
 def _is_popup(element: HtmlElement) -> bool:
-    """An inline element holding a picture and several links: a card that pops up over a link."""
-    if element.find(".//img") is None or len(element.findall(".//a")) < 2 or element.find(".//p") is not None:
+    """The innermost inline element in a paragraph holding a picture and several links: a card that
+    pops up over a name (the name's own link, outside the card, stays)."""
+    if not _holds_card(element) or any(_holds_card(inner) for inner in element.iterdescendants("span")):
         return False
     return next(element.iterancestors("p", "li"), None) is not None and _words(element.text_content()) <= 80
+
+
+def _holds_card(element: HtmlElement) -> bool:
+    return element.find(".//img") is not None and len(element.findall(".//a")) >= 2 and element.find(".//p") is None
 
 
 def _fold(text: str) -> str:

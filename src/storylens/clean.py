@@ -123,7 +123,7 @@ _WIDGET_PATTERNS = tuple(
         r"^keep an eye on your inbox\b.{0,80}$",
         r"^(?:sorry[!.,]?\s*)?(?:there was an|an) error (?:has )?(?:occurred|processing)\b.{0,80}$",
         r"^(?:get|receive|have) (?:the|our)\b.{0,100}\b(?:in|to) your inbox\b.{0,100}$",
-        r"^(?:if you enjoyed this (?:article|story|post)|like this (?:story|article)\?|tell us what you think)\b.{0,200}$",
+        r"^(?:if you enjoyed this (?:article|story|post)\b|like this (?:story|article)\?|tell us what you think\b).{0,200}$",
         # how to reach the writer, contributor and reprint lines
         r"^(?:write to|reach|contact|email)\b.{0,120}(?:@\w|https?://).{0,120}$",
         r"\bmay be reached at\b.{0,80}@\w.{0,120}$",
@@ -528,12 +528,14 @@ def _drop_boilerplate(lines: list[str]) -> tuple[list[str], str | None, str | No
         seen += 1
         if seen > total / 2 and _TAIL_HEADINGS.match(line.strip(" .:|»›>→-–—•·*")):
             break
-        if line == previous or not _WORD_CHAR.search(line):
-            continue  # a line repeated straight after itself, or list marks and rules with no words
-        previous = line
+        if not _WORD_CHAR.search(line):
+            continue  # list marks and rules with no words
         if _TABLE_ROW.match(line):
-            kept.append(line.strip("| "))  # a table row reads as its cells
+            if line != previous:  # a header row is given twice by the extractor
+                kept.append(line.strip("| "))  # a table row reads as its cells
+            previous = line
             continue
+        previous = line
         line = _LIST_MARK.sub("", line) if _LIST_MARK.match(line) and len(line.split()) <= 14 else line
         meta = _META_LINE.match(line)
         if meta and (not line.endswith(".") or _is_timestamp(meta.group(1))) and (
