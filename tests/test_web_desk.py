@@ -253,3 +253,12 @@ def test_the_report_timeline_picture_is_not_an_image_of_links(data_dir):
         links = re.findall(r"<a [^>]*>", svg)
         assert links and all('tabindex="-1"' in link for link in links)
     assert page.count('<ol class="timeline-list">') == len(svgs)  # the same events, as links, for the keyboard
+
+
+@pytest.mark.parametrize("query, marked", [("1200", "1,200"), ("evacuation", "evacuated"), ("OBERLIN", "Oberlin"),
+                                           ('"flood warning"', "flood warning")])
+def test_search_page_highlights_what_matched_as_written(client, query, marked):
+    html = client.get("/search", params={"q": query}).text
+    assert f'<mark class="hit">{marked}</mark>' in html
+    data = client.get("/search.json", params={"q": query}).json()
+    assert data["total"] > 0 and "\x01" not in data["hits"][0]["snippet"]

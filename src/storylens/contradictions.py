@@ -89,6 +89,8 @@ def _takes_a_side(frame: StatementFrame, mention: Mention, rules: StatementRules
     """A frame that states something now: not background, not uncertain, not hedged, not asked."""
     if frame.relative or frame.hedges or mention.text.rstrip().endswith("?"):
         return False
+    if frame.cue in rules.denial_verbs:
+        return False  # "the company denied it knew": the sentence does not assert that it knew
     return not any(m in rules.uncertain_modals for m in frame.modality)
 
 
@@ -179,7 +181,7 @@ def _state_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: 
             if sa[topic] != sb[topic]:
                 first, second = (i, j) if sa[topic] == opposition.first else (j, i)
                 edges.append(_Edge("state", f"{topic.replace(':', ' ')}: {opposition.say_first} / {opposition.say_second}",
-                                   first, second, opposition.say_first, opposition.say_second))
+                                   first, second, opposition.first, opposition.second))
     return edges
 
 
@@ -280,7 +282,7 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
                         edges += _state_edges(i, fa, j, fb, rules)
     edges += _attribute_conflicts(mentions, similarity, keys, rules)
     edges += _denial_edges(mentions, usable, similarity, keys, rules, _antecedents(mentions))
-    return _conflicts_from(edges, mentions, voices)
+    return _conflicts_from(edges, mentions, voices, rules)
 
 
 MAX_DENIED = 3
@@ -324,7 +326,8 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
     return edges
 
 
-def _conflicts_from(edges: Sequence[_Edge], mentions: Sequence[Mention], voices: Voices) -> list[Conflict]:
+def _conflicts_from(edges: Sequence[_Edge], mentions: Sequence[Mention], voices: Voices,
+                    rules: StatementRules) -> list[Conflict]:
     """One conflict per connected group of edges of one rule and topic."""
     by_rule: dict[str, list[_Edge]] = defaultdict(list)
     for edge in edges:
@@ -344,8 +347,12 @@ def _conflicts_from(edges: Sequence[_Edge], mentions: Sequence[Mention], voices:
                 summary = f"{', '.join(label_b)} den{'y' if len(label_b) > 1 else 'ies'} what {', '.join(label_a)} report"
             elif rule == "negation":
                 summary = f"{topic}: yes according to {', '.join(label_a)}; no according to {', '.join(label_b)}"
+            elif rule == "state":
+                opposition = next(o for o in rules.oppositions if o.first == say_first)
+                summary = (f"{topic.split(':')[0].capitalize()}: {opposition.say_first} according to {', '.join(label_a)}; "
+                           f"{opposition.say_second} according to {', '.join(label_b)}")
             else:
-                summary = (f"{topic}: {say_first} according to {', '.join(label_a)}; "
+                summary = (f"{topic.capitalize()}: {say_first} according to {', '.join(label_a)}; "
                            f"{say_second} according to {', '.join(label_b)}")
             conflicts.append(Conflict(
                 kind="contradiction", summary=summary, claim_ids=(), measure=None,

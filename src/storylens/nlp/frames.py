@@ -265,7 +265,9 @@ def _states(pred: "Token", lemma: str, subject: str | None, rules: StatementRule
     attached += [g for c in pred.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     for state, words in rules.state_cues:
         on_predicate = lemma in words or pred.lower_ in words
-        if not on_predicate and not any(c.lower_ in words or c.lemma_.lower() in words for c in attached):
+        phrases = {f"{c.lower_} {g.lower_}" for c in pred.children if c.dep_ == "prep" for g in c.children}
+        if not on_predicate and not phrases & words and not any(
+                c.lower_ in words or c.lemma_.lower() in words for c in attached):
             continue
         obj = next((c for c in pred.children if c.dep_ == "dobj"), None)
         xcomp = next((c for c in pred.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
