@@ -1,5 +1,16 @@
 from storylens.compare import ClaimSimilarity, compare_story, group_claims, merge_names
-from storylens.records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, Story, TimeExpr
+from storylens.records import (
+    Actor,
+    Article,
+    ArticleReading,
+    Entity,
+    Framing,
+    Mention,
+    Quantity,
+    StatementFrame,
+    Story,
+    TimeExpr,
+)
 
 
 def article(article_id, source, published="2026-03-04"):
@@ -7,10 +18,14 @@ def article(article_id, source, published="2026-03-04"):
                    language="en", status="ok", reason=None, text="")
 
 
-def mention(article_id, index, text, speaker=None, cues=(), quantities=(), entities=(), times=(), hedges=()):
+def mention(article_id, index, text, speaker=None, cues=(), quantities=(), entities=(), times=(), hedges=(),
+            frames=()):
     return Mention(article_id=article_id, index=index, text=text, start=index * 100, end=index * 100 + len(text),
                    speaker=speaker, verb="say" if speaker else None, cues=tuple(cues), quantities=tuple(quantities),
-                   entities=tuple(entities), times=tuple(times), hedges=tuple(hedges))
+                   entities=tuple(entities), times=tuple(times), hedges=tuple(hedges), frames=tuple(frames))
+
+
+HEDGES = {"approximate": "about", "lower_bound": "at_least", "upper_bound": "up_to"}
 
 
 def figure(value, counted, event, qualifier="exact", modifiers=(), speaker=None):
@@ -88,34 +103,42 @@ def test_different_measures_do_not_conflict(fake_encoder, settings):
 
 
 def test_denial_is_linked_to_the_claim_it_denies(fake_encoder, settings):
+    knew = StatementFrame("know", subject="company", preps=("about:crack",), cue="say")
     a = reading(article("a", "Harbor Gazette"), mention(
-        "a", 0, "The company knew about cracks in the dam wall two years ago, engineers said.", speaker="engineers"))
+        "a", 0, "The company knew about cracks in the dam wall two years ago, engineers said.", speaker="engineers",
+        frames=[knew, StatementFrame("say", subject="engineer", role="report")]))
     b = reading(article("b", "Valley Post"), mention(
         "b", 0, "The company denied it knew about cracks in the dam wall, calling the report baseless.",
-        speaker="the company", cues=["denial"]))
+        speaker="the company", cues=["denial"],
+        frames=[StatementFrame("deny", subject="company", role="denial", denied="it knew about cracks in the dam wall"),
+                StatementFrame("know", subject="it", preps=("about:crack",), cue="deny")]))
     conflicts = dossier_for([a, b], fake_encoder, settings).conflicts
     assert len(conflicts) == 1 and conflicts[0].kind == "contradiction"
     stances = {s.article_id: s.stance for s in conflicts[0].sides}
     assert stances == {"a": "claims", "b": "denies"}
 
 
-def test_completed_against_continuing_about_one_place(fake_encoder, settings):
-    a = reading(article("a", "A"), mention("a", 0, "The governor said the evacuation of the Marrow valley has been completed.",
-                                           speaker="the governor", cues=["completed"], entities=[VALLEY]))
-    b = reading(article("b", "B"), mention("b", 0, "Rescuers said evacuations in the Marrow valley are still under way.",
-                                           speaker="rescuers", cues=["continuing"], entities=[VALLEY]))
+def test_completed_against_continuing_of_one_subject(fake_encoder, settings):
+    a = reading(article("a", "A"), mention(
+        "a", 0, "The governor said the evacuation of the Marrow valley has been completed.", speaker="the governor",
+        frames=[StatementFrame("complete", subject="evacuation", cue="say", states=("completed@evacuation",))]))
+    b = reading(article("b", "B"), mention(
+        "b", 0, "Rescuers said evacuations in the Marrow valley are still under way.", speaker="rescuers",
+        frames=[StatementFrame("be", subject="evacuation", cue="say", states=("continuing@evacuation",))]))
     (conflict,) = dossier_for([a, b], fake_encoder, settings).conflicts
     assert conflict.kind == "contradiction"
     assert {s.stance for s in conflict.sides} == {"completed", "continuing"}
-    assert conflict.summary.startswith("Marrow")
+    assert conflict.summary.startswith("Evacuation")
 
 
 def test_one_voice_does_not_contradict_itself(fake_encoder, settings):
     a = reading(article("a", "A"),
                 mention("a", 0, "The governor said the evacuation of the Marrow valley has been completed.",
-                        speaker="the governor", cues=["completed"], entities=[VALLEY]),
-                mention("a", 1, "The governor said pumping in the Marrow valley is still continuing tonight.",
-                        speaker="the governor", cues=["continuing"], entities=[VALLEY]))
+                        speaker="the governor",
+                        frames=[StatementFrame("complete", subject="evacuation", states=("completed@evacuation",))]),
+                mention("a", 1, "The governor said evacuations in the Marrow valley are still continuing tonight.",
+                        speaker="the governor",
+                        frames=[StatementFrame("continue", subject="evacuation", states=("continuing@evacuation",))]))
     b = reading(article("b", "B"), mention("b", 0, "Rain fell on the valley for a third day running on Tuesday."))
     assert dossier_for([a, b], fake_encoder, settings).conflicts == ()
 
