@@ -43,7 +43,31 @@ def test_loaded_terms_prefer_the_longest_form(text, terms) -> None:
         from spacy.tokens import Span
 
         sent.doc.ents = [Span(sent.doc, 1, 5, label="ORG")]
-    assert find_loaded_terms(SentenceText(sent), load_lexicon()) == terms
+    assert find_loaded_terms(SentenceText(sent), load_lexicon(packs="war")) == terms
+
+
+@pytest.mark.parametrize(
+    "text, terms",
+    [
+        # should fire: evaluative and loaded language of any topic
+        ("Critics slammed the reckless plan", ("slammed", "reckless")),
+        ("The senator called the inquiry a witch hunt", ("witch hunt",)),
+        ("The embattled mayor defended the lavish trip", ("embattled", "lavish")),
+        # should not fire: words that are plain in most news unless a topic pack is on
+        ("Police arrested him for illegal parking", ()),
+        ("He faces a criminal charge of fraud", ()),
+        ("The terrorist attack killed four people", ()),
+        ("The invasion of Normandy began in 1944", ()),
+    ],
+)
+def test_general_loaded_terms_without_topic_packs(text, terms) -> None:
+    assert find_loaded_terms(SentenceText(hand_sent(text)), load_lexicon()) == terms
+
+
+def test_war_pack_flags_its_terms_only_when_switched_on() -> None:
+    sent = SentenceText(hand_sent("The occupiers shelled the town"))
+    assert find_loaded_terms(sent, load_lexicon()) == ()
+    assert find_loaded_terms(sent, load_lexicon(packs="war")) == ("occupiers",)
 
 
 @pytest.mark.parametrize(

@@ -185,10 +185,14 @@ def test_seed_dates_resolve_against_publication(seed_readings, seed, expression,
 
 
 @pytest.mark.slow
-def test_seed_framing_finds_hedges_scare_quotes_and_loaded_terms(seed_readings) -> None:
+def test_seed_framing_finds_hedges_scare_quotes_and_loaded_terms(seed_readings, nlp, seeds_dir: Path) -> None:
     assert "allegedly" in seed_readings["000"].framing.hedges
     assert "liberated" in seed_readings["000"].framing.scare_quotes
-    assert {"illegal war", "brutal invasion"} <= set(seed_readings["003"].framing.loaded_terms)
+    # The war glossary is a topic pack: off by default, on when the setting names it.
+    assert not {"illegal war", "brutal invasion"} & set(seed_readings["003"].framing.loaded_terms)
+    article = _seed_article(seeds_dir, "003", SEED_DATES["003"])
+    with_war = read_doc(article, nlp(article.text), load_lexicon(packs="war"))
+    assert {"illegal war", "brutal invasion"} <= set(with_war.framing.loaded_terms)
 
 
 @pytest.mark.slow
@@ -224,7 +228,8 @@ def test_read_articles_skips_rejected_and_keeps_non_english_unattributed(nlp, se
 @pytest.mark.parametrize(
     "text, speaker, verb, via",
     [
-        ("The agency reported the attack, citing TASS.", None, None, None),
+        # A description with nothing before it to stand for speaks as written.
+        ("The agency reported the attack, citing TASS.", "agency", "report", "TASS"),
         ("Kira Dune said the bridge was closed. She added that it would reopen.", "Kira Dune", "add", None),
         ("The bridge was closed, according to Kira Dune.", "Kira Dune", "according to", None),
         ("Kira Dune said the bridge was closed, according to Reuters.", "Kira Dune", "say", "Reuters"),
@@ -260,7 +265,30 @@ def test_load_nlp_names_the_install_command_when_model_is_missing(settings) -> N
 def test_load_lexicon_bundled_has_every_cue_list() -> None:
     lexicon = load_lexicon()
     assert {name for name, _ in lexicon.cues} >= {"denial", "completed", "continuing", "update", "admission"}
-    assert "say" in lexicon.reporting_verbs and "illegal war" in lexicon.loaded_terms
+    assert "say" in lexicon.reporting_verbs and "illegal war" not in lexicon.loaded_terms
+    assert "illegal war" in load_lexicon(packs="war").loaded_terms
+
+
+def test_unknown_loaded_term_pack_is_a_settings_error() -> None:
+    with pytest.raises(SettingsError, match="war"):
+        load_lexicon(packs="wars")
+
+
+def test_reporting_verbs_come_in_classes() -> None:
+    from storylens.nlp.lexicon import reporting_class
+
+    lexicon = load_lexicon()
+    assert reporting_class(lexicon, "say") == "speech"
+    assert reporting_class(lexicon, "call for") == "call_for"
+    assert reporting_class(lexicon, "urge") == "call_for"
+    assert reporting_class(lexicon, "criticize") == "criticize"
+    assert reporting_class(lexicon, "bake") is None
+
+
+def test_old_style_reporting_verb_list_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("reporting_verbs: [say, proclaim]\n", encoding="utf-8")
+    assert load_lexicon(path).reporting_verbs == {"say", "proclaim"}
 
 
 def test_load_lexicon_user_file_replaces_only_its_sections(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ class Models:
     def load(cls, settings: Settings) -> "Models":
         from .embed import load_encoder
 
-        return cls(nlp=load_nlp(settings), encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=load_lexicon(settings.lexicon_path))
+        return cls(nlp=load_nlp(settings), encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=load_lexicon(settings.lexicon_path, settings.loaded_term_packs))
 
 
 @dataclass

@@ -21,7 +21,7 @@ from .nlp.actors import NameTable, clean_entity, collect_actors
 from .nlp.attribution import Attribution, attribute_sentence, figure_speakers, find_quote_regions
 from .nlp.frames import load_statement_rules, read_frames
 from .nlp.framing import SentenceText, find_cues, find_hedges, find_loaded_terms, find_scare_quotes, summarise_framing
-from .nlp.lexicon import Lexicon, parse_lexicon
+from .nlp.lexicon import Lexicon, parse_lexicon, with_packs
 from .nlp.quantities import extract_quantities
 from .nlp.timex import extract_times, parse_published
 from .records import Article, ArticleReading, Entity, Mention, Quantity
@@ -76,12 +76,13 @@ def _read_yaml(path: Path) -> object:
         raise SettingsError(f"The lexicon file {path} is not valid YAML: {exc}") from exc
 
 
-def load_lexicon(path: Path | None = None) -> Lexicon:
-    """The bundled lexicon, or a user's YAML file whose sections replace the bundled ones."""
+def load_lexicon(path: Path | None = None, packs: str | tuple[str, ...] = ()) -> Lexicon:
+    """The bundled lexicon, or a user's YAML file whose sections replace the bundled ones,
+    with the named topic packs of loaded terms switched on."""
     bundled = parse_lexicon(_read_yaml(BUNDLED_LEXICON))  # type: ignore[arg-type]
     if path is None:
-        return bundled
-    return parse_lexicon(_read_yaml(Path(path)) or {}, base=bundled)  # type: ignore[arg-type]
+        return with_packs(bundled, packs)
+    return with_packs(parse_lexicon(_read_yaml(Path(path)) or {}, base=bundled), packs)  # type: ignore[arg-type]
 
 
 def _is_subject(tok: "Token") -> bool:
@@ -97,30 +98,67 @@ class _Resolver:
     def __init__(self, names: NameTable) -> None:
         self.names = names
         self.last: dict[str, str] = {}
+        self.people: list[str] = []  # people seen as subjects or speakers, most recent last
+        self.gender: dict[str, str] = {}  # name -> "m" or "f", when the article says
+
+    def _see_person(self, name: str, ent: "Span | None" = None, title: str | None = None) -> None:
+        if name in self.people:
+            self.people.remove(name)
+        self.people.append(name)
+        self.last["person"] = name
+        found = _gender_of(ent, title)
+        if found and name not in self.gender:
+            self.gender[name] = found
+
+    def _person_for(self, pronoun: str) -> str | None:
+        """The most recent person the pronoun can stand for: "she" never resolves to a man."""
+        wanted = "f" if pronoun in ("she", "her", "hers") else "m" if pronoun in ("he", "him", "his") else None
+        for name in reversed(self.people):
+            if wanted is None or self.gender.get(name, wanted) == wanted:
+                return name
+        return None
 
     def resolve(self, attribution: Attribution, sent: "Span") -> str | None:
         if attribution.speaker is not None:
             kind = attribution.kind or "group"
             name = self.names.normalise(attribution.speaker, kind if kind == "person" else None)
+            if kind != "person" and name != attribution.speaker and any(
+                    e.label_ == "PERSON" and clean_entity(e.text) == name for e in sent.doc.ents):
+                kind = "person"  # "Reyes told ...": the tagger missed the surname the article gave in full
             if kind != "person":
                 self.names.add_other(name)
+            else:
+                ent = next((e for e in sent.ents if e.label_ == "PERSON" and clean_entity(e.text) == attribution.speaker), None)
+                self._see_person(name, ent, attribution.title)
             self.last[kind] = name
             self.last["any"] = name
             return name
         if attribution.anaphor is None:
             return None
+        at = attribution.anaphor_at
+        pronoun = next((t.lower_ for t in sent if t.idx == at), "") if at is not None else ""
         if attribution.anaphor == "person":
-            at = attribution.anaphor_at
             earlier = [e for e in sent.ents if e.label_ == "PERSON" and at is not None and e.end_char <= at
                        and _is_subject(e.root) and clean_entity(e.text) != attribution.via]
             if earlier:
-                return self.names.normalise(clean_entity(earlier[-1].text), "person")
+                name = self.names.normalise(clean_entity(earlier[-1].text), "person")
+                if self.gender.get(name) in (None, _PRONOUN_GENDER.get(pronoun)) or pronoun not in _PRONOUN_GENDER:
+                    return name
             # The tagger sometimes takes a person's name for an organisation ("Ruben Sallow"):
             # a last speaker that looks like a first name and surname still answers "he".
             fallback = self.last.get("any")
-            if self.last.get("person") is None and fallback and _LOOKS_LIKE_PERSON.fullmatch(fallback):
+            if not self.people and fallback and _LOOKS_LIKE_PERSON.fullmatch(fallback):
                 return fallback
-            return self.last.get("person")
+            name = self._person_for(pronoun)
+            if name is not None and pronoun in _PRONOUN_GENDER:
+                self.gender.setdefault(name, _PRONOUN_GENDER[pronoun])  # "she added": now we know
+            return name or (attribution.title if pronoun not in _PRONOUN_GENDER else None)
+        if pronoun in ("they", "them", "we"):
+            # Plural: a group or an organisation, never one person.
+            return self.last.get("group") or self.last.get("organisation")
+        if attribution.anaphor == "organisation":
+            # "the ministry said" with no organisation named before: the ministry, as written.
+            return self.last.get("organisation") or attribution.title
         return self.last.get(attribution.anaphor) or self.last.get("any")
 
     def see_subjects(self, sent: "Span", regions: list[tuple[int, int]]) -> None:
@@ -129,7 +167,30 @@ class _Resolver:
             if any(s <= ent.start_char < e for s, e in regions):
                 continue
             if ent.label_ == "PERSON" and _is_subject(ent.root):
-                self.last["person"] = self.names.normalise(clean_entity(ent.text), "person")
+                self._see_person(self.names.normalise(clean_entity(ent.text), "person"), ent)
+
+
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_FEMALE_WORDS = frozenset({"mrs", "ms", "miss", "madam", "spokeswoman", "chairwoman", "congresswoman",
+                           "businesswoman", "woman", "mother", "wife", "daughter", "sister", "actress", "queen",
+                           "princess", "girl", "grandmother", "aunt", "niece", "widow", "lady", "dame"})
+_MALE_WORDS = frozenset({"mr", "sir", "spokesman", "chairman", "congressman", "businessman", "man", "father",
+                         "husband", "son", "brother", "actor", "king", "prince", "boy", "grandfather", "uncle",
+                         "nephew", "widower", "lord"})
+
+
+def _gender_of(ent: "Span | None", title: str | None) -> str | None:
+    """What the article itself says of a person's gender: an honorific or a gendered title next to
+    the name ("Mr.", "spokeswoman"); pronouns that resolve to the person teach it too."""
+    words = set(re.findall(r"[a-z]+", (title or "").lower()))
+    if ent is not None:
+        doc = ent.doc
+        words |= {t.lower_.rstrip(".") for t in doc[max(ent.start - 3, ent.sent.start): ent.start]}
+        words |= {t.lower_ for t in ent.root.children if t.dep_ == "appos"} | {
+            c.lower_ for a in ent.root.children if a.dep_ == "appos" for c in a.subtree}
+    female = bool(words & _FEMALE_WORDS)
+    male = bool(words & _MALE_WORDS)
+    return "f" if female and not male else "m" if male and not female else None
 
 
 def _with_figure_speakers(quantities: list[Quantity], sent: "Span", lexicon: Lexicon,
@@ -214,7 +275,7 @@ def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
             )
         )
         attributions.append(attribution)
-    mentions = _attribute_quoted(mentions, attributions)
+    mentions = _attribute_quoted(mentions, attributions, regions)
     speakers = [m.speaker for m in mentions if m.speaker]
     return ArticleReading(
         article=article,
@@ -224,19 +285,31 @@ def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
     )
 
 
-def _attribute_quoted(mentions: list[Mention], attributions: list[Attribution]) -> list[Mention]:
-    """Sentences wholly inside a quotation take the speaker of the sentence that closes or opens it."""
-    from dataclasses import replace
+def _attribute_quoted(mentions: list[Mention], attributions: list[Attribution],
+                      regions: list[tuple[int, int]] | None = None) -> list[Mention]:
+    """Sentences wholly inside a quotation take the speaker of the quotation they belong to.
 
+    The speaker is the one attributed in a sentence that shares the quotation ("“One. Two,”
+    she said." gives "One." to her), or, for a quotation that runs on into the next
+    paragraph, the speaker of the paragraph before; never merely the neighbouring sentence's.
+    """
     out = list(mentions)
     for i, (mention, attribution) in enumerate(zip(mentions, attributions)):
         if not attribution.quoted or mention.speaker is not None:
             continue
         source = None
-        if i + 1 < len(mentions) and mentions[i + 1].speaker and mentions[i + 1].direct:
-            source = mentions[i + 1]
-        elif i > 0 and out[i - 1].speaker and out[i - 1].direct:
-            source = out[i - 1]
+        region = next(((s, e) for s, e in regions or () if s <= mention.start < e), None)
+        if region is not None:
+            sharing = [m for k, m in enumerate(out) if k != i and m.speaker
+                       and m.start < region[1] and region[0] < m.end and not attributions[k].quoted]
+            source = sharing[0] if sharing else None
+        if source is None and i > 0 and out[i - 1].speaker and attributions[i - 1].quoted:
+            source = out[i - 1]  # the same speaker's quotation, running on
+        if source is None and regions is None:
+            if i + 1 < len(mentions) and mentions[i + 1].speaker and mentions[i + 1].direct:
+                source = mentions[i + 1]
+            elif i > 0 and out[i - 1].speaker and out[i - 1].direct:
+                source = out[i - 1]
         if source is not None:
             out[i] = replace(
                 mention, speaker=source.speaker, verb=source.verb, direct=True, via=source.via,

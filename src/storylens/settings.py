@@ -53,6 +53,10 @@ class Settings:
     lexicon_path: Path | None = _setting(
         None, "A YAML file of framing and cue lexicons to use instead of the bundled one."
     )
+    loaded_term_packs: str = _setting(
+        "", "Comma-separated topic packs of loaded terms to flag besides the general list (lexicon.yaml "
+        "loaded_term_packs: war, immigration, abortion). Off by default: 'invasion' or 'illegal' are plain "
+        "words in most news.")
     encoder_quantized: bool = _setting(
         True, "Run the sentence encoder as a locally derived int8 copy (three to four times faster; "
         "similarities move by about 0.01). false runs the packaged model as shipped.")

@@ -43,6 +43,49 @@ _DOCUMENT_NOUNS = frozenset({
 })
 
 
+_PERSON_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "minister", "president",
+                           "lawyer", "attorney", "director", "chief", "secretary", "adviser", "advisor", "aide"})
+_SPEECH_OBJECTS = frozenset({
+    "warning", "statement", "comment", "remark", "message", "question", "caveat", "note", "word", "detail",
+    "explanation", "assurance", "promise", "threat", "appeal", "plea", "call", "demand", "criticism", "praise",
+    # what a denial denies: "denied the allegations", "rejected the claims"
+    "claim", "allegation", "accusation", "report", "charge", "rumor", "rumour", "suggestion", "assertion",
+    "speculation", "account", "story", "involvement", "responsibility", "wrongdoing", "link", "connection",
+})
+
+
+def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
+    """The reporting lemma of a verb in its reporting sense ("call for", "urge", "say"), else None.
+
+    "The nation added 178,000 jobs" and "the firm posted a loss" are not reports: a verb of
+    `reporting_needs_content` reports only with a clause, a quotation, a speech noun as object,
+    or as a parenthetical after what was said ("..., he added").
+    """
+    lemma = tok.lemma_.lower()
+    for child in tok.children:
+        if child.dep_ in ("prep", "prt") and f"{lemma} {child.lower_}" in lexicon.reporting_verbs:
+            return f"{lemma} {child.lower_}"
+    if lemma not in lexicon.reporting_verbs:
+        return None
+    if lemma in lexicon.reporting_needs_content:
+        children = list(tok.children)
+        if any(c.dep_ in ("ccomp", "xcomp", "oprd", "parataxis") or (c.dep_ == "prep" and c.lower_ in ("of", "that"))
+               for c in children):
+            return lemma
+        if any(c.dep_ == "dobj" and (c.lemma_.lower() in _SPEECH_OBJECTS or c.tag_ == "VBG") for c in children):
+            return lemma
+        sent = tok.sent
+        # Parenthetical: "..., he added." / "\"...,\" she noted": what was said comes before the verb.
+        before = [t for t in sent if t.i < tok.i and not t.is_space]
+        if before and tok.i > sent.start and any(t.is_quote or t.text == "," for t in before[-4:]) and not any(
+                c.dep_ == "dobj" for c in children):
+            return lemma
+        if any(t.is_quote for t in sent) and not any(c.dep_ == "dobj" for c in children):
+            return lemma
+        return None
+    return lemma
+
+
 def _is_document_verb(tok: Token) -> bool:
     return tok.lemma_.lower() in _DOCUMENT_VERBS and any(
         c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in _DOCUMENT_NOUNS for c in tok.children
@@ -63,6 +106,9 @@ class Attribution:
     content: str | None = None
     quoted: bool = False  # the whole sentence sits inside an unclosed quotation
     anaphor_at: int | None = None  # character offset of the pronoun or bare noun
+    # The sentence's other reporting predicates: (speaker as written or None for a pronoun, lemma);
+    # "Police said ..., while organisers claimed ..." gives ("organisers", "claim").
+    others: tuple[tuple[str | None, str], ...] = ()
 
 
 def find_quote_regions(text: str) -> list[tuple[int, int]]:
@@ -130,6 +176,14 @@ def _noun_phrase(head: Token, appos: bool = True) -> list[Token]:
     return sorted(keep, key=lambda t: t.i)
 
 
+def _names_head(ent: Span, head: Token) -> bool:
+    """A person entity that names the speaker: not a possessor or modifier in front of a common
+    noun head ("Clinton aides", "Ryan's spokeswoman"), which speaks for that person but is not them."""
+    if ent.start <= head.i < ent.end or ent.start > head.i:
+        return True  # "Gerald Ostrow", "the chief of police Gerald Ostrow", "spokeswoman, AshLee Strong"
+    return ent.root.dep_ not in ("poss", "compound", "nmod", "amod")
+
+
 def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | None, str | None, str | None]:
     """(name, kind, anaphor, title) for the head token of a speaker phrase."""
     lower = head.lower_
@@ -146,6 +200,14 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
     doc = head.doc
     persons = [e for e in doc.ents if e.label_ == "PERSON" and e.start in idx]
     conj = [c for c in head.children if c.dep_ == "conj"]
+    named = [e for e in persons if _names_head(e, head)]
+    if persons and not named and not conj and head.pos_ == "NOUN":
+        # "Clinton aides", "Ryan's spokeswoman": the name modifies the head; the speaker is the
+        # head with its organisation, not the person named.
+        text = _clean_name(doc[tokens[0].i: tokens[-1].i + 1].text) if tokens else head.text
+        plural = head.tag_ in ("NNS", "NNPS")
+        return text or None, "group" if plural else "person", None, head.lemma_.lower()
+    persons = named or persons
     if persons and not conj:
         # Prefer the name nearest the head: "the chief ..., Valery Gerasimov".
         person = min(persons, key=lambda e: 0 if e.start <= head.i < e.end else abs(e.root.i - head.i))
@@ -159,10 +221,11 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
     # Only "the agency", "this ministry" point back; bare "police" or "officials" name a group.
     pointing = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
     if pointing and not has_proper and len(content_words) == 1:
+        # The noun goes in the title slot: with no antecedent, "the ministry" speaks as written.
         if head.lemma_.lower() in lexicon.organisation_anaphors:
-            return None, None, "organisation", None
+            return None, None, "organisation", head.lower_
         if head.lemma_.lower() in ("official", "spokesperson", "spokesman", "spokeswoman", "minister", "president"):
-            return None, None, "person", None
+            return None, None, "person", head.lower_
     if head.pos_ == "PROPN" and not persons:
         # "Harbour master Agnes Fold": a name after a lower-case title the tagger missed.
         run = []
@@ -178,6 +241,8 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
             return doc[run[0].i : run[-1].i + 1].text, "person", None, title
     ent = _ent_of(head)
     kind = "organisation" if has_proper or head.lemma_.lower() in lexicon.organisation_anaphors else "group"
+    if head.lemma_.lower() in _PERSON_HEADS and head.tag_ == "NN":
+        kind = "person"  # "a spokesman for the state party" is one person, not the party
     if ent is not None and ent.label_ in ("PERSON",):
         kind = "person"
     if conj:
@@ -228,12 +293,16 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
             subj = prev
     if subj is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return _subject_of(verb.head)[0], False
+    if subj is None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
+        # Participle cues: "The ministry issued a statement, saying ..."; "..., adding that ...".
+        return _subject_of(verb.head)[0], False
     return subj, False
 
 
 def _depth(tok: Token) -> int:
+    """Steps from a token up to its sentence root (spaCy makes a new Token on each access, so compare indices)."""
     depth = 0
-    while tok.head is not tok and depth < 30:
+    while tok.head.i != tok.i and depth < 30:
         tok = tok.head
         depth += 1
     return depth
@@ -314,20 +383,26 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
 
     best: Token | None = None
     best_key: tuple[int, int] | None = None
+    cues: dict[int, str] = {}  # every reporting predicate of the sentence: token index -> lemma
     for tok in sent:
         if tok.i in quoted_tokens or (tok.dep_ in _SKIP_DEPS and not _reduced_main_verb(tok)):
             continue
         lemma = tok.lemma_.lower()
-        if lemma in lexicon.reporting_verbs and _in_subordinate_clause(tok):
+        if tok.pos_ == "NOUN":
+            rep = lemma if lemma in lexicon.reporting_verbs and any(c.dep_ == "ccomp" for c in tok.children) else None
+        elif tok.pos_ in ("VERB", "AUX"):
+            rep = reporting_lemma(tok, lexicon)
+        else:
             continue
-        if lemma not in lexicon.reporting_verbs and not (lemma == "quote" and tok.tag_ == "VBN") and not _is_document_verb(tok):
-            continue
-        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and any(c.dep_ == "ccomp" for c in tok.children)):
+        if rep is not None and (_in_subordinate_clause(tok) or any(c.dep_ == "neg" for c in tok.children)):
+            continue  # "until the agency says ...", "she has not announced whether ...": nobody says it here
+        if rep is None and not (lemma == "quote" and tok.tag_ == "VBN") and not _is_document_verb(tok):
             continue
         if lemma != "quote" and any(c.dep_ == "auxpass" for c in tok.children) and not any(
             c.dep_ == "agent" for c in tok.children
         ):
             continue  # "talks are expected to resume", "it was reported that": nobody is named
+        cues[tok.i] = rep or lemma
         key = (_depth(tok), tok.i)
         if best_key is None or key < best_key:
             best, best_key = tok, key
@@ -339,9 +414,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
 
     if best is not None:
         verb_tok = best
-        verb = best.lemma_.lower()
+        verb = cues.get(best.i, best.lemma_.lower())
         subj, _ = _subject_of(best)
-        if verb in _DOCUMENT_VERBS:
+        if verb in _DOCUMENT_VERBS and _is_document_verb(best):
             # "the statement read" / "this statement was made by X" report a statement.
             verb = "state"
         if verb == "quote":
@@ -435,4 +510,11 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     if content is None and verb == "according to":
         content = sent.text
     anaphor_at = subj_tok.idx if anaphor is not None and subj_tok is not None else None
-    return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at)
+    others = []
+    for i, lemma in cues.items():
+        if best is not None and i == best.i:
+            continue
+        other_subject, _ = _subject_of(sent.doc[i])
+        if other_subject is not None and other_subject.i not in quoted_tokens:
+            others.append((describe_speaker(other_subject, lexicon)[0], lemma))
+    return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at, tuple(others))

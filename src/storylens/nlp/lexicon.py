@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -20,11 +20,14 @@ QUALIFIER_NAMES = ("approximate", "lower_bound", "upper_bound")
 class Lexicon:
     """Word lists for attribution, figures, framing and contradiction cues."""
 
-    reporting_verbs: frozenset[str] = frozenset()
+    reporting_verbs: frozenset[str] = frozenset()  # every class together
+    reporting_classes: tuple[tuple[str, frozenset[str]], ...] = ()  # ("speech", {"say", ...}), ...
+    reporting_needs_content: frozenset[str] = frozenset()
     citing_verbs: frozenset[str] = frozenset()
     organisation_anaphors: frozenset[str] = frozenset()
     hedges: tuple[str, ...] = ()
     loaded_terms: tuple[str, ...] = ()
+    loaded_term_packs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # topic packs, off unless enabled
     cues: tuple[tuple[str, tuple[str, ...]], ...] = ()
     qualifiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     figure_modifiers: frozenset[str] = frozenset()
@@ -49,13 +52,48 @@ def _groups(value: Any, section: str, names: tuple[str, ...]) -> tuple[tuple[str
     return tuple((name, _words(value.get(name), f"{section}.{name}")) for name in names if name in value)
 
 
+def _reporting_classes(value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Reporting verbs by class; a plain list (the older form) is one class, "speech"."""
+    if isinstance(value, list):
+        return (("speech", frozenset(_words(value, "reporting_verbs"))),)
+    if not isinstance(value, dict):
+        raise SettingsError("Lexicon section 'reporting_verbs' must map class names to lists of lemmas.")
+    return tuple((str(name), frozenset(_words(words, f"reporting_verbs.{name}"))) for name, words in value.items())
+
+
+def _packs(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise SettingsError("Lexicon section 'loaded_term_packs' must map pack names to lists of terms.")
+    return tuple((str(name), _words(words, f"loaded_term_packs.{name}")) for name, words in value.items())
+
+
+def with_packs(lexicon: Lexicon, packs: str | tuple[str, ...] | list[str]) -> Lexicon:
+    """The lexicon with the named topic packs' loaded terms added ("war,immigration" or a list);
+    SettingsError names an unknown pack."""
+    if isinstance(packs, str):
+        packs = [p.strip() for p in packs.split(",") if p.strip()]
+    if not packs:
+        return lexicon
+    known = dict(lexicon.loaded_term_packs)
+    unknown = sorted(set(packs) - set(known))
+    if unknown:
+        raise SettingsError(f"Unknown loaded-term pack(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}.")
+    terms = list(lexicon.loaded_terms) + [t for name in packs for t in known[name]]
+    return replace(lexicon, loaded_terms=tuple(dict.fromkeys(terms)))
+
+
+def reporting_class(lexicon: Lexicon, lemma: str) -> str | None:
+    """The class of a reporting lemma ("urge" -> "call_for"), None when it does not report."""
+    return next((name for name, words in lexicon.reporting_classes if lemma in words), None)
+
+
 def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexicon:
     """A Lexicon from parsed YAML; sections missing from `data` come from `base`."""
     if not isinstance(data, Mapping):
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
-        "reporting_verbs", "citing_verbs", "organisation_anaphors", "hedges", "loaded_terms",
-        "cues", "qualifiers", "figure_modifiers",
+        "reporting_verbs", "reporting_needs_content", "citing_verbs", "organisation_anaphors", "hedges",
+        "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -65,14 +103,19 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
     def pick(name: str, build: Any) -> Any:
         return build(data[name]) if name in data else getattr(base, name)
 
+    classes = pick("reporting_verbs", _reporting_classes) if "reporting_verbs" in data else base.reporting_classes
     return Lexicon(
-        reporting_verbs=pick("reporting_verbs", lambda v: frozenset(_words(v, "reporting_verbs"))),
+        reporting_verbs=frozenset(w for _, words in classes for w in words),
+        reporting_classes=classes,
+        reporting_needs_content=pick(
+            "reporting_needs_content", lambda v: frozenset(_words(v, "reporting_needs_content"))),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
         organisation_anaphors=pick(
             "organisation_anaphors", lambda v: frozenset(_words(v, "organisation_anaphors"))
         ),
         hedges=pick("hedges", lambda v: _words(v, "hedges")),
         loaded_terms=pick("loaded_terms", lambda v: _words(v, "loaded_terms")),
+        loaded_term_packs=pick("loaded_term_packs", _packs),
         cues=pick("cues", lambda v: _groups(v, "cues", CUE_NAMES)),
         qualifiers=pick("qualifiers", lambda v: _groups(v, "qualifiers", QUALIFIER_NAMES)),
         figure_modifiers=pick("figure_modifiers", lambda v: frozenset(_words(v, "figure_modifiers"))),
