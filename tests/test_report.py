@@ -369,6 +369,9 @@ def test_html_renders_an_empty_run() -> None:
         ("On 19 November, 12 people were hurt.", ["12 people"]),
         ("Built in 1998, it carried 3 million passengers.", ["3 million passengers"]),
         ("It opened on March 4 and closed.", []),
+        ("North Korea sent at least 3 000 additional soldiers.", ["3 000 additional"]),
+        ("About 12\u202f500 people fled.", ["12\u202f500 people"]),
+        ("In 2019 3 boats sank.", ["3 boats"]),
     ],
 )
 def test_extract_figures_finds_counts_not_dates(text: str, figures: list[str]) -> None:

@@ -30,12 +30,13 @@ def precision_words(precision: object) -> str:
     value = str(precision or "").strip()
     return PRECISION_WORDS.get(value.lower(), value.replace("_", " ").lower())
 
+
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # A figure: a number (with thousands separators or decimals), an optional scale word, then a unit or counted noun.
 _FIGURE = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    r"(?<![\w.,])(\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+(?!\d)|\d+)(\.\d+)?"  # "2,400", "3 000"
     r"(\s*(?:%|per ?cent|percent)|\s+(?:million|billion|thousand|trillion)\b)?"
     r"(\s+[A-Za-z][A-Za-z-]{2,})?"
 )
@@ -156,7 +157,7 @@ def extract_figures(text: str) -> list[str]:
     for match in _FIGURE.finditer(text):
         number, decimals, scale, counted = match.groups()
         before, after = text[: match.start()], text[match.end(1) + len(decimals or "") :]
-        if not scale and not decimals and "," not in number:
+        if not scale and not decimals and number.isdigit():
             # Bare 4-digit numbers are nearly always years; numbers beside month names are dates.
             if len(number) == 4 and 1800 <= int(number) <= 2100:
                 continue
