@@ -329,7 +329,9 @@ class WebState:
                     waiting = self.queue.get_nowait()
                 except queue.Empty:
                     break
-                if waiting is not None:
+                if waiting is None:
+                    self.catch_up_pending = False  # the batch's own refresh catches up
+                else:
                     batch.append(waiting)
             self._run(batch)
 
