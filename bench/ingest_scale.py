@@ -95,10 +95,12 @@ class Checkpoints:
                     window = min(5000, count)
                     self.times[count] = (stamps[count] - stamps[count - window]) / (window / 1000)
                     self.rss[count] = peak_rss_mb()
+                    print(f"  at {count:,}: {self.times[count]:.3f} s per 1,000, {stamps[count]:.0f} s so far, "
+                          f"peak RSS {self.rss[count]:.0f} MB", flush=True)
 
 
 def bench_records(count: int, articles: float) -> None:
-    marks = [m for m in (10_000, 100_000, 1_000_000) if m <= count] + [count - count % 1000]
+    marks = [m for m in (10_000, 30_000, 100_000, 300_000, 1_000_000) if m <= count] + [count - count % 1000]
     with tempfile.TemporaryDirectory(prefix="storylens-scale-") as folder:
         root = Path(folder)
         (root / "in").mkdir()
