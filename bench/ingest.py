@@ -127,9 +127,15 @@ def extract_bare(pages: dict[str, bytes]) -> dict[str, str]:
     return {page_id: trafilatura.extract(data) or "" for page_id, data in pages.items()}
 
 
-def run_extraction(folder: Path, settings: Settings, worst: int) -> None:
+def load_extraction(folder: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The benchmark's true article bodies and its pages' bytes, by page id."""
     truth = {key: value["articleBody"] for key, value in json.loads((folder / "ground-truth.json").read_text("utf-8")).items()}
     pages = {page_id: gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes()) for page_id in sorted(truth)}
+    return truth, pages
+
+
+def run_extraction(folder: Path, settings: Settings, worst: int) -> None:
+    truth, pages = load_extraction(folder)
     start = time.perf_counter()
     ours_text = extract_storylens(pages, settings)
     ours_seconds = time.perf_counter() - start
