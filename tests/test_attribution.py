@@ -87,3 +87,80 @@ def test_reporting_verb_inside_a_quote_is_not_the_attribution(nlp) -> None:
 def test_indirect_content_excludes_the_attribution(nlp) -> None:
     (a,) = attribute(nlp, "Gerald Ostrow said that the border was calm.")
     assert a.content == "the border was calm"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, speaker, verb",
+    [
+        # reporting classes beyond speech: calls, urging, questions, descriptions, criticism, citing
+        ("Senator Maren Holt called for an independent inquiry into the collapse.", "Maren Holt", "call for"),
+        ("The union called on the board to publish the records.", "union", "call on"),
+        ("The union urged the county to close the bridge.", "union", "urge"),
+        ("Residents asked why the warnings had been ignored.", "Residents", "ask"),
+        ("Dario Pell described the collapse as a failure of oversight.", "Dario Pell", "describe"),
+        ("Dario Pell criticized the contractor for missing its deadlines.", "Dario Pell", "criticize"),
+        ("Marta Lund cited an earlier survey that found no damage.", "Marta Lund", "cite"),
+        # participle cues keep the subject of the verb they hang on
+        ("The Harbour Authority issued a notice, saying the channel was closed.", "Harbour Authority", "say"),
+        ("The pilots' association welcomed the work, warning that delays remained.", "pilots' association", "warn"),
+    ],
+)
+def test_reporting_classes_and_participle_cues(nlp, text, speaker, verb) -> None:
+    a = attribute(nlp, text)[-1]
+    assert (a.speaker, a.verb) == (speaker, verb)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same verbs in senses that report nothing
+        "The nation added thousands of jobs in the spring.",
+        "The bakery posted a loss for the first time.",
+        "The rebels claimed the hill town after a long siege.",
+        "The court denied the motions filed by the defence.",
+        "Redford United dismissed its manager after a run of defeats.",
+        "The prosecutor rejected a plea offer from the defendant.",
+        "The company maintained its lead in the regional market.",
+        # a negated reporting verb attributes nothing
+        "Governor Anna Velt has not announced whether she will run again.",
+    ],
+)
+def test_non_reporting_senses_have_no_speaker(nlp, text) -> None:
+    a = attribute(nlp, text)[-1]
+    assert (a.speaker, a.anaphor, a.verb) == (None, None, None)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, speaker, kind",
+    [
+        # the head of the speaker phrase with its organisation, not the person it belongs to
+        ("Velt aides said the governor would decide after the vote.", "Velt aides", "group"),
+        ("Velt's spokeswoman said no decision had been made.", "Velt's spokeswoman", "person"),
+        # a name in apposition is the speaker
+        ("Velt's spokeswoman, Orla Brin, said no decision had been made.", "Orla Brin", "person"),
+        ("The chief of the regional police, Gerald Ostrow, said the road was open.", "Gerald Ostrow", "person"),
+        # groups stay groups
+        ("The rail operator and the city council said security would be increased.", "rail operator and the city council", "group"),
+    ],
+)
+def test_speaker_phrase_head(nlp, text, speaker, kind) -> None:
+    a = attribute(nlp, text)[-1]
+    assert (a.speaker, a.kind) == (speaker, kind)
+
+
+@pytest.mark.slow
+def test_main_reporting_verb_wins_over_a_deeper_one(nlp) -> None:
+    # With depth compared by token index, "said" (the root) is the attribution, not "reported" below it.
+    a = attribute(nlp, "Lena Ortiz said the agency reported that the dam was safe.")[-1]
+    assert (a.speaker, a.verb) == ("Lena Ortiz", "say")
+    assert ("agency", "report") in a.others
+
+
+@pytest.mark.slow
+def test_every_reporting_predicate_of_a_sentence_is_kept(nlp) -> None:
+    a = attribute(nlp, "The ministry said the dam was safe, but engineers warned that the spillway was cracked.")[-1]
+    assert a.verb == "say"
+    assert ("engineers", "warn") in a.others

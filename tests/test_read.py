@@ -322,3 +322,37 @@ def test_load_lexicon_rejects_malformed_files(tmp_path: Path, content: str) -> N
 def test_each_figure_of_a_sentence_with_two_sources_has_its_own_source(nlp, text, sources) -> None:
     mention = read_text(nlp, text).mentions[0]
     assert [(q.text, q.speaker) for q in mention.quantities] == sources
+
+
+@pytest.mark.slow
+def test_pronouns_agree_in_gender_with_their_antecedent(nlp) -> None:
+    text = ("Mayor Ingrid Solvang met the fire chief, Mr. Tomas Reyes, at the depot. Reyes told the council that the "
+            "engines would arrive soon. Solvang said the city had paid for them. She added that the roof would be "
+            "repaired. He said the crews had trained already.")
+    speakers = [m.speaker for m in read_text(nlp, text).mentions]
+    # "he" skips the most recent person, a woman, for the man before her; never the other way round.
+    assert speakers[-2:] == ["Ingrid Solvang", "Tomas Reyes"]
+
+
+@pytest.mark.slow
+def test_plural_pronoun_is_a_group_not_a_person(nlp) -> None:
+    text = ("Jonah Marsh visited the estate. The housing association said engineers were working on the boilers. "
+            "They said the repairs would be finished soon.")
+    assert read_text(nlp, text).mentions[-1].speaker == "housing association"
+
+
+@pytest.mark.slow
+def test_multi_sentence_quote_takes_its_own_speaker(nlp) -> None:
+    text = ("Coach Rina Okafor spoke first. \"We were not good enough. We gave the ball away,\" Okafor said. "
+            "Her captain, Lea Munk, disagreed. \"The referee decided this game. Their goals should not have stood,\" "
+            "Munk said.")
+    by_text = {m.text[:12]: m.speaker for m in read_text(nlp, text).mentions}
+    assert by_text["\"We were not"] == "Rina Okafor"
+    # The first sentence of Munk's quotation is Munk's, though the sentence before it names Okafor's captain.
+    assert by_text["\"The referee"] == "Lea Munk"
+
+
+@pytest.mark.slow
+def test_quoted_sentence_with_no_attribution_in_its_quotation_stays_unattributed(nlp) -> None:
+    text = "\"The plan is dead.\" The mayor has not spoken since Tuesday. Lena Ortiz said the council would meet."
+    assert read_text(nlp, text).mentions[0].speaker is None

@@ -516,5 +516,6 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue
         other_subject, _ = _subject_of(sent.doc[i])
         if other_subject is not None and other_subject.i not in quoted_tokens:
-            others.append((describe_speaker(other_subject, lexicon)[0], lemma))
+            name, _, anaphor_kind, noun = describe_speaker(other_subject, lexicon)
+            others.append((name or (noun if anaphor_kind else None), lemma))
     return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at, tuple(others))
