@@ -1,8 +1,6 @@
-"""Conflicts between the mentions of one story: numeric discrepancies and contradictions.
+"""Numeric discrepancies between the figures of one story (contradictions: contradictions.py).
 
-Contradictions come from rules over aligned mentions, not from a model:
-a denial linked to the statement it denies, and opposite states (completed vs
-continuing) about the same place. Numeric conflicts compare figures for the same
+Numeric conflicts compare figures for the same
 measure (counted noun class, event class, increment, period, nationality) whose
 ranges, widened by their qualifiers, do not overlap.
 """
@@ -10,29 +8,17 @@ ranges, widened by their qualifiers, do not overlap.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import yaml
 
 from .records import Conflict, ConflictSide, Mention, Quantity
 
 MEASURES_PATH = Path(__file__).parent / "data" / "measures.yaml"
-
-
-@dataclass(frozen=True)
-class Opposition:
-    """Two reading cues that cannot both describe the same thing."""
-
-    first: str
-    second: str
-    say_first: str
-    say_second: str
-    similarity: float
 
 
 @dataclass(frozen=True)
@@ -47,9 +33,6 @@ class MeasureLexicon:
     period: re.Pattern[str]
     aliases: dict[str, str]  # lowercased alias -> canonical actor name
     extreme: re.Pattern[str]
-    oppositions: tuple[Opposition, ...]
-    denial_verbs: frozenset[str]
-    denial_phrases: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -68,14 +51,9 @@ def load_measures(path: Path = MEASURES_PATH) -> MeasureLexicon:
     events = {lemma: key for key, lemmas in data["events"].items() for lemma in lemmas}
     period = re.compile("|".join(f"(?:{p})" for p in data["period_patterns"]), re.IGNORECASE)
     aliases = {alias: key for key, names in data.get("actor_aliases", {}).items() for alias in [key, *names]}
-    oppositions = tuple(Opposition(*o["cues"], *o["say"], float(o.get("similarity", 0.4)))
-                        for o in data.get("oppositions", ()))
-    phrases = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in data.get("denial_phrases", ["untrue"])) + r")\b",
-                         re.IGNORECASE)
     extreme = re.compile("|".join(f"(?:{p})" for p in data.get("extreme_patterns", [r"(?!)"])), re.IGNORECASE)
     return MeasureLexicon(counted, nouns, events, frozenset(data.get("neutral_events", ())),
-                          frozenset(data["increment_modifiers"]), period, aliases, extreme,
-                          oppositions, frozenset(data.get("denial_verbs", ())), phrases)
+                          frozenset(data["increment_modifiers"]), period, aliases, extreme)
 
 
 @dataclass(frozen=True)
@@ -312,191 +290,5 @@ def find_numeric_conflicts(figures: Sequence[Figure], tolerance: float) -> list[
                 )
                 for f in sides
             ),
-        ))
-    return conflicts
-
-
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-STOP_PLACE_WORDS = re.compile(r"^(the|region|oblast|province|district|area|city|town|border|direction)$")
-
-
-PLACE_BEFORE_NOUN = re.compile(
-    r"\b([A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})?) (?:[Rr]egion|[Oo]blast|[Pp]rovince|[Dd]istrict|[Dd]irection|[Vv]alley|"
-    r"[Cc]ounty|[Rr]iver|[Bb]ay|[Ii]sland|[Pp]eninsula)\b")
-
-
-def place_keys(mention: Mention) -> frozenset[str]:
-    """Places a mention is about, reduced to a comparable key ("the Kursk region" -> "kursk")."""
-    # "the Kursk region", "Pellam valley": the tagger does not always see these as places.
-    keys = {m.group(1).lower() for m in PLACE_BEFORE_NOUN.finditer(mention.text)}
-    for entity in mention.entities:
-        if entity.label in PLACE_LABELS:
-            words = [w for w in re.findall(r"[\w'-]+", entity.text.lower()) if not STOP_PLACE_WORDS.match(w)]
-            words = [w[:-2] if w.endswith("'s") else w for w in words]
-            if words:
-                keys.add(" ".join(words))
-    return frozenset(keys)
-
-
-NOT_A_SURPRISE = re.compile(r"\b(?:no|not an?|hardly an?|little)\s+(?:big\s+|real\s+|great\s+)?surprise", re.I)
-
-
-def stance_of(mention: Mention, first: str = "completed", second: str = "continuing") -> str | None:
-    """Which of two opposite states a mention asserts, if either.
-
-    Denying or negating the first state ("refuted claims that fighting has ended",
-    "the vote was not unanimous") asserts the second; a sentence with both is left out.
-    """
-    cues = set(mention.cues)
-    has_first, has_second = first in cues, second in cues
-    if has_first and has_second and second == "surprise" and NOT_A_SURPRISE.search(mention.text):
-        return first
-    if has_first and ({"denial", "negation"} & cues):
-        return second
-    if has_first and has_second:
-        return None
-    return first if has_first else second if has_second else None
-
-
-class Voices:
-    """Who stands behind a mention: its speaker, else its outlet; aliases folded ("Moscow" = "Russia")."""
-
-    def __init__(self, sources: dict[str, str], speaker_of: Callable[[Mention], str | None],
-                 lexicon: MeasureLexicon) -> None:
-        self.sources = sources
-        self.speaker_of = speaker_of
-        self.aliases = lexicon.aliases
-
-    def label(self, mention: Mention) -> str:
-        return self.speaker_of(mention) or self.sources[mention.article_id]
-
-    def key(self, mention: Mention) -> str:
-        name = self.label(mention).lower().strip()
-        return self.aliases.get(name, name)
-
-    def side(self, mention: Mention, stance: str) -> ConflictSide:
-        return ConflictSide(article_id=mention.article_id, source=self.sources[mention.article_id],
-                            speaker=self.speaker_of(mention), text=mention.text, start=mention.start,
-                            end=mention.end, stance=stance)
-
-
-def _components(count: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
-    parent = list(range(count))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in edges:
-        parent[find(a)] = find(b)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for node in {n for edge in edges for n in edge}:
-        groups[find(node)].append(node)
-    return [sorted(g) for g in groups.values()]
-
-
-def find_state_conflicts(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voices,
-                         oppositions: Sequence[Opposition]) -> list[Conflict]:
-    """Opposite states (completed vs continuing, unanimous vs split, ...) about the same thing, by different voices.
-
-    Two mentions are about the same thing when their embeddings are at least as alike as
-    the opposition asks (less so when they name the same place). Linked mentions form
-    one conflict.
-    """
-    conflicts = []
-    for opposition in oppositions:
-        first, second = opposition.first, opposition.second
-        stances = {i: stance_of(m, first, second) for i, m in enumerate(mentions)}
-        firsts = [i for i, s in stances.items() if s == first]
-        seconds = [i for i, s in stances.items() if s == second]
-        edges: list[tuple[int, int]] = []
-        for i in firsts:
-            for j in seconds:
-                if voices.key(mentions[i]) == voices.key(mentions[j]):
-                    continue
-                needed = opposition.similarity - (0.1 if place_keys(mentions[i]) & place_keys(mentions[j]) else 0.0)
-                if float(vectors[i] @ vectors[j]) >= needed:
-                    edges.append((i, j))
-        for component in _components(len(mentions), edges):
-            side_a = [i for i in component if stances[i] == first]
-            side_b = [i for i in component if stances[i] == second]
-            # The place both sides talk about most is what the conflict is about.
-            count_a = Counter(p for i in side_a for p in place_keys(mentions[i]))
-            count_b = Counter(p for i in side_b for p in place_keys(mentions[i]))
-            # Countries and capitals (the alias list) are too broad to name what is disputed.
-            shared = sorted(set(count_a) & set(count_b), key=lambda p: (p in voices.aliases,
-                                                                       -min(count_a[p], count_b[p]),
-                                                                       -(count_a[p] + count_b[p]), p))
-            subject = shared[0].title() if shared else "The same events"
-            voices_a = sorted({voices.label(mentions[i]) for i in side_a})
-            voices_b = sorted({voices.label(mentions[i]) for i in side_b})
-            conflicts.append(Conflict(
-                kind="contradiction",
-                summary=(f"{subject}: {opposition.say_first} according to {', '.join(voices_a)}; "
-                         f"{opposition.say_second} according to {', '.join(voices_b)}"),
-                claim_ids=(),
-                measure=None,
-                sides=tuple([voices.side(mentions[i], first) for i in side_a]
-                            + [voices.side(mentions[j], second) for j in side_b]),
-            ))
-    return conflicts
-
-
-HISTORICAL = re.compile(r"\b(?:previously|until now|until recently|in the past|had (?:\w+ly )?denied)\b", re.I)
-
-
-CONDITIONAL_DENIAL = re.compile(r"\b(?:if|unless|whether|should)\b[^,;.]{0,60}\b(?:reject|deny|denies|refute|dismiss)",
-                                re.IGNORECASE)
-
-
-def is_denial(mention: Mention, lexicon: MeasureLexicon) -> bool:
-    """A voice rejecting a statement now: a denial verb, or a phrase such as "baseless", in attributed speech."""
-    if "denial" not in mention.cues or mention.speaker is None or HISTORICAL.search(mention.text):
-        return False
-    if CONDITIONAL_DENIAL.search(mention.text):
-        return False
-    verb = (mention.verb or "").lower()
-    return verb in lexicon.denial_verbs or bool(lexicon.denial_phrases.search(mention.text))
-
-
-ATTRIBUTED_BONUS = 0.1
-
-
-def find_denials(mentions: Sequence[Mention], similarity: Callable[[int, int], float], voices: Voices,
-                 lexicon: MeasureLexicon, min_similarity: float, max_targets: int = 2) -> list[Conflict]:
-    """Each denial linked to the statements by other voices it most plausibly denies.
-
-    Denials of a state ("refuted claims that fighting has ended") are left to
-    `find_state_conflicts`; a voice denying its own line is not a conflict, and a
-    denial told as past background ("Moscow had previously denied ...") is context.
-    """
-    conflicts = []
-    for d, denial in enumerate(mentions):
-        if not is_denial(denial, lexicon):
-            continue
-        if any(stance_of(denial, o.first, o.second) for o in lexicon.oppositions):
-            continue
-        denier = voices.key(denial)
-        # What is denied is usually someone's claim: attributed statements rank a little higher.
-        scored = sorted(
-            ((similarity(d, i) + (ATTRIBUTED_BONUS if other.speaker else 0.0), i) for i, other in enumerate(mentions)
-             if i != d and "denial" not in other.cues and voices.key(other) != denier),
-            reverse=True,
-        )
-        # Keep only targets close to the best one: a weak second match is noise, not a claim.
-        top = scored[0][0] if scored else 0.0
-        targets = [i for score, i in scored[:max_targets] if score >= max(min_similarity, top - 0.1)]
-        if not targets:
-            continue
-        claimants = sorted({voices.label(mentions[i]) for i in targets})
-        conflicts.append(Conflict(
-            kind="contradiction",
-            summary=f"{voices.label(denial)} denies what {', '.join(claimants)} "
-                    f"report{'s' if len(claimants) == 1 else ''}",
-            claim_ids=(),
-            measure=None,
-            sides=tuple([voices.side(mentions[i], "claims") for i in targets] + [voices.side(denial, "denies")]),
         ))
     return conflicts
