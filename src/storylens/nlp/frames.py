@@ -240,7 +240,8 @@ def _claim_complement(pred: "Token", rules: StatementRules) -> "Token | None":
             return child
         if child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in rules.claim_nouns:
             return child
-        if child.dep_ == "dobj" and any(c.dep_ == "amod" and c.tag_ == "VBG" and c.i < child.i for c in child.children):
+        if child.dep_ == "dobj" and any(c.dep_ in ("amod", "compound") and c.tag_ == "VBG" and c.i < child.i
+                                        for c in child.children):
             return child  # "denied striking the territory", parsed as an adjective on the noun
         if child.dep_ == "prep" and child.lower_ in ("of", "about"):
             # "denied knowledge of the attack" is not a claim; "denied reports of casualties" is (claim noun).

@@ -1,0 +1,127 @@
+"""Statement frames read from the parse: what each predicate asserts, denies, negates or hedges."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.errors import SettingsError
+from storylens.nlp.frames import load_statement_rules, parse_statement_rules, read_frames
+
+
+def frames_of(nlp, text: str):
+    from storylens.read import load_lexicon
+
+    doc = nlp(text)
+    return [f for sent in doc.sents for f in read_frames(sent, load_lexicon(), load_statement_rules(), None, None)]
+
+
+def frame(nlp, text: str, predicate: str):
+    return next(f for f in frames_of(nlp, text) if f.predicate == predicate)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, denied", [
+    # should fire: a denial verb whose complement is a claim
+    ("The ministry denied that it had approved the sale.", "that it had approved the sale"),
+    ("Vantor Chemicals denied dumping solvent into the canal.", "dumping solvent"),
+    ("The mayor rejected claims that the audit had been delayed.", "claims that the audit had been delayed"),
+    ("The allegations are baseless.", "The allegations"),
+    ("The allegations were lies.", "The allegations"),
+])
+def test_denials_of_claims(nlp, text, denied) -> None:
+    found = [f for f in frames_of(nlp, text) if f.role == "denial"]
+    assert [f.denied for f in found] == [denied]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    # should not fire: denial verbs in other senses, and a denial that is itself negated
+    "Redford United dismissed its manager after a run of defeats.",
+    "The court denied the motions filed by the defence.",
+    "The prosecutor denied a plea offer from the defendant.",
+    "The judge rejected the request for bail.",
+    "The engineer has not ruled out a second crack in the wall.",
+    "The report was published on Monday.",
+])
+def test_denial_verbs_in_other_senses_are_not_denials(nlp, text) -> None:
+    assert [f for f in frames_of(nlp, text) if f.role == "denial"] == []
+
+
+@pytest.mark.slow
+def test_a_relative_clause_is_background_and_does_not_flip_the_stance(nlp) -> None:
+    found = frames_of(nlp, "The mayor, who has denied any wrongdoing, said the audit was completed.")
+    denial = next(f for f in found if f.predicate == "deny")
+    completed = next(f for f in found if f.predicate == "complete")
+    assert denial.relative and not completed.relative and not completed.negated
+    assert completed.states == ("completed@audit",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, negated", [
+    ("No one was killed in the blast.", "kill", True),
+    ("Nobody was hurt in the blast.", "hurt", True),
+    ("The firm did not pay the fine.", "pay", True),
+    ("\"We are not intending to compete with our suppliers,\" Reel said.", "compete", True),
+    ("Four people were killed in the blast.", "kill", False),
+    ("The firm paid the fine, though it had not agreed to.", "pay", False),
+])
+def test_negation_sits_on_its_predicate(nlp, text, predicate, negated) -> None:
+    assert frame(nlp, text, predicate).negated is negated
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, modality, hedges", [
+    ("The dam could fail within days.", "fail", ("could",), ()),
+    ("The dam will be repaired.", "repair", ("will",), ()),
+    ("The minister reportedly resigned.", "resign", (), ("reportedly",)),
+    ("Katie got into the university, I think.", "get", (), ("think",)),
+])
+def test_modality_and_hedges_attach_to_their_predicate(nlp, text, predicate, modality, hedges) -> None:
+    found = frame(nlp, text, predicate)
+    assert (found.modality, found.hedges) == (modality, hedges)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, states", [
+    # should fire: the cue on the subject's own predicate
+    ("The repairs to the bridge were completed.", {"completed@repair"}),
+    ("The board voted unanimously.", {"unanimous@board"}),
+    ("The result came as a surprise.", {"surprise@result"}),
+    ("The company completed its acquisition of the mill.", {"completed@acquisition"}),
+    # should not fire: a cue that is another clause's, or none at all
+    ("Traffic is still heavy on the bridge.", set()),
+    ("The storm is expected to make landfall on Friday.", {"expected@storm:make"}),
+])
+def test_states_are_the_states_of_their_own_subject(nlp, text, states) -> None:
+    assert {s for f in frames_of(nlp, text) for s in f.states} == states
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, attributes", [
+    ("She was hit by a grey 2013 Toyota Camry.", {"colour=grey@camry"}),
+    ("She was hit by a gray Toyota Camry.", {"colour=grey@camry"}),
+    ("The ship was attacked 150 nautical miles west of Aden.", {"direction=west@aden#distance"}),
+    ("An armed man robbed the bank.", {"armed=armed@people"}),
+    # not attributes: a name, a fixed phrase, a place not placed
+    ("The White House said the talks were over.", set()),
+    ("Sudan's armed forces crossed the border.", set()),
+])
+def test_attributes(nlp, text, attributes) -> None:
+    assert {a for f in frames_of(nlp, text) for a in f.attributes} == attributes
+
+
+def test_rules_file_is_checked_against_its_schema() -> None:
+    with pytest.raises(SettingsError, match="denial_verbs"):
+        parse_statement_rules({"denial_verbs": "deny", "claim_nouns": [], "falsity_words": [], "state_cues": {},
+                               "oppositions": [], "similarity": {"negation": 0.3, "harm": 0.4, "denial": 0.3,
+                                                                 "attribute": 0.4, "state": 0.4}})
+    with pytest.raises(SettingsError):
+        parse_statement_rules({"denial_verbs": ["deny"], "claim_nouns": [], "falsity_words": [], "state_cues": {},
+                               "oppositions": [], "similarity": {"negation": 2}})
+
+
+def test_bundled_rules_load() -> None:
+    rules = load_statement_rules()
+    assert "deny" in rules.denial_verbs and "allegation" in rules.claim_nouns
+    assert rules.attribute_class("silver") == "colour" and rules.canonical_value("gray") == "grey"
+    assert 0 < rules.threshold("denial") < 1
