@@ -498,3 +498,29 @@ def test_boilerplate_is_never_the_headline(settings: Settings, title: str, body_
 )
 def test_a_salutation_is_not_a_dateline(paragraph: str) -> None:
     assert find_dateline(paragraph) == (None, paragraph)
+
+
+def test_an_article_cut_into_blocks_around_adverts_is_read_whole(settings: Settings) -> None:
+    block = "<div class='article-body-chunk'>{}</div>"
+    first = "".join(f"<p>{sentence} {sentence}</p>" for sentence in STORY[:3])
+    second = "".join(f"<p>{sentence} {sentence}</p>" for sentence in STORY[3:])
+    html = (
+        "<html><head><title>Council votes to close ferry terminal</title></head><body><article>"
+        "<h1>Council votes to close ferry terminal</h1>"
+        f"<div class='grid'><div class='main'>{block.format(first)}</div><div class='rail'><div class='ad'>Advert</div></div></div>"
+        "<div class='ad-row'><span>Advertisement</span></div>"
+        f"<div class='grid'><div class='main'>{block.format(second)}</div></div>"
+        "</article></body></html>"
+    )
+    text = page_text(settings, html)
+    assert text.index(STORY[2]) < text.index(STORY[3])
+
+
+def test_comments_sharing_a_class_are_not_joined_to_the_article(settings: Settings) -> None:
+    comment = (
+        "<div class='comment-body'><p>I have taken that ferry every morning for twenty years and I think the council has "
+        "got this badly wrong.</p><p>They should have asked the people who actually use the crossing before deciding "
+        "anything at all about it.</p></div>"
+    )
+    text = page_text(settings, page(after=f"<section class='comments'>{comment * 3}</section>"))
+    assert "twenty years" not in text

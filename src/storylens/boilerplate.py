@@ -4,6 +4,9 @@
 page's metadata and extracting its main text. Every rule is general, read from the markup's
 structure or from class names that say what an element is, never from a site's address:
 
+- an article body cut into several blocks of one class around adverts is joined into its first
+  block, so the extractor takes all of it (blocks classed as comments, reviews, teasers, cards,
+  promotions or related content are never joined);
 - hidden elements (inline `display:none` / `visibility:hidden`, the `hidden` attribute,
   `<template>`) are not shown to a reader, so they are not the article (schema.org copies of the
   text, pop-ups);
@@ -54,6 +57,7 @@ def prune_page(tree: HtmlElement, description: str | None = None) -> None:
     body = tree.find(".//body")
     root = body if body is not None else tree
     _drop_hidden(root)
+    _join_chunks(root)
     _unwrap_layout_tables(root)
     _drop_named(root, description)
     _drop_related(root)
@@ -220,3 +224,30 @@ def _drop_related(root: HtmlElement) -> None:
     for element in doomed:
         if element.getparent() is not None and not any(ancestor in doomed for ancestor in element.iterancestors()):
             _remove(element)
+
+
+_NOT_CHUNKS = re.compile(r"comment|reply|review|teaser|card|promo|related", re.I)
+
+
+def _join_chunks(root: HtmlElement) -> None:
+    """An article body cut into several blocks of one class (around adverts) is joined into the first
+    block, so the extractor takes the whole article rather than its first part."""
+    groups: dict[tuple[str, str], list[HtmlElement]] = {}
+    for element in root.iter("div", "section"):
+        classes = (element.get("class") or "").strip()
+        if classes and not _NOT_CHUNKS.search(classes) and _is_prose_block(element):
+            groups.setdefault((element.tag, " ".join(classes.split())), []).append(element)
+    for members in groups.values():
+        members = [m for m in members if not any(a in members for a in m.iterancestors())]
+        if len(members) < 2:
+            continue
+        first = members[0]
+        for member in members[1:]:
+            for child in list(member):
+                first.append(child)
+            _remove(member)
+
+
+def _is_prose_block(element: HtmlElement) -> bool:
+    paragraphs = [p for p in element.iter("p") if _words(p.text_content()) >= 15]
+    return len(paragraphs) >= 2
