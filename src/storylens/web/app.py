@@ -711,7 +711,9 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
             hits, total = state.search(store, q, 0, 0) if q.strip() else ([], 0)
             window = views.paginate(page, size, total)
             hits, _ = state.search(store, q, window["offset"], size) if q.strip() else ([], 0)
+            headlines = store.story_headlines({str(h["story_id"]) for h in hits if h["kind"] == "claim"})
             for hit in hits:
+                hit["story_headline"] = headlines.get(str(hit["story_id"])) if hit["kind"] == "claim" else None
                 # A claim opens its story with the claim picked.
                 hit["href"] = (f"/articles/{hit['id']}" if hit["kind"] == "article"
                                else f"/stories/{hit['story_id']}#{views.claim_key(hit['id'])}")
