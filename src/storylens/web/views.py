@@ -241,17 +241,13 @@ def story_desk(view: dict[str, Any]) -> dict[str, Any]:
     """Additions to the story view for the web desk: the grid's outlets, a figures pivot, grouped articles."""
     view["grid_outlets"] = list(view["outlets"])
     for row in view["matrix"]:
-        counts = {state: 0 for state in CELL_SIGNS}
+        row["key"] = claim_key(row["id"])
         for cell in row["cells"]:
-            counts[cell["state"]] = counts.get(cell["state"], 0) + 1
             cell["sign"], cell["word"] = CELL_SIGNS.get(cell["state"], ("?", cell["state"]))
             cell["marks"] = cell["href"][1:] if cell["href"] and cell["href"].startswith("#") else ""
-        row["counts"] = counts
     for k, conflict in enumerate(view["conflicts"]):
         conflict["key"] = f"conflict-{k}"
         conflict["outlets"] = list(dict.fromkeys(side["outlet"] for side in conflict["sides"]))
-    for row in view["matrix"]:
-        row["key"] = claim_key(row["id"])
     for entry in view["timeline"]:
         entry["precision_words"] = PRECISION_WORDS.get(entry["precision"].lower(),
                                                        entry["precision"].replace("_", " ").lower())
