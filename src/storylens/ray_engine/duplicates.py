@@ -2,8 +2,8 @@
 
 Workers compute each article's MinHash signature and its LSH band keys (the bands
 `datasketch.MinHashLSH` would use at the same threshold); grouping rows by band key (a
-shuffle) gives every pair of articles that LSH would offer as candidates, scored there.
-The driver then replays the local engine's order-dependent rule over the sparse list of
+shuffle) gives every pair of articles that LSH would offer as candidates. The driver then
+replays the local engine's order-dependent rule over the sparse list of
 candidate pairs: the first of a set of copies is the original, later ones point at it.
 """
 
@@ -41,43 +41,43 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-def candidate_pairs(members: Sequence[tuple[Position, np.ndarray]], threshold: float) -> list[tuple[Position, Position, float]]:
-    """(later, earlier, similarity) for the pairs of one band bucket that are similar enough."""
-    ordered = sorted(members, key=lambda m: m[0])
-    out = []
-    for i, (later, later_sig) in enumerate(ordered):
-        for earlier, earlier_sig in ordered[:i]:
-            score = similarity(later_sig, earlier_sig)
-            if score >= threshold:
-                out.append((later, earlier, score))
-    return out
-
-
 @dataclass
 class DuplicateResolver:
     """Replays `DuplicateIndex.check` in reading order over precomputed candidate pairs.
 
-    Feed articles in reading order to `check`; stored articles first through `remember`.
+    Feed every article in reading order, stored ones (`remember`) before new ones (`check`),
+    with its signature; only the signatures of articles in some candidate pair are kept.
     Holds a content hash and an id per kept article, and the candidate pairs.
     """
 
     threshold: float
-    candidates: dict[Position, list[tuple[Position, float]]] = field(default_factory=dict)
+    candidates: dict[Position, list[Position]] = field(default_factory=dict)
     _exact: dict[str, str] = field(default_factory=dict)
     _kept: dict[Position, str] = field(default_factory=dict)
+    _signatures: dict[Position, np.ndarray] = field(default_factory=dict)
+    _paired: set[Position] = field(default_factory=set)
 
-    def add_pairs(self, pairs: Iterable[tuple[Position, Position, float]]) -> None:
-        for later, earlier, score in pairs:
-            self.candidates.setdefault(later, []).append((earlier, score))
+    def add_pairs(self, pairs: Iterable[tuple[Position, Position]]) -> None:
+        """(later, earlier) positions of articles sharing an LSH band."""
+        for later, earlier in pairs:
+            self.candidates.setdefault(later, []).append(earlier)
+            self._paired.update((later, earlier))
 
-    def remember(self, position: Position, article: Article) -> None:
+    def _keep_signature(self, position: Position, hashvalues: np.ndarray | None) -> None:
+        if position in self._paired and hashvalues is not None:
+            self._signatures[position] = hashvalues
+
+    def remember(self, position: Position, article: Article, hashvalues: np.ndarray | None = None) -> None:
         """An article already in the store: later copies of it are duplicates."""
+        self._keep_signature(position, hashvalues)
         if article.status != "ok":
             return
         self._exact.setdefault(article.content_hash or "", article.id)
         self._kept[position] = article.id
 
-    def check(self, position: Position, article: Article) -> Article:
+    def check(self, position: Position, article: Article, hashvalues: np.ndarray | None = None) -> Article:
+        """The article as the local engine's `DuplicateIndex.check` would return it."""
+        self._keep_signature(position, hashvalues)
         if article.status != "ok":
             return article
         content_hash = article.content_hash or ""
@@ -88,9 +88,12 @@ class DuplicateResolver:
                            reason=f"exact copy of {original}")
         best_id, best_score = None, 0.0
         # Earliest first, so that of two equally close originals the first one read wins.
-        for earlier, score in sorted(self.candidates.get(position, ())):
+        for earlier in sorted(set(self.candidates.get(position, ()))):
             kept = self._kept.get(earlier)
-            if kept is not None and score > best_score:
+            if kept is None:
+                continue
+            score = similarity(self._signatures[position], self._signatures[earlier])
+            if score > best_score:
                 best_id, best_score = kept, score
         if best_id is not None and best_score >= self.threshold:
             return replace(article, status="duplicate", duplicate_of=best_id,

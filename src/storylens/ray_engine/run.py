@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +31,8 @@ from ..records import Article
 from ..settings import Settings
 from ..store import Store
 from ..stories import arrival_order
-from .blocks import Placement, merge_blocks, term_counts
-from .duplicates import DuplicateResolver, band_ranges, similarity
+from .blocks import merge_blocks, term_counts
+from .duplicates import DuplicateResolver, band_ranges
 from .sources import list_chunks
 from .workers import (ReadingWorker, StoryComparer, admitted_articles, band_rows, bucket_pairs, cluster_group,
                       prepare_chunks, prepare_stored)
@@ -53,6 +54,7 @@ class RayRunSummary(RunSummary):
     """What one run on Ray did, and on which Ray nodes the articles were read."""
 
     nodes: set[str] = field(default_factory=set)
+    worker_peak_mb: dict[str, float] = field(default_factory=dict)  # reading actor -> its peak resident memory
 
 
 def connect(options: RayOptions) -> bool:
@@ -66,7 +68,12 @@ def connect(options: RayOptions) -> bool:
         ray.init(address=options.address, log_to_driver=False)
     else:
         ray.init(num_cpus=options.workers, include_dashboard=False, log_to_driver=False)
-    ray.data.DataContext.get_current().enable_progress_bars = False
+    context = ray.data.DataContext.get_current()
+    # Ray Data's progress bars on a terminal (stage by stage), as the local engine shows its own.
+    context.enable_progress_bars = sys.stderr.isatty()
+    context.execution_options.preserve_order = True  # rows in reading order, as the local engine reads
+    # Feed no actor before every one has loaded its models, so that work spreads over all of them.
+    context.wait_for_min_actors_s = 600
     return True
 
 
@@ -100,7 +107,7 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
 
 
 def _prepare(store: Store, inputs: Sequence[str], settings: Settings) -> Any:
-    """Cleaned articles with signatures, the store's own "ok" articles first (chunk -1)."""
+    """Cleaned articles with signatures in reading order, the store's own "ok" articles first (chunk -1)."""
     import ray
 
     chunks = list_chunks(inputs)
@@ -110,33 +117,20 @@ def _prepare(store: Store, inputs: Sequence[str], settings: Settings) -> Any:
     prepared = prepared.map_batches(prepare_chunks, batch_size=1, fn_kwargs={"settings": settings})
     stored = [{"position": i, "record": pickle.dumps(a)} for i, a in enumerate(store.articles(status="ok"))]
     if stored:
-        prepared = prepared.union(ray.data.from_items(stored).map_batches(prepare_stored, batch_size=256))
+        prepared = ray.data.from_items(stored).map_batches(prepare_stored, batch_size=256).union(prepared)
     return prepared.materialize()
 
 
-def _candidate_pairs(prepared: Any, settings: Settings) -> Iterator[tuple[tuple[int, int], tuple[int, int], float]]:
-    """(later, earlier, similarity) for articles sharing an LSH band (grouped by band key)."""
+def _candidate_pairs(prepared: Any, settings: Settings) -> set[tuple[tuple[int, int], tuple[int, int]]]:
+    """(later, earlier) positions of articles sharing an LSH band (grouped by band key)."""
     pairs = (prepared.map_batches(band_rows, fn_kwargs={"ranges": band_ranges(settings.near_duplicate_threshold)})
              .groupby("band", num_partitions=_partitions(prepared)).map_groups(bucket_pairs).take_all())
-    keys = {((p["later_chunk"], p["later_position"]), (p["earlier_chunk"], p["earlier_position"])) for p in pairs}
-    involved = {position for pair in keys for position in pair}
-    if not involved:
-        return
-    signatures = {(int(r["chunk"]), int(r["position"])): np.frombuffer(r["signature"], dtype=np.uint32)
-                  for r in prepared.select_columns(["chunk", "position", "signature"])
-                  .map_batches(_rows_at, fn_kwargs={"positions": involved}).take_all()}
-    for later, earlier in keys:
-        yield later, earlier, similarity(signatures[later], signatures[earlier])
+    return {((p["later_chunk"], p["later_position"]), (p["earlier_chunk"], p["earlier_position"])) for p in pairs}
 
 
 def _partitions(dataset: Any) -> int:
     """Shuffle partitions: one per few thousand rows (Ray's default of 200 is slow on small inputs)."""
     return max(1, min(200, dataset.count() // 5000))
-
-
-def _rows_at(batch: dict[str, Any], positions: set[tuple[int, int]]) -> dict[str, Any]:
-    keep = np.array([(int(c), int(p)) in positions for c, p in zip(batch["chunk"], batch["position"])], dtype=bool)
-    return {key: column[keep] for key, column in batch.items()}
 
 
 def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
@@ -149,12 +143,13 @@ def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
     batch: list[Article] = []
     batch_ids: set[str] = set()
     seen_inputs: set[tuple[str, str]] = set()
-    rows = prepared.sort(["chunk", "position"]).iter_rows()
-    for row in progress(rows, "storing articles", None):
+    # Blocks keep their order (preserve_order), so rows arrive in reading order, stored ones first.
+    for row in progress(prepared.iter_rows(), "storing articles", None):
         position = (int(row["chunk"]), int(row["position"]))
         article: Article = pickle.loads(row["record"])
+        hashvalues = np.frombuffer(row["signature"], dtype=np.uint32) if row["signature"] else None
         if position[0] < 0:
-            resolver.remember(position, article)
+            resolver.remember(position, article, hashvalues)
             continue
         summary.seen += 1
         key = (article.input, article.content_hash or "")
@@ -165,7 +160,7 @@ def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
         if article.status == "ok":
             if article.id in batch_ids or store.has_article(article.id):
                 article = _distinct_id(article)
-            article = resolver.check(position, article)
+            article = resolver.check(position, article, hashvalues)
         elif article.id in batch_ids or store.has_article(article.id):
             summary.already_stored += 1
             continue
@@ -197,14 +192,18 @@ def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], set
     to_read = prepared.map_batches(admitted_articles, fn_kwargs={"admitted": admitted}, num_cpus=0)
     if left_over:
         to_read = to_read.union(ray.data.from_items([{"record": pickle.dumps(a)} for a in left_over]))
+    total = len(new_ids) + len(left_over)
+    # Small inputs are cut so that every actor gets some; large ones in batches of READ_BATCH.
+    batch_size = max(1, min(READ_BATCH, -(-total // (2 * max(1, options.workers)))))
     read = to_read.map_batches(
-        ReadingWorker, batch_size=READ_BATCH, fn_constructor_kwargs={"settings": settings},
+        ReadingWorker, batch_size=batch_size, fn_constructor_kwargs={"settings": settings},
         # Ray Data restarts a dead actor and retries its batches (max_restarts and max_task_retries -1).
         compute=ray.data.ActorPoolStrategy(size=max(1, options.workers)), num_cpus=1).materialize()
-    total = len(new_ids) + len(left_over)
     for batch in progress(read.iter_batches(batch_size=READ_BATCH, batch_format="numpy"), "reading articles",
                           (total + READ_BATCH - 1) // READ_BATCH):
         readings, items = [], []
+        for worker, peak in zip(batch["worker"], batch["peak_mb"]):
+            summary.worker_peak_mb[str(worker)] = max(float(peak), summary.worker_peak_mb.get(str(worker), 0.0))
         for article_id, reading, item, error, node in zip(batch["article_id"], batch["reading"], batch["item"],
                                                           batch["error"], batch["node"]):
             summary.nodes.add(str(node))

@@ -8,22 +8,24 @@ documents exactly as `read_inputs` would. Reading a chunk reuses the local reade
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import StorylensError
+from ..errors import InputError, StorylensError
 from ..ingest import is_documentation, read_path, suffix_of
-from ..ingest.decode import decode_bytes
-from ..ingest.structured import read_jsonl, record_to_document
+from ..ingest.decode import check_size, decode_bytes
+from ..ingest.structured import read_csv, read_jsonl, record_to_document
 from ..records import RawDocument
 from ..settings import Settings
 
 # JSONL files larger than this are read as several chunks of whole lines.
 CHUNK_BYTES = 8 << 20
 PARQUET_SUFFIX = ".parquet"
+GZIP_INNER = (".jsonl", ".ndjson", ".csv")
 
 
 def list_chunks(inputs: Sequence[str], chunk_bytes: int = CHUNK_BYTES) -> list[dict[str, Any]]:
@@ -54,8 +56,11 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def _chunks_of(path: Path, name: str, chunk_bytes: int) -> list[dict[str, Any]]:
-    whole = {"path": str(path), "name": name, "kind": "file", "start": 0, "stop": 0, "first_line": 1}
+    whole = {"path": str(path), "name": name, "kind": "file", "start": 0, "stop": 0, "first_line": 1, "inner": ""}
     suffix = suffix_of(path.name)
+    inner = suffix_of(path.name[:-3]) if suffix == ".gz" else None
+    if inner in GZIP_INNER and path.is_file():
+        return [{**whole, "kind": "gzip", "inner": inner}]
     if suffix == PARQUET_SUFFIX and path.is_file():
         import pyarrow.parquet as pq
 
@@ -87,6 +92,8 @@ def read_chunk(chunk: dict[str, Any], settings: Settings) -> Iterator[RawDocumen
     path, name = Path(chunk["path"]), chunk["name"]
     if chunk["kind"] == "file":
         yield from read_path(path, settings, name=name)
+    elif chunk["kind"] == "gzip":
+        yield from _read_gzip(path, name, chunk["inner"], settings)
     elif chunk["kind"] == "parquet":
         import pyarrow.parquet as pq
 
@@ -98,8 +105,33 @@ def read_chunk(chunk: dict[str, Any], settings: Settings) -> Iterator[RawDocumen
         with path.open("rb") as stream:
             stream.seek(chunk["start"])
             data = stream.read(chunk["stop"] - chunk["start"])
-        offset = chunk["first_line"] - 1
-        for document in read_jsonl(decode_bytes(data), name):
-            number = int(document.input.rsplit("#", 1)[1]) + offset
-            error = document.error and _LINE_NUMBER.sub(f"on line {number}", document.error, count=1)
-            yield replace(document, input=f"{name}#{number}", error=error)
+        yield from _numbered_jsonl(data, name, chunk["first_line"])
+
+
+GZIP_LINES = 20_000  # lines of a compressed JSONL file decoded at a time
+
+
+def _read_gzip(path: Path, name: str, inner: str, settings: Settings) -> Iterator[RawDocument]:
+    """A compressed JSONL file streamed a few thousand lines at a time; a compressed CSV file whole."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            if inner == ".csv":
+                data = stream.read(settings.max_input_bytes + 1)
+                check_size(len(data), settings.max_input_bytes)
+                yield from read_csv(decode_bytes(data), name)
+                return
+            first = 1
+            while lines := stream.readlines(GZIP_LINES * 512):
+                yield from _numbered_jsonl(b"".join(lines), name, first)
+                first += len(lines)
+    except (OSError, EOFError, InputError) as error:
+        yield RawDocument(input=name, kind="text", body=None, error=f"cannot read compressed file: {error}")
+
+
+def _numbered_jsonl(data: bytes, name: str, first_line: int) -> Iterator[RawDocument]:
+    """The records of some lines of a JSONL file, named and numbered by their line in the whole file."""
+    offset = first_line - 1
+    for document in read_jsonl(decode_bytes(data), name):
+        number = int(document.input.rsplit("#", 1)[1]) + offset
+        error = document.error and _LINE_NUMBER.sub(f"on line {number}", document.error, count=1)
+        yield replace(document, input=f"{name}#{number}", error=error)

@@ -7,8 +7,9 @@ stages pickled in a `record` column. Each one calls the local engine's stage fun
 from __future__ import annotations
 
 import hashlib
-import logging
+import os
 import pickle
+import resource
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -24,7 +25,6 @@ from .blocks import blocks_of, cluster_block
 from .duplicates import band_keys, signature
 from .sources import read_chunk
 
-log = logging.getLogger(__name__)
 Batch = dict[str, Any]
 
 
@@ -103,10 +103,12 @@ class ReadingWorker:
         self.settings = settings
         self.models = Models.load(settings)
         self.node = ray.get_runtime_context().get_node_id()
+        self.worker = f"{self.node[:8]}:{os.getpid()}"
 
     def __call__(self, batch: Batch) -> Batch:
         articles = [pickle.loads(r) for r in batch["record"]]
-        out: dict[str, list] = {"article_id": [], "reading": [], "item": [], "block": [], "error": [], "node": []}
+        out: dict[str, list] = {"article_id": [], "reading": [], "item": [], "block": [], "error": [], "node": [],
+                                "worker": [], "peak_mb": []}
         readings, failed = [], []
         try:
             readings = list(read_articles(articles, self.models.nlp, self.models.lexicon, self.settings))
@@ -128,6 +130,8 @@ class ReadingWorker:
             for key, value in (("article_id", article_id), ("reading", b""), ("item", b""), ("block", 0),
                                ("error", reason), ("node", self.node)):
                 out[key].append(value)
+        out["worker"] = [self.worker] * len(out["node"])
+        out["peak_mb"] = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024] * len(out["node"])
         return _columns(out)
 
 
@@ -161,9 +165,11 @@ def _rows(batch: Batch) -> list[dict[str, Any]]:
     return [{c: batch[c][i] for c in columns} for i in range(size)]
 
 
-_OBJECT_COLUMNS = frozenset({"record", "signature", "reading", "item", "error", "node", "article_id"})
+_OBJECT_COLUMNS = frozenset({"record", "signature", "reading", "item", "error", "node", "article_id", "worker"})
+_FLOAT_COLUMNS = frozenset({"peak_mb"})
 
 
 def _columns(out: dict[str, list]) -> Batch:
     """Lists as numpy columns, with the same types when a batch is empty."""
-    return {key: np.array(values, dtype=object if key in _OBJECT_COLUMNS else np.int64) for key, values in out.items()}
+    return {key: np.array(values, dtype=object if key in _OBJECT_COLUMNS else np.float64 if key in _FLOAT_COLUMNS
+                          else np.int64) for key, values in out.items()}

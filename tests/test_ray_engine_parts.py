@@ -1,0 +1,124 @@
+"""The Ray engine's pure parts, without Ray: input chunks, duplicates by band keys, blocks of days."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from storylens.clean import clean_document
+from storylens.dedupe import mark_duplicates
+from storylens.ingest import read_path
+from storylens.ray_engine.blocks import Placement, block_span, blocks_of, merge_blocks
+from storylens.ray_engine.duplicates import DuplicateResolver, band_keys, band_ranges, signature
+from storylens.ray_engine.sources import list_chunks, read_chunk
+from storylens.records import RawDocument
+
+
+def jsonl_lines(count: int) -> list[str]:
+    lines = [json.dumps({"title": f"Report {i}", "text": f"Article number {i} says something. " * 12})
+             for i in range(count)]
+    lines[7] = "{not json"
+    return lines
+
+
+def test_a_large_jsonl_file_read_in_chunks_gives_the_local_readers_documents(tmp_path, settings):
+    path = tmp_path / "archive.jsonl"
+    path.write_text("\n".join(jsonl_lines(40)) + "\n", encoding="utf-8")
+    chunks = list_chunks([str(path)], chunk_bytes=1500)
+    assert len(chunks) > 3
+    documents = [d for c in chunks for d in read_chunk(c, settings)]
+    assert documents == list(read_path(path, settings, name=str(path)))
+    assert [d.input for d in documents if d.error] == [f"{path}#8"]  # the bad line keeps its number and reason
+
+
+def test_a_small_file_is_one_chunk(tmp_path, settings):
+    path = tmp_path / "small.jsonl"
+    path.write_text("\n".join(jsonl_lines(10)) + "\n", encoding="utf-8")
+    assert len(list_chunks([str(path)])) == 1
+
+
+def test_compressed_jsonl_and_parquet_files_are_read_record_by_record(tmp_path, settings):
+    pq = pytest.importorskip("pyarrow.parquet", reason="Parquet input needs the 'ray' extra")
+    import pyarrow as pa
+
+    with gzip.open(tmp_path / "a.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(jsonl_lines(12)) + "\n")
+    table = pa.table({"title": [f"P{i}" for i in range(9)], "text": [f"Body of article {i}. " * 20 for i in range(9)]})
+    pq.write_table(table, tmp_path / "b.parquet", row_group_size=4)
+    chunks = list_chunks([str(tmp_path)])
+    assert [c["kind"] for c in chunks] == ["gzip", "parquet", "parquet", "parquet"]
+    documents = [d for c in chunks for d in read_chunk(c, settings)]
+    assert [d.input.rsplit("/", 1)[1] for d in documents] == (
+        [f"a.jsonl.gz#{n}" for n in range(1, 13)] + [f"b.parquet#{n}" for n in range(1, 10)])
+    assert [d.title for d in documents[12:]] == [f"P{i}" for i in range(9)]
+    assert documents[7].error and "line 8" in documents[7].error
+
+
+def test_urls_are_refused_with_the_reason(settings):
+    from storylens.errors import StorylensError
+
+    with pytest.raises(StorylensError, match="files and folders"):
+        list_chunks(["https://example.org/news"])
+
+
+def _resolve_by_band_keys(articles, settings):
+    """What the Ray engine decides: band keys grouped (as the shuffle does), then replayed in order."""
+    ranges = band_ranges(settings.near_duplicate_threshold)
+    buckets = defaultdict(list)
+    signatures = {}
+    for position, article in enumerate(articles):
+        if article.status == "ok":
+            signatures[position] = signature(article).astype(np.uint32)
+            for key in band_keys(signatures[position], ranges):
+                buckets[key].append(position)
+    resolver = DuplicateResolver(settings.near_duplicate_threshold)
+    resolver.add_pairs(((0, later), (0, earlier)) for members in buckets.values()
+                       for i, later in enumerate(members) for earlier in members[:i])
+    return [resolver.check((0, p), a, signatures.get(p)) for p, a in enumerate(articles)]
+
+
+def test_duplicates_by_band_keys_are_the_local_engines_duplicates(settings):
+    story = ("The Marrow valley dam gave way early on Tuesday, flooding the lower town of Cardon. "
+             "Emergency crews evacuated some 1,500 residents overnight, the county said. ") * 4
+    other = ("The central bank raised its main rate to 4.75 per cent on Thursday, its third rise this year, "
+             "saying prices were proving stubborn. Economists had expected the move. ") * 4
+    texts = [story, other, story, story.replace("Tuesday", "Tuesday morning", 1), other + " Shares fell.", "Too short."]
+    articles = [clean_document(RawDocument(input=f"in-{i}.txt", kind="text", body=t), settings)
+                for i, t in enumerate(texts)]
+    expected = mark_duplicates(articles, settings)
+    assert [a.status for a in expected][:5] == ["ok", "ok", "duplicate", "duplicate", "duplicate"]
+    assert _resolve_by_band_keys(articles, settings) == expected
+
+
+def test_articles_that_share_no_band_are_all_kept(settings):
+    texts = [f"Story {i}: the council of town {i} met on day {i} and voted on plan {i * 7} for the roads. " * 3
+             for i in range(5)]
+    articles = [clean_document(RawDocument(input=f"in-{i}.txt", kind="text", body=t), settings)
+                for i, t in enumerate(texts)]
+    assert [a.status for a in _resolve_by_band_keys(articles, settings)] == ["ok"] * 5
+
+
+def test_an_article_near_a_block_edge_is_clustered_in_both_blocks(settings):
+    span = block_span(settings)
+    assert blocks_of(10 * span + span // 2, settings) == [10]
+    assert sorted(blocks_of(10 * span + 1, settings)) == [9, 10]
+    assert sorted(blocks_of(11 * span - 1, settings)) == [10, 11]
+    assert blocks_of(None, settings) == [-1]
+
+
+def test_stories_meeting_at_a_block_edge_merge_and_others_stay_apart():
+    placements = [
+        Placement(0, "s-a", "a", "first article of the story", True),
+        Placement(0, "s-a", "b", "close to a", False),  # b is in the overlap: block 1 is its home
+        Placement(1, "s-b", "b", "first article of the story", True),
+        Placement(1, "s-b", "c", "close to b", True),
+        Placement(1, "s-d", "d", "first article of the story", True),
+    ]
+    order = {"a": (1, "a"), "b": (2, "b"), "c": (3, "c"), "d": (4, "d")}
+    stories = merge_blocks(placements, order)
+    assert [(s.id, s.article_ids) for s in stories] == [("s-a", ("a", "b", "c")), ("s-d", ("d",))]
+    assert dict(stories[0].explanations)["c"] == "close to b"
