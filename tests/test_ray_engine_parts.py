@@ -122,3 +122,22 @@ def test_stories_meeting_at_a_block_edge_merge_and_others_stay_apart():
     stories = merge_blocks(placements, order)
     assert [(s.id, s.article_ids) for s in stories] == [("s-a", ("a", "b", "c")), ("s-d", ("d",))]
     assert dict(stories[0].explanations)["c"] == "close to b"
+
+
+def test_the_dossier_tables_hold_every_article_story_claim_and_conflict(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet", reason="Parquet tables need the 'ray' extra")
+    from storylens.ray_engine.tables import write_tables
+
+    dossier = {
+        "articles": [{"id": "a1", "title": "Dam breach", "text": "…", "status": "ok"},
+                     {"id": "a2", "title": "Dam breach", "text": "…", "status": "duplicate"}],
+        "stories": [{"id": "s-a1", "headline": "Dam breach", "article_ids": ["a1"],
+                     "claims": [{"id": "c1", "text": "1,500 evacuated", "sources": ["a1"]},
+                                {"id": "c2", "text": "2,000 evacuated", "sources": ["a1"]}],
+                     "conflicts": [{"kind": "numeric", "summary": "1,500 or 2,000", "claim_ids": ["c1", "c2"]}]}],
+    }
+    tables = {path.stem: pq.read_table(path).to_pylist() for path in write_tables(dossier, tmp_path)}
+    assert [a["id"] for a in tables["articles"]] == ["a1", "a2"] and "text" not in tables["articles"][0]
+    assert [(c["story_id"], c["id"]) for c in tables["claims"]] == [("s-a1", "c1"), ("s-a1", "c2")]
+    assert json.loads(tables["conflicts"][0]["claim_ids"]) == ["c1", "c2"]
+    assert tables["stories"][0]["id"] == "s-a1" and "claims" not in tables["stories"][0]

@@ -103,6 +103,10 @@ def command_analyze(args: argparse.Namespace) -> int:
             summary = run(store, args.inputs, settings, models, _progress)
             dossier = dossier_from_store(store, outlets=outlets)
     write_reports(dossier, out)
+    if args.engine == "ray":
+        from .ray_engine.tables import write_tables
+
+        write_tables(dossier, out)  # articles, stories, claims and conflicts as Parquet, for large runs
     _print_summary(summary, dossier, out, db)
     return 0
 
