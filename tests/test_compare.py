@@ -29,8 +29,12 @@ HEDGES = {"approximate": "about", "lower_bound": "at_least", "upper_bound": "up_
 
 
 def figure(value, counted, event, qualifier="exact", modifiers=(), speaker=None):
-    return Quantity(text=str(value), value=value, qualifier=qualifier, unit=None, counted=counted, event=event,
-                    modifiers=tuple(modifiers), start=0, end=0, speaker=speaker)
+    """A figure read as a frame: the event is what it measures; "another" makes it an increment."""
+    flags = ("increment",) if "another" in modifiers else ()
+    measure = counted if event in ("report", "say") else event  # a verb that only reports: the count is of its noun
+    return Quantity(text=f"{value:,}", value=value, qualifier=qualifier, unit=None, counted=counted, event=event,
+                    modifiers=tuple(modifiers), start=0, end=0, speaker=speaker, measure=measure,
+                    hedge=HEDGES.get(qualifier, "exact"), flags=flags)
 
 
 def reading(art, *mentions, actors=()):
@@ -218,5 +222,5 @@ def test_a_numeric_conflict_names_each_value_once_with_all_who_give_it(fake_enco
         quantities=[figure(35, "fire", "report", "lower_bound")]))
     [conflict] = dossier_for([a, b, c], fake_encoder, settings).conflicts
     assert conflict.summary.endswith(
-        ": 23 (Home Review, safety office; North Wire, safety office) vs 35 (Consumer Weekly, Oksana Reid)")
+        ": 23 (Home Review, safety office; North Wire, safety office) vs at least 35 (Consumer Weekly, Oksana Reid)")
     assert len(conflict.sides) == 3

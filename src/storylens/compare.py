@@ -10,15 +10,12 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from .conflicts import (
-    collect_figures,
-    find_numeric_conflicts,
-    load_measures,
-)
 from .contradictions import Voices, find_contradictions
+from .figures import collect_figures, comparison_settings, find_figure_conflicts, load_figure_rules
 from .records import (
     Actor,
     Article,
@@ -292,9 +289,12 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
     claim_vectors = vectors[: len(candidates)]
 
     # Conflicts first: claims that take part in one are "disputed".
-    lexicon = load_measures()
-    figures = collect_figures(candidates, sources, speaker_of, lexicon)
-    conflicts: list[Conflict] = find_numeric_conflicts(figures, settings.approximate_tolerance)
+    articles = {r.article.id: r.article for r in story_readings}
+    every_mention = [m for r in story_readings for m in r.mentions]
+    figure_rules = load_figure_rules(settings.figures_path)
+    figures = collect_figures(every_mention, articles, speaker_of, figure_rules, settings)
+    numeric, updates = find_figure_conflicts(figures, settings, figure_rules)
+    conflicts: list[Conflict] = list(numeric)
     similarity = ClaimSimilarity([m.content or m.text for m in candidates], claim_vectors)
     if len(candidates):
         conflicts += find_contradictions(candidates, claim_vectors, Voices(sources, speaker_of))
@@ -328,8 +328,7 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
             by_sentence[(s.article_id, s.start)] for s in conflict.sides if (s.article_id, s.start) in by_sentence
         ))
         contested.update((s.article_id, s.start) for s in conflict.sides)
-        linked.append(Conflict(kind=conflict.kind, summary=conflict.summary, claim_ids=ids, sides=conflict.sides,
-                               measure=conflict.measure))
+        linked.append(replace(conflict, claim_ids=ids))
     # A claim is disputed when most of its sentences take a side in a conflict; one outlet's
     # sentence that also carries a disputed aside does not make an established fact disputed.
     claims = [
@@ -352,6 +351,8 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
         timeline=tuple(timeline),
         actors=tuple(_merge_actors(story_readings)),
         framing=tuple((r.article.id, r.framing) for r in story_readings),
+        updates=tuple(updates),
+        compared_with=comparison_settings(settings, figure_rules),
     )
 
 

@@ -22,6 +22,7 @@ from .nlp.attribution import Attribution, attribute_sentence, figure_speakers, f
 from .nlp.frames import load_statement_rules, read_frames
 from .nlp.framing import SentenceText, find_cues, find_hedges, find_loaded_terms, find_scare_quotes, summarise_framing
 from .nlp.lexicon import Lexicon, parse_lexicon, with_packs
+from .figures import FigureRules, load_figure_rules
 from .nlp.quantities import extract_quantities
 from .nlp.timex import extract_times, parse_published
 from .records import Article, ArticleReading, Entity, Mention, Quantity
@@ -211,7 +212,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
+def read_doc(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: FigureRules | None = None) -> ArticleReading:
     """What one parsed article says, sentence by sentence; `doc` must be the parse of `article.text`."""
     text = article.text
     english = article.language in (None, "en") or article.language.startswith("en")
@@ -222,6 +223,7 @@ def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
     mentions: list[Mention] = []
     attributions: list[Attribution] = []
     rules = load_statement_rules()
+    figure_rules = figure_rules if figure_rules is not None else load_figure_rules()
     for sent in doc.sents:
         start, end = _strip(text, sent.start_char, sent.end_char)
         if start >= end:
@@ -241,7 +243,7 @@ def read_doc(article: Article, doc: "Doc", lexicon: Lexicon) -> ArticleReading:
         if via is not None:
             via = names.normalise(via)
         times = extract_times(sent, published)
-        quantities = extract_quantities(sent, lexicon, times)
+        quantities = extract_quantities(sent, lexicon, times, figure_rules)
         if len(quantities) > 1:
             quantities = _with_figure_speakers(quantities, sent, lexicon, names)
         st = SentenceText(sent)
@@ -356,12 +358,13 @@ def read_articles(
     pieces cut at paragraph or sentence ends and read as one text, so no length stops a batch.
     """
     size = max(1000, min(nlp.max_length - 1, settings.reading_piece_chars))
+    figure_rules = load_figure_rules(settings.figures_path)
     ok = (a for a in articles if a.status == "ok")
     for fits, group in itertools.groupby(ok, key=lambda a: len(a.text) <= size):
         if not fits:
             for article in group:
-                yield read_doc(article, parse_long_text(article.text, nlp, size), lexicon)
+                yield read_doc(article, parse_long_text(article.text, nlp, size), lexicon, figure_rules)
             continue
         pairs = ((a.text, a) for a in group)
         for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=settings.spacy_batch_size):
-            yield read_doc(article, doc, lexicon)
+            yield read_doc(article, doc, lexicon, figure_rules)

@@ -87,6 +87,20 @@ class Quantity:
     # Who gives this figure, when the sentence quotes several sources ("police said 3,400,
     # while organisers said 5,000"); None: the sentence's speaker.
     speaker: str | None = None
+    # The figure's measure frame (see storylens.figures): its dimension (count, age, money,
+    # length, magnitude, percent, duration, clock ...), the lemma of what it measures (the
+    # predicate or property it is an argument of: "kill", "magnitude", "price"), whose or
+    # where it is (a person's name for an age, a nationality, the thing priced), the clause's
+    # time, flags (cumulative, forecast, other_event, part, increment, peak, previous,
+    # conversion, update), the qualifier as read (exact, about, at_least, more_than, up_to,
+    # less_than, nearly, just_over) and the upper end of a range ("$145-175 million").
+    dimension: str = "count"
+    measure: str | None = None
+    holder: str | None = None
+    time: str | None = None
+    flags: tuple[str, ...] = ()
+    hedge: str | None = None
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +242,12 @@ class ConflictSide:
     start: int = 0
     end: int = 0
     stance: str | None = None  # "claims", "denies", "completed", "continuing"
+    # Numeric sides: the interval of values the figure allows (None: unbounded), the figure as
+    # written, and its reference time.
+    low: float | None = None
+    high: float | None = None
+    quote: str | None = None
+    time: str | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +259,40 @@ class Conflict:
     claim_ids: tuple[str, ...]
     sides: tuple[ConflictSide, ...]
     measure: str | None = None  # for numeric conflicts: what is counted
+    # Numeric conflicts: the measure class (KILL, PRICE, ... or the measure's own lemma), whose
+    # figure it is, the unit and the reference time shared by the sides.
+    measure_class: str | None = None
+    holder: str | None = None
+    unit: str | None = None
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class FigurePoint:
+    """One value in a figure's history: when, how much, who says so."""
+
+    time: str
+    value: float
+    unit: str | None
+    qualifier: str
+    article_id: str
+    source: str
+    speaker: str | None
+    quote: str
+    text: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class FigureHistory:
+    """A figure that changes from one report to the next (a toll rising): an update, not a conflict."""
+
+    measure: str
+    measure_class: str
+    holder: str | None
+    unit: str | None
+    points: tuple[FigurePoint, ...]
 
 
 @dataclass(frozen=True)
@@ -265,6 +319,9 @@ class StoryDossier:
     timeline: tuple[TimelineEntry, ...]
     actors: tuple[tuple[Actor, tuple[str, ...]], ...]  # actor merged over articles, article ids
     framing: tuple[tuple[str, Framing], ...]  # (article_id, framing)
+    updates: tuple[FigureHistory, ...] = ()  # figures that rose or fell across report times
+    # The settings and rule files the comparison used, echoed into dossier.json: (name, value).
+    compared_with: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

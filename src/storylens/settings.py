@@ -101,8 +101,23 @@ class Settings:
         "to a statement it denies."
     )
     approximate_tolerance: float = _setting(
-        0.02, "Relative slack granted to approximate figures ('some 11,000') before they conflict."
+        0.02, "Relative slack granted to approximate figures ('about 20,000') before they conflict."
     )
+    figures_path: Path | None = _setting(
+        None, "A YAML file of figure rules (units, qualifiers, measure classes; the shape of the bundled "
+        "data/figures.yaml) to use instead of the bundled one.")
+    figures_round_above: float = _setting(
+        100.0, "Figures at least this large that end in zeros ('12,000') are read as rounded "
+        "(see figures_round_fraction and figures_round_tolerance).")
+    figures_round_fraction: float = _setting(
+        0.25, "How far either way a rounded figure reaches, as a fraction of its last significant digit "
+        "('12,000' allows 11,750 to 12,250; 11,000 and 12,000 still conflict).")
+    figures_round_tolerance: float = _setting(
+        0.03, "The most a rounded figure may stand for, as a fraction of its value.")
+    figures_close_tolerance: float = _setting(
+        0.1, "How far below (or above) its value 'nearly' ('just over') puts a figure, as a fraction of it.")
+    figures_min_difference: float = _setting(
+        0.0, "Figures whose allowed values lie closer than this fraction of the larger one do not conflict.")
     # output
     max_claims_per_story: int = _setting(400, "Claims kept per story in reports (most supported first).")
 

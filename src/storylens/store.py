@@ -131,7 +131,8 @@ def reading_from_json(article: Article, text: str) -> ArticleReading:
     def mention(m: dict[str, Any]) -> Mention:
         m = dict(m)
         m["entities"] = tuple(Entity(**e) for e in m.get("entities", ()))
-        m["quantities"] = tuple(Quantity(**{**q, "modifiers": tuple(q.get("modifiers", ()))})
+        m["quantities"] = tuple(Quantity(**{**q, "modifiers": tuple(q.get("modifiers", ())),
+                                            "flags": tuple(q.get("flags", ()))})
                                 for q in m.get("quantities", ()))
         m["times"] = tuple(TimeExpr(**t) for t in m.get("times", ()))
         for key in ("hedges", "scare_quotes", "loaded_terms", "cues"):

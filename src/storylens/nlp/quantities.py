@@ -9,6 +9,14 @@ inside names are not figures.
 the figure's subject are joined with "|" ("killed or wounded" -> "kill|wound").
 A bare figure ("nearly 2 700 were wounded") inherits the counted noun of the
 previous figure in the same sentence.
+
+Each figure is also read as a measure frame (`frame_figure`), with the word classes of
+data/figures.yaml: its dimension and unit ("$4.5bn", "5m tonnes", "86-yard", "38-year-old",
+"magnitude 7.6"), the lemma of what it measures (a property noun it is the value of,
+else a counted noun of a known class, else the governing predicate), its holder (the
+person whose age it is, the nationality of what is counted, the subject that is priced),
+the time of its clause and flags that keep it out of comparisons (another event, part of
+a group, an increment, a peak, a replaced value, an outlet's own conversion).
 """
 
 from __future__ import annotations
@@ -18,7 +26,9 @@ from typing import Sequence
 
 from spacy.tokens import Span, Token
 
+from ..figures import FigureRules, load_figure_rules
 from ..records import Qualifier, Quantity, TimeExpr
+from .figure_frames import counts_a_noun, frame_figure, link_figures
 from .lexicon import Lexicon, compile_matchers
 
 _SMALL = {
@@ -32,7 +42,9 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1
            "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mln": 1_000_000}
 _FRACTIONS = {"half": 0.5, "halves": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25,
               "quarters": 0.25, "fifth": 0.2, "fifths": 0.2, "sixth": 1 / 6, "tenth": 0.1, "tenths": 0.1}
-_CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₴": "UAH"}
+_CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "$US": "USD", "A$": "AUD", "C$": "CAD", "€": "EUR", "£": "GBP",
+                   "¥": "JPY", "₽": "RUB", "₴": "UAH", "₹": "INR"}
+_SUFFIX_SCALES = {"bn": 1e9, "b": 1e9, "mn": 1e6, "mln": 1e6, "m": 1e6, "k": 1e3}
 _CURRENCY_WORDS = {
     "dollar": "USD", "euro": "EUR", "pound": "GBP", "ruble": "RUB", "rouble": "RUB", "yuan": "CNY",
     "yen": "JPY", "hryvnia": "UAH", "won": "KRW", "rupee": "INR",
@@ -46,9 +58,12 @@ _UNIT_NOUNS = {
 
 _WORD = "|".join(sorted(_SMALL, key=len, reverse=True))
 _NUMBER = re.compile(
-    r"(?P<cur>US\$|[$€£¥₽₴])?\s?"
+    r"(?P<cur>US\$|\$US|A\$|C\$|[$€£¥₽₴₹])?\s?"
     r"(?:"
-    r"(?<![\w.,+#/:-])(?P<digits>\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w/]|[.,:-]\d|-\w)"
+    r"(?:(?<=\$US)|(?<![\w.,+#/:-]))(?P<sdigits>\d+(?:\.\d+)?)(?P<suffix>bn|mn|mln|m|k|b)(?![\w-])"
+    r"|(?<![\w.,+#/:-])(?P<hdigits>\d+(?:\.\d+)?)-(?P<hunit>(?i:years?-old|magnitude|yards?|miles?|kilometres?|kilometers?|km|foot|feet|metres?|meters?|hours?|days?|weeks?|months?|minutes?))(?![\w])"
+    r"|(?<![\w.,+#/:-])(?P<rlow>\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?:-|–)(?P<rhigh>\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?=\s+(?i:million|billion|thousand|bn|percent|per\s+cent)\b|%)"
+    r"|(?:(?<=\$US)|(?<![\w.,+#/:-]))(?P<digits>\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w/]|[.,:-]\d|-\w)"
     rf"|(?<![\w-])(?P<frac>(?i:(?:a|one|two|three|four)\s+(?:half|third|quarter|fifth|sixth|tenth)s?|half(?=\s+of\b)))\b"
     rf"|(?<![\w-])(?P<words>(?i:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}|hundred|thousand|million|billion))*))(?![\w-])"
     r")"
@@ -89,6 +104,15 @@ def parse_words(text: str) -> float | None:
 
 
 def _parse_value(m: re.Match[str]) -> float | None:
+    if m.group("sdigits"):
+        return float(m.group("sdigits")) * _SUFFIX_SCALES[m.group("suffix").lower()]
+    if m.group("hdigits"):
+        return float(m.group("hdigits"))
+    if m.group("rlow"):
+        value = float(m.group("rlow").replace(",", ""))
+        if m.group("scale"):
+            value *= _SCALES[m.group("scale").strip().lower()]
+        return value
     if m.group("digits"):
         raw = re.sub(r"[,\s\u00a0\u202f\u2009]", "", m.group("digits"))
         value = float(raw)
@@ -119,7 +143,7 @@ def _find_qualifier(before: str, lexicon: Lexicon) -> Qualifier:
 
 def _root_of(span: Span) -> Token:
     for tok in span:
-        if not (span.start <= tok.head.i < span.end) or tok.head is tok:
+        if not (span.start <= tok.head.i < span.end) or tok.head == tok:
             return tok
     return span[-1]
 
@@ -128,7 +152,7 @@ def _event_of(node: Token) -> str | None:
     """Lemma(s) of the verb that governs a noun or number token."""
     for _ in range(8):
         head = node.head
-        if head is node:
+        if head == node:
             return None
         if head.pos_ in ("VERB", "AUX") and node.dep_ not in ("aux", "auxpass") and head.dep_ not in ("aux", "auxpass", "amod"):
             if head.dep_ == "prep" and head.tag_ == "VBG":
@@ -181,8 +205,10 @@ def _modifiers(noun: Token, number: Token, lexicon: Lexicon) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in found if f))
 
 
-def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] = ()) -> list[Quantity]:
-    """Every figure of a sentence, in text order; `times` mark the date spans to skip."""
+def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] = (),
+                       rules: FigureRules | None = None) -> list[Quantity]:
+    """Every figure of a sentence, in text order, read as a measure frame; `times` mark the date spans to skip."""
+    rules = rules if rules is not None else load_figure_rules()
     text = sent.text
     base = sent.start_char
     doc = sent.doc
@@ -191,14 +217,16 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
     for m in _NUMBER.finditer(text):
         start, end = m.span()
         if m.group("cur") is None:
-            start = m.start("digits") if m.group("digits") else m.start("frac") if m.group("frac") else m.start("words")
+            start = next(m.start(g) for g in ("sdigits", "hdigits", "rlow", "digits", "frac", "words") if m.group(g))
         if any(s < end and start < e for s, e in date_spans):
             continue
         before, after = text[:start], text[end:]
         digits = m.group("digits")
+        year_like = False
         if digits and not m.group("cur") and not m.group("pct") and not m.group("scale"):
-            if re.fullmatch(r"(?:1[89]|20)\d{2}", digits) or _CLOCK_AFTER.match(after):
+            if _CLOCK_AFTER.match(after):
                 continue
+            year_like = bool(re.fullmatch(r"(?:1[89]|20)\d{2}", digits))
         if _NOT_FIGURE_BEFORE.search(before) or _PHONE.match(text, start):
             continue
         if digits and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
@@ -212,9 +240,11 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
         if any(t.ent_type_ in ("PERSON", "ORG", "FAC", "LAW", "PRODUCT", "WORK_OF_ART", "EVENT", "GPE") for t in span):
             continue
         root = _root_of(span)
+        if year_like and not counts_a_noun(root):
+            continue  # "in 2004", "the 2004 tsunami"; "2000 people" is a figure
         is_words = bool(m.group("words"))
         unit: str | None = None
-        if m.group("pct"):
+        if m.group("pct") or (m.group("rlow") and after.startswith("%")):
             unit = "%"
         elif m.group("cur"):
             unit = _CURRENCY_SIGNS[m.group("cur")]
@@ -266,8 +296,7 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
         if counted is None and unit is None and result and _restates_figure(root):
             # "Seoul put the number at 11,000": the same count as the figure before it.
             counted, event, modifiers = result[-1].counted, result[-1].event, result[-1].modifiers
-        result.append(
-            Quantity(
+        quantity = Quantity(
                 text=text[start:end].strip(),
                 value=value,
                 qualifier=_find_qualifier(before, lexicon),
@@ -278,5 +307,5 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
                 start=base + start,
                 end=base + end,
             )
-        )
-    return result
+        result.append(frame_figure(quantity, m, span, root, counted_tok, sent, times, rules))
+    return link_figures(result, sent, rules)

@@ -66,16 +66,32 @@ def story_to_dict(dossier: StoryDossier, articles: dict[str, Article]) -> dict[s
             "summary": c.summary,
             "claim_ids": list(c.claim_ids),
             "measure": c.measure,
+            **({"measure_frame": {"class": c.measure_class, "holder": c.holder, "unit": c.unit, "time": c.time}}
+               if c.kind == "numeric" else {}),
             "sides": [
                 {
-                    "article_id": s.article_id, "source": s.source, "speaker": s.speaker, "text": s.text,
-                    "value": s.value, "unit": s.unit, "qualifier": s.qualifier, "date": s.date,
+                    "article_id": s.article_id, "source": s.source, "outlet": s.source, "speaker": s.speaker,
+                    "text": s.text, "value": s.value, "unit": s.unit, "qualifier": s.qualifier, "date": s.date,
                     "start": s.start, "end": s.end, "stance": s.stance,
+                    **({"interval": [s.low, s.high], "quote": s.quote, "time": s.time} if c.kind == "numeric" else {}),
                 }
                 for s in c.sides
             ],
         }
         for c in dossier.conflicts
+    ]
+    updates = [
+        {
+            "measure": u.measure,
+            "measure_frame": {"class": u.measure_class, "holder": u.holder, "unit": u.unit},
+            "points": [
+                {"time": p.time, "value": p.value, "unit": p.unit, "qualifier": p.qualifier,
+                 "article_id": p.article_id, "source": p.source, "outlet": p.source, "speaker": p.speaker,
+                 "quote": p.quote, "text": p.text, "start": p.start, "end": p.end}
+                for p in u.points
+            ],
+        }
+        for u in dossier.updates
     ]
     timeline = [
         {
@@ -94,6 +110,8 @@ def story_to_dict(dossier: StoryDossier, articles: dict[str, Article]) -> dict[s
         "explanations": [{"article_id": a, "why": why} for a, why in story.explanations],
         "claims": claims,
         "conflicts": conflicts,
+        "updates": updates,
+        "compared_with": dict(dossier.compared_with),
         "timeline": timeline,
         "actors": [
             {"name": actor.name, "kind": actor.kind, "article_ids": list(ids), "mentions": actor.mentions,

@@ -1,0 +1,476 @@
+"""Figures compared as typed measures: numeric discrepancies and figure histories.
+
+The reading stage gives every figure a frame (value, qualifier, unit and dimension, the
+lemma of what it measures, holder, clause time, flags); this module maps the measure lemma
+to a measure class with the rules of `data/figures.yaml` and compares frames, not nouns:
+
+- a figure's interval comes from its qualifier ("more than 300", "nearly 300", "about
+  12,000") and its roundness (12,000 allows 11,800), with the slack of the Settings;
+- figures are compared only within one measure (dimension, class, counted object,
+  currency, forecast or cumulative) and one holder (whose age, which deal, which nationality);
+- a figure about another event or period, part of a group, an increment, a peak, a
+  value the sentence replaces or an outlet's own conversion never conflicts;
+- a discrepancy needs two independent voices (articles of different outlets, or two
+  named sources inside one article); one voice never disagrees with itself;
+- figures of one measure at different reference times are a history (an update), not a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .errors import SettingsError
+from .records import Article, Conflict, ConflictSide, FigureHistory, FigurePoint, Mention, Quantity
+from .settings import Settings
+
+RULES_PATH = Path(__file__).parent / "data" / "figures.yaml"
+SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
+# Bumped whenever the reading rules in nlp/quantities.py change: stored readings made by
+# other rules are read again.
+READING_RULES = 2
+
+# Flags that keep a figure out of every comparison.
+NEVER_COMPARED = frozenset({"other_event", "part", "increment", "peak", "previous", "conversion", "context",
+                            "hypothetical"})
+# Flags that make a figure a different measure from the plain count.
+MEASURE_FLAGS = ("forecast", "cumulative")
+
+
+@dataclass(frozen=True)
+class FigureRules:
+    """The word classes of data/figures.yaml, ready for the reading and comparison rules."""
+
+    version: str
+    units: Mapping[str, tuple[str, str, float]]
+    currency_symbols: Mapping[str, str]
+    currency_words: Mapping[str, str]
+    property_nouns: frozenset[str]
+    restating_nouns: frozenset[str]
+    magnitude_words: frozenset[str]
+    cumulative_words: tuple[str, ...]
+    forecast_modals: frozenset[str]
+    forecast_predicates: frozenset[str]
+    update_predicates: frozenset[str]
+    other_event_words: frozenset[str]
+    part_words: frozenset[str]
+    increment_words: frozenset[str]
+    extreme_words: frozenset[str]
+    qualifiers: tuple[tuple[str, str], ...]  # (phrase, qualifier), longest phrase first
+    classes: Mapping[str, str]
+    neutral_predicates: frozenset[str]
+    neutral_nouns: frozenset[str]
+    objects: Mapping[str, str]
+    people_classes: frozenset[str]
+    evolving_classes: frozenset[str]
+    holder_ignored_modifiers: frozenset[str]
+    conditional_marks: frozenset[str]
+    population_nouns: frozenset[str]
+    plausible_spread: Mapping[str, tuple[str, float]]
+    path: str
+
+    def measure_class(self, lemma: str | None) -> str | None:
+        if not lemma:
+            return None
+        return self.classes.get(lemma, lemma)
+
+
+def _words(values: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(str(v).strip().lower() for v in values or () if str(v).strip()))
+
+
+def _invert(groups: Mapping[str, Any]) -> dict[str, str]:
+    return {word: name for name, words in groups.items() for word in _words(words)}
+
+
+def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
+    """FigureRules from parsed YAML, checked against the schema; SettingsError says what is wrong."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        raise SettingsError(f"{path} is not valid at {where}: {exc.message}") from exc
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()[:10]
+    qualifiers = sorted(((p, name) for name, phrases in data["qualifiers"].items() for p in _words(phrases)),
+                        key=lambda item: -len(item[0]))
+    return FigureRules(
+        version=f"{READING_RULES}:{digest}",
+        units={k.lower(): (v[0], v[1], float(v[2])) for k, v in data["units"].items()},
+        currency_symbols=dict(data["currency_symbols"]),
+        currency_words={k.lower(): v for k, v in data["currency_words"].items()},
+        property_nouns=frozenset(_words(data["property_nouns"])),
+        restating_nouns=frozenset(_words(data.get("restating_nouns"))),
+        magnitude_words=frozenset(_words(data.get("magnitude_words"))),
+        cumulative_words=_words(data.get("cumulative_words")),
+        forecast_modals=frozenset(_words(data.get("forecast_modals"))),
+        forecast_predicates=frozenset(_words(data.get("forecast_predicates"))),
+        update_predicates=frozenset(_words(data.get("update_predicates"))),
+        other_event_words=frozenset(_words(data.get("other_event_words"))),
+        part_words=frozenset(_words(data.get("part_words"))),
+        increment_words=frozenset(_words(data.get("increment_words"))),
+        extreme_words=frozenset(_words(data.get("extreme_words"))),
+        qualifiers=tuple(qualifiers),
+        classes=_invert(data["classes"]),
+        neutral_predicates=frozenset(_words(data.get("neutral_predicates"))),
+        neutral_nouns=frozenset(_words(data.get("neutral_nouns"))),
+        objects=_invert(data.get("objects") or {}),
+        people_classes=frozenset(data.get("people_classes") or ()),
+        evolving_classes=frozenset(data.get("evolving_classes") or ()),
+        holder_ignored_modifiers=frozenset(_words(data.get("holder_ignored_modifiers"))),
+        conditional_marks=frozenset(_words(data.get("conditional_marks"))),
+        population_nouns=frozenset(_words(data.get("population_nouns"))),
+        plausible_spread={k: (v[0], float(v[1])) for k, v in (data.get("plausible_spread") or {}).items()},
+        path=path,
+    )
+
+
+def load_figure_rules(path: Path | None = None) -> FigureRules:
+    """The bundled rules, or a user's file of the same shape (setting `figures_path`)."""
+    where = Path(path) if path is not None else RULES_PATH
+    try:
+        data = yaml.safe_load(where.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"Cannot read the figure rules {where}: {exc.strerror}. Check the path.") from exc
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"The figure rules {where} are not valid YAML: {exc}") from exc
+    return parse_figure_rules(data, str(where))
+
+
+COMPARISON_SETTINGS = ("claim_threshold", "denial_similarity", "approximate_tolerance", "figures_round_above",
+                       "figures_round_fraction", "figures_round_tolerance", "figures_close_tolerance", "figures_min_difference")
+
+
+def comparison_settings(settings: Settings, rules: FigureRules) -> tuple[tuple[str, str], ...]:
+    """The settings and rule file a story was compared with, for dossier.json."""
+    echo = [(name, str(getattr(settings, name))) for name in COMPARISON_SETTINGS]
+    return tuple(echo + [("figures_path", rules.path), ("figure_rules_version", rules.version)])
+
+
+# --- frames ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a figure measures: figures are compared only within one measure."""
+
+    dimension: str  # count, age, money, length, magnitude, percent, duration, clock, ...
+    klass: str  # KILL, WOUND, MAGNITUDE ... or the measure lemma itself
+    object: str | None  # what is counted: PEOPLE, VESSELS ... or the counted lemma
+    unit: str | None  # the currency of money; the unit family shown otherwise
+    flags: tuple[str, ...]  # forecast, cumulative
+
+    def label(self) -> str:
+        what = self.klass.lower() if self.klass.isupper() else self.klass
+        parts = [what]
+        if self.object and self.object.lower() != what:
+            parts.append(f"({self.object.lower()})")
+        if self.dimension not in ("count",) and self.dimension != what:
+            parts.append(f"[{self.dimension}{', ' + self.unit if self.unit else ''}]")
+        parts.extend(f"[{flag}]" for flag in self.flags)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the story with its measure, holder, time, interval and voice."""
+
+    mention: Mention
+    quantity: Quantity
+    measure: Measure
+    holder: str | None
+    time: str | None
+    low: float
+    high: float
+    base: float  # the value in the dimension's base unit
+    source: str
+    voice: str  # outlet (or the article when the outlet is unknown); one voice never disagrees with itself
+    speaker: str | None
+    published: str | None
+
+
+def measure_of(quantity: Quantity, rules: FigureRules) -> Measure | None:
+    """The measure of a figure, or None when the reading says nothing about what it measures."""
+    if set(quantity.flags) & NEVER_COMPARED:
+        return None
+    dimension = quantity.dimension or "count"
+    klass = rules.measure_class(quantity.measure)
+    counted = (quantity.counted or "").lower() or None
+    obj = rules.objects.get(counted, counted) if counted else None
+    if dimension == "count":
+        if klass is None:
+            return None
+        if obj is None and klass in rules.people_classes:
+            obj = "PEOPLE"
+        if obj is None and klass not in rules.people_classes and quantity.measure not in rules.property_nouns:
+            return None  # "4 exploded": a bare count of an unknown predicate says too little
+    elif klass is None:
+        if dimension in ("magnitude", "age"):
+            klass = dimension.upper()
+        else:
+            return None
+    unit = quantity.unit if dimension == "money" else _unit_family(quantity, rules)
+    flags = tuple(f for f in MEASURE_FLAGS if f in quantity.flags)
+    return Measure(dimension, klass, obj if dimension == "count" else None, unit, flags)
+
+
+def _unit_family(quantity: Quantity, rules: FigureRules) -> str | None:
+    if quantity.dimension in ("length", "mass", "area", "duration", "volume", "speed"):
+        return quantity.dimension
+    return quantity.unit
+
+
+def _base_value(quantity: Quantity, rules: FigureRules) -> float:
+    unit = (quantity.unit or "").lower()
+    factor = next((f for dim, shown, f in rules.units.values() if shown == unit and dim == quantity.dimension), 1.0)
+    return quantity.value * factor
+
+
+def _significant_unit(text: str, value: float) -> float:
+    """The place value of the last significant digit as written ("12,000" -> 1000, "2.5 million" -> 100000)."""
+    digits = re.sub(r"[^\d.]", "", text.split()[0] if text.split() else text)
+    if not digits or value == 0:
+        return 0.0
+    if "." in digits:
+        return 0.0
+    stripped = digits.rstrip("0")
+    zeros = len(digits) - len(stripped)
+    scale = value / float(digits) if float(digits) else 1.0
+    return (10 ** zeros) * scale
+
+
+def interval(quantity: Quantity, base: float, settings: Settings) -> tuple[float, float]:
+    """The values a figure allows, from its qualifier and its roundness, in base units."""
+    scale = base / quantity.value if quantity.value else 1.0
+    value = base
+    unit = _significant_unit(quantity.text, quantity.value) * scale
+    slack = 0.0
+    if abs(quantity.value) >= settings.figures_round_above and unit > 0:
+        slack = min(unit * settings.figures_round_fraction, settings.figures_round_tolerance * abs(value))
+    hedge = quantity.hedge or "exact"
+    tiny = 1e-9 * max(1.0, abs(value))
+    close = settings.figures_close_tolerance * abs(value)
+    if quantity.high is not None:
+        return min(value, quantity.high * scale) - slack, max(value, quantity.high * scale) + slack
+    if hedge == "about":
+        spread = max(slack, settings.approximate_tolerance * abs(value))
+        return value - spread, value + spread
+    if hedge == "at_least":
+        return value - slack, float("inf")
+    if hedge == "more_than":
+        return value + tiny, float("inf")
+    if hedge == "up_to":
+        return float("-inf"), value + slack
+    if hedge == "less_than":
+        return float("-inf"), value - tiny
+    if hedge == "nearly":
+        return value - close, value - tiny
+    if hedge == "just_over":
+        return value + tiny, value + close
+    return value - slack, value + slack
+
+
+def _unknown_outlet(article: Article) -> bool:
+    """An article whose outlet is only its input file's name: each such article is its own voice."""
+    if article.url:
+        return False
+    stem = Path(article.input.split("#", 1)[0]).stem
+    return article.source == stem or not article.source
+
+
+def story_years(articles: Mapping[str, Article], mentions: Sequence[Mention]) -> frozenset[str]:
+    """The years the story's event lies in: its publication years, else the latest year its articles name
+    (news reports the newest event; earlier years are background)."""
+    published = {a.published[:4] for a in articles.values() if a.published}
+    if published:
+        return frozenset(published)
+    years = [t.value[:4] for m in mentions for t in m.times if t.value[:4].isdigit()]
+    years += [q.time[:4] for m in mentions for q in m.quantities if q.time and q.time[:4].isdigit()]
+    return frozenset({max(years)}) if years else frozenset()
+
+
+def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article],
+                    speaker_of: Callable[[Mention], str | None], rules: FigureRules,
+                    settings: Settings) -> list[Figure]:
+    """Every figure of a story with a measure, its interval and its voice."""
+    years = story_years(articles, mentions)
+    published_years = {a.published[:4] for a in articles.values() if a.published}
+    figures = []
+    for mention in mentions:
+        article = articles[mention.article_id]
+        for quantity in mention.quantities:
+            measure = measure_of(quantity, rules)
+            if measure is None:
+                continue
+            time = quantity.time
+            if time and years and time[:4].isdigit() and time[:4] not in years:
+                continue  # a clause dated outside the story's years: another event
+            if time and len(time) == 4 and time not in published_years:
+                continue  # "the 2004 tsunami killed 230,000": a clause dated by a bare year is background
+            if time is None and measure.klass in rules.evolving_classes and article.published:
+                time = article.published[:10]  # a running count is as of its report
+            if quantity.holder is None and measure.klass not in rules.classes.values() \
+                    and (quantity.measure != quantity.counted or measure.dimension != "count"):
+                continue  # an unknown measure ("a 73-yard drive") says what it is only with a holder
+            base = _base_value(quantity, rules)
+            low, high = interval(quantity, base, settings)
+            speaker = speaker_of(mention) if quantity.speaker is None else quantity.speaker
+            voice = article.id if _unknown_outlet(article) else article.source.lower()
+            figures.append(Figure(mention, quantity, measure, _holder_key(quantity.holder), time, low, high, base,
+                                  article.source, voice, speaker, article.published))
+    return figures
+
+
+def _holder_key(holder: str | None) -> str | None:
+    if not holder:
+        return None
+    words = [w for w in re.findall(r"[\w'-]+", holder.lower()) if w not in ("the", "a", "an", "its", "their", "'s")]
+    return " ".join(words) or None
+
+
+def _holder_groups(group: Sequence[Figure], dimension: str) -> list[list[Figure]]:
+    """Figures of one measure split by holder; a figure without a holder joins only an unambiguous group."""
+    holders = sorted({f.holder for f in group if f.holder}, key=len)
+    canon: dict[str, str] = {}
+    for holder in holders:
+        words = set(holder.split())
+        target = next((c for c in dict.fromkeys(canon.values()) if set(c.split()) <= words or words <= set(c.split())),
+                      None)
+        canon[holder] = target or holder
+    buckets: dict[str | None, list[Figure]] = defaultdict(list)
+    for figure in group:
+        # A figure without a holder is compared only with others without one: "23 pirates" and
+        # "12 Somali pirates" are not one count.
+        buckets[canon[figure.holder] if figure.holder else None].append(figure)
+    return [b for b in buckets.values() if b]
+
+
+def _one_value_per_voice(bucket: Sequence[Figure], settings: Settings) -> list[Figure]:
+    """Each voice's figures for one measure at one time, when they agree among themselves.
+
+    A voice that gives clashing values for what the frame reads as one measure is telling
+    apart two measures the frame cannot: it keeps the value it repeats most, or nothing on a tie.
+    """
+    by_voice: dict[tuple[tuple[str, str | None], str | None], list[Figure]] = defaultdict(list)
+    for f in bucket:
+        by_voice[(_voice(f), f.time)].append(f)
+    kept: list[Figure] = []
+    for figures in by_voice.values():
+        values = Counter(f.base for f in figures)
+        if any(_clash(a, b, settings) for i, a in enumerate(figures) for b in figures[i + 1:]):
+            ranked = values.most_common()
+            if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+                continue
+            figures = [f for f in figures if f.base == ranked[0][0]]
+        unique: dict[float, Figure] = {}
+        for f in figures:
+            unique.setdefault(f.base, f)
+        kept.extend(unique.values())
+    return kept
+
+
+def _clash(a: Figure, b: Figure, settings: Settings) -> bool:
+    if a.high < b.low or b.high < a.low:
+        gap = max(b.low - a.high, a.low - b.high)
+        return gap > settings.figures_min_difference * max(abs(a.base), abs(b.base))
+    return False
+
+
+def _voice(f: Figure) -> tuple[str, str | None]:
+    return (f.voice, f.speaker)
+
+
+def _independent(a: Figure, b: Figure) -> bool:
+    """Two outlets, or two named sources inside one outlet; one source never disagrees with itself."""
+    return a.voice != b.voice or bool(a.speaker and b.speaker and a.speaker != b.speaker)
+
+
+def _format(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+def _side(f: Figure) -> ConflictSide:
+    return ConflictSide(
+        article_id=f.mention.article_id, source=f.source, speaker=f.speaker, text=f.mention.text,
+        value=f.quantity.value, unit=f.quantity.unit, qualifier=f.quantity.hedge or "exact", date=f.published,
+        start=f.mention.start, end=f.mention.end,
+        low=None if f.low == float("-inf") else f.low, high=None if f.high == float("inf") else f.high,
+        quote=f.quantity.text, time=f.time,
+    )
+
+
+def _summary(label: str, sides: Sequence[Figure]) -> str:
+    by_value: dict[str, list[str]] = defaultdict(list)
+    for f in sides:
+        value = (f"{f.quantity.hedge.replace('_', ' ')} " if f.quantity.hedge not in (None, "exact") else "") \
+            + _format(f.quantity.value) + (f" {f.quantity.unit}" if f.quantity.unit else "")
+        voice = f.source + (f", {f.speaker}" if f.speaker else "")
+        if voice not in by_value[value]:
+            by_value[value].append(voice)
+    return f"{label}: " + " vs ".join(f"{v} ({'; '.join(voices)})" for v, voices in by_value.items())
+
+
+def _plausible(a: Figure, b: Figure, rules: FigureRules) -> bool:
+    """Two values close enough to be reports of one measure (7.6 and 7.7), not of two things (6.1 and 7.7)."""
+    kind, limit = rules.plausible_spread.get(a.measure.dimension, ("ratio", float("inf")))
+    if kind == "absolute":
+        return abs(a.base - b.base) <= limit
+    small, large = sorted((abs(a.base), abs(b.base)))
+    return small > 0 and large / small <= limit
+
+
+def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
+                          rules: FigureRules) -> tuple[list[Conflict], list[FigureHistory]]:
+    """Numeric discrepancies and figure histories among the figures of one story."""
+    by_measure: dict[Measure, list[Figure]] = defaultdict(list)
+    for figure in figures:
+        by_measure[figure.measure].append(figure)
+    conflicts: list[Conflict] = []
+    histories: list[FigureHistory] = []
+    for measure, group in by_measure.items():
+        for bucket in _holder_groups(group, measure.dimension):
+            bucket = _one_value_per_voice(bucket, settings)
+            holder = next((f.holder for f in bucket if f.holder), None)
+            label = measure.label() + (f" of {holder}" if holder else "")
+            clashing: set[int] = set()
+            timed: list[Figure] = []
+            for i, a in enumerate(bucket):
+                for j in range(i + 1, len(bucket)):
+                    b = bucket[j]
+                    if not _independent(a, b) or not _clash(a, b, settings) or not _plausible(a, b, rules):
+                        continue
+                    if (a.time and b.time and a.time != b.time) or "update" in a.quantity.flags \
+                            or "update" in b.quantity.flags:
+                        timed += [a, b]
+                        continue
+                    clashing.update((i, j))
+            # Two independent voices: two outlets, or two sources one sentence names ("police said
+            # 2,100, organisers said 6,000"); pairs of one voice were never marked clashing.
+            if len({_voice(bucket[i]) for i in clashing}) >= 2:
+                sides = sorted((bucket[i] for i in clashing), key=lambda f: (f.base, f.source))
+                time = next((f.time for f in sides if f.time), None)
+                conflicts.append(Conflict(
+                    kind="numeric", summary=_summary(label, sides), claim_ids=(), measure=label,
+                    sides=tuple(_side(f) for f in sides), measure_class=measure.klass, holder=holder,
+                    unit=measure.unit, time=time,
+                ))
+            if timed:
+                points = sorted({(f.time or "", f.base): f for f in timed}.values(), key=lambda f: (f.time or "", f.base))
+                histories.append(FigureHistory(
+                    measure=label, measure_class=measure.klass, holder=holder, unit=measure.unit,
+                    points=tuple(FigurePoint(time=f.time or "", value=f.quantity.value, unit=f.quantity.unit,
+                                             qualifier=f.quantity.hedge or "exact", article_id=f.mention.article_id,
+                                             source=f.source, speaker=f.speaker, quote=f.quantity.text,
+                                             text=f.mention.text, start=f.mention.start, end=f.mention.end)
+                                 for f in points),
+                ))
+    return conflicts, histories

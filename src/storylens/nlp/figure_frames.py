@@ -1,0 +1,537 @@
+"""A figure read as a measure frame, from the parse around it (the rules of data/figures.yaml).
+
+`frame_figure` gives one figure its dimension and unit ("$4.5bn", "5m tonnes", "86-yard",
+"38-year-old", "magnitude 7.6"), the lemma of what it measures (a property noun it is the
+value of, else a counted noun of a known class, else the governing predicate), its holder
+(the person whose age it is, the nationality or kind of what is counted, the thing priced,
+"one of several" quakes), the time of its clause and flags that keep it out of comparisons
+(another event, part of a group, an increment, a peak, a conditional, a forecast, a running
+total). `link_figures` reads the figures of one sentence together: ranges, an outlet's own
+conversions ("25 km (15 miles)"), values the sentence replaces ("from 3.75 to 3.25").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from spacy.tokens import Span, Token
+
+from ..figures import FigureRules
+from ..records import Quantity, TimeExpr
+
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mln": 1_000_000}
+
+
+_TIME_NOUNS = frozenset({"year", "month", "week", "day", "hour", "minute", "second", "decade", "century", "am", "pm"})
+_EVENT_TIMES = re.compile(r"\b(?:night|week|weekend|today|yesterday|tonight|morning|evening|afternoon|monday|tuesday|"
+                          r"wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+# Words that tell one of several events apart ("a second quake", "the aftershock"); the first or
+# main one is the story's event itself and needs no mark.
+_ORDINALS = frozenset({"second", "third", "fourth", "later", "earlier", "aftershock", "foreshock", "another"})
+_NOT_ARGUMENT_PREPS = frozenset({"with", "for", "from", "against", "besides", "than", "like", "after", "before",
+                                 "despite", "without", "over", "under", "beyond", "since"})
+_PRONOUNS = frozenset({"it", "they", "he", "she", "this", "that", "which", "who", "we", "i", "you", "its", "their"})
+_CONVERSION_BETWEEN = re.compile(r"^\s*(?:[A-Za-z.%]+\s*)?(?:[(\[]|,?\s*or)\s*(?:about|approximately|around|roughly|some|nearly|almost|c\.)?\s*$",
+                                 re.IGNORECASE)
+_RANGE_BETWEEN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
+_PARTITIVE_AFTER = re.compile(r"^\s+(?:of|out of)\s+(?:the|its|their|his|her|our|my|your|these|those|them|us|[\w'’]+['’]s)\b",
+                              re.IGNORECASE)
+
+
+def counts_a_noun(number: Token) -> bool:
+    """A year-like number that counts a noun ("2000 people"), not a year ("in 2004", "the 2004 tsunami")."""
+    head = number.head
+    return (number.dep_ == "nummod" and head.pos_ == "NOUN" and head.i == number.i + 1 and head.tag_ == "NNS"
+            and number.ent_type_ != "DATE" and head.lemma_.lower() not in _TIME_NOUNS)
+
+
+def _hedge_of(before: str, rules: FigureRules) -> str:
+    """The qualifier written just before a figure ("more than", "nearly"), as its name; exact when none."""
+    window = before[-40:].lower()
+    for phrase, name in rules.qualifiers:
+        if re.search(r"(?<![\w])" + re.escape(phrase) + r"\s*(?:[$€£¥]|us\$)?\s*$", window):
+            return name
+    return "exact"
+
+
+def _entity_text(tok: Token) -> str:
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent.text if ent is not None else tok.text
+
+
+def _phrase(tok: Token) -> str | None:
+    """A noun with its modifiers and name, without determiners ("the 13-inch MacBook Pro" -> "13-inch macbook pro")."""
+    if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON":
+        return None
+    words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("det", "predet", "poss", "case", "punct")
+             and t.pos_ not in ("ADP", "VERB", "PRON")]
+    text = " ".join(t.lower_ for t in words if t.i >= tok.i - 4)
+    return text or None
+
+
+def _predicate(anchor: Token) -> Token | None:
+    """The verb (or adjective) the figure is an argument of."""
+    node = anchor
+    for _ in range(8):
+        head = node.head
+        if head == node:
+            return None
+        if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("aux", "auxpass", "amod"):
+            if head.dep_ == "prep" and head.tag_ == "VBG":
+                node = head  # "including 500 officers": a preposition, not the predicate
+                continue
+            return head
+        if node.dep_ == "pobj" and head.head.pos_ == "NOUN":
+            return None  # "the destruction of eight tanks": the noun names the measure
+        if node.dep_ == "pobj" and head.lower_ in _NOT_ARGUMENT_PREPS:
+            return None  # "fled with her six children": the children are not what fled
+        node = head
+    return None
+
+
+def quantity_token(anchor: Token, quantity: Quantity) -> Token | None:
+    """The number token of a figure (the last token inside its characters)."""
+    inside = [t for t in anchor.doc[max(anchor.i - 8, 0):anchor.i + 8] if quantity.start <= t.idx < quantity.end and t.like_num]
+    return inside[-1] if inside else None
+
+
+def _one_of_several(number: Token) -> bool:
+    """A figure about "one of the quakes", not the quake the story is about."""
+    node = number
+    for _ in range(5):
+        if node.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in node.children):
+            return True
+        if node.head == node:
+            return False
+        node = node.head
+    return False
+
+
+def _verb_lemma(verb: Token) -> str:
+    """A predicate's lemma with its particle: "went down" -> "go down" (a measure of its own)."""
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    return f"{verb.lemma_.lower()} {particle}" if particle else verb.lemma_.lower()
+
+
+def _known(lemma: str, rules: FigureRules) -> bool:
+    return lemma in rules.classes
+
+
+def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rules: FigureRules
+                   ) -> tuple[str | None, Token | None, Token | None]:
+    """(what the figure measures, the noun that names it, the predicate) from the parse."""
+    count = dimension == "count"
+    # The figure is the value of a noun: "a magnitude of 7.6", "a $200 million offer", "turnout was 90%".
+    head = anchor.head
+    noun: Token | None = None
+    if anchor.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("NOUN", "PROPN") \
+            and head.lower_ in ("of", "at", "to", "about", "around", "by", "near", "for"):
+        noun = head.head
+    elif anchor.dep_ in ("appos", "nummod", "compound", "npadvmod", "amod", "nmod") and head.pos_ in ("NOUN", "PROPN") \
+            and head != anchor and not count:
+        noun = head
+    elif anchor.dep_ in ("attr", "dobj", "oprd", "npadvmod", "acomp") and head.pos_ in ("VERB", "AUX"):
+        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.lemma_.lower() in rules.property_nouns and head.lemma_.lower() in frozenset(
+                {"be", "stand", "total", "reach", "hit", "top", "remain", "become", "exceed"}) | rules.update_predicates:
+            noun = subject
+    elif anchor.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+        if subject is not None and subject.lemma_.lower() in rules.property_nouns:
+            noun = subject  # "the toll rose to 12"
+        elif obj is not None and head.lower_ == "at" and obj.lemma_.lower() in rules.property_nouns:
+            noun = obj  # "put the real cost at 60 million"
+    if noun is not None and noun.lemma_.lower() in rules.restating_nouns and noun.dep_ == "pobj" \
+            and noun.head.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head.head  # "an offer in the range of $145-175 million": the offer
+    if anchor.dep_ in ("npadvmod", "nmod") and head.pos_ == "ADJ" and not count:
+        return head.lemma_.lower(), None, _predicate(head)  # "10 metres long", "35 km deep"
+    if noun is not None and count and noun.lemma_.lower() in rules.population_nouns and anchor.dep_ == "pobj":
+        return "population", None, None  # "a city of 160,000", "home to 22,000 refugees"
+    if noun is not None:
+        lemma = noun.lemma_.lower()
+        if lemma not in rules.restating_nouns and (lemma in rules.property_nouns or not count):
+            return lemma, noun, _predicate(noun)
+        if lemma in ("toll",):
+            return lemma, noun, None
+    # A counted noun that names the measure ("12 deaths", "five injured people"), unless a
+    # predicate of a known class governs it ("five residents were injured").
+    predicate = _predicate(anchor)
+    governing = _verb_lemma(predicate) if predicate is not None else None
+    if counted_tok is not None and not (governing and _known(governing, rules) and governing not in ("be", "have")
+                                        and governing not in rules.neutral_predicates):
+        lemma = counted_tok.lemma_.lower()
+        if count and _known(lemma, rules):
+            return lemma, counted_tok, predicate
+        for child in counted_tok.children:
+            if child.dep_ in ("amod", "acl", "relcl") and _known(child.lemma_.lower(), rules) \
+                    and child.lemma_.lower() not in rules.neutral_predicates:
+                return child.lemma_.lower(), counted_tok, child
+    seen = 0
+    while predicate is not None and seen < 3:
+        seen += 1
+        lemma = _verb_lemma(predicate)
+        if lemma in ("be", "remain", "become"):
+            complement = next((c for c in predicate.children if c.dep_ in ("acomp", "attr") and c != anchor
+                               and _known(c.lemma_.lower(), rules)), None)
+            if complement is not None:
+                return complement.lemma_.lower(), None, predicate
+            if not count:
+                break  # "the price is $5": a copula alone does not say what a measure is
+        if lemma in rules.neutral_predicates or lemma in rules.forecast_predicates:
+            # "were reported killed", "is expected to reach": the clause it governs says what is measured
+            inner = next((c for c in predicate.children if c.dep_ in ("xcomp", "oprd", "ccomp")
+                          and c.pos_ in ("VERB", "ADJ")), None)
+            if inner is not None and inner.lemma_.lower() not in rules.neutral_predicates:
+                lemma_inner = inner.lemma_.lower()
+                if _known(lemma_inner, rules) or inner.pos_ == "VERB":
+                    return lemma_inner, None, inner
+            if noun is not None and noun.lemma_.lower() in rules.restating_nouns:
+                return None, None, predicate
+            if lemma in rules.forecast_predicates:
+                return lemma, None, predicate
+            if counted_tok is not None and count:
+                return counted_tok.lemma_.lower(), counted_tok, predicate  # "recorded 23 fires": a count of fires
+            return None, None, predicate
+        return lemma, None, predicate
+    if noun is not None and not count:
+        return noun.lemma_.lower(), noun, None
+    if counted_tok is not None and count and noun is not None and noun.lemma_.lower() in rules.neutral_nouns:
+        return counted_tok.lemma_.lower(), counted_tok, None  # "reports of 23 fires"
+    return None, None, None
+
+
+def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | None, noun: Token | None,
+            predicate: Token | None, sent: Span, ignored: frozenset[str] = frozenset(),
+            people_verbs: frozenset[str] = frozenset(), neutral: frozenset[str] = frozenset()) -> str | None:
+    """Whose or which the figure is: a person's age, a nationality, the thing priced, the quake measured."""
+    if dimension == "age":
+        for tok in (root.head, anchor.head, counted_tok):
+            if tok is not None and tok.ent_type_ == "PERSON":
+                return _entity_text(tok)
+        before = [e for e in sent.ents if e.label_ == "PERSON" and e.end <= root.i and root.i - e.end <= 2]
+        if before:
+            return before[-1].text
+        target = counted_tok if counted_tok is not None and counted_tok.lemma_.lower() not in _TIME_NOUNS else None
+        if target is None:
+            node = root
+            for _ in range(6):
+                if node.head == node:
+                    break
+                node = node.head
+                if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in _TIME_NOUNS | {"old"}:
+                    target = node
+                    break
+        return _entity_text(target) if target is not None and target.ent_type_ == "PERSON" else (
+            target.lemma_.lower() if target is not None else None)
+    if dimension == "count":
+        found = []
+        for child in (counted_tok.children if counted_tok is not None else ()):
+            if child.i > counted_tok.i or child.like_num or child.dep_ not in ("amod", "compound", "nmod"):
+                continue
+            if child.ent_type_ == "NORP":
+                found.append(_entity_text(child))
+            elif child.lemma_.lower() not in ignored and child.lower_ not in ignored and child.pos_ in ("ADJ", "NOUN", "PROPN"):
+                found.append(child.lower_)
+        if predicate is not None and predicate.lemma_.lower() not in people_verbs | neutral:
+            subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject != anchor and subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                found.append(_entity_text(subject))  # "Wayne had five catches": Wayne's
+        return " ".join(dict.fromkeys(f.lower() for f in found)) or None
+    if dimension == "magnitude":
+        quake = noun if noun is not None and noun.lemma_.lower() not in ("magnitude", "richter", "scale") else None
+        if quake is None:
+            node = anchor
+            for _ in range(4):
+                node = node.head
+                if node.pos_ == "NOUN" and node.lemma_.lower() not in ("magnitude", "richter", "scale"):
+                    quake = node
+                    break
+                if node.head == node:
+                    break
+        if quake is None and predicate is not None:
+            quake = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if quake is None:
+            return None
+        marks = [c.lower_ for c in quake.children if c.lower_ in _ORDINALS or c.ent_type_ == "ORDINAL"]
+        if quake.lemma_.lower() in _ORDINALS:
+            marks.append(quake.lemma_.lower())
+        return " ".join(marks) or None
+    # Money, percentages, lengths, durations: the owner of the measure noun, else the subject.
+    owner_of = noun if noun is not None else counted_tok
+    if owner_of is not None:
+        for child in owner_of.children:
+            if child.dep_ == "poss" and child.lower_ not in _PRONOUNS:
+                return _phrase(child)
+            if child.dep_ == "compound" and child.pos_ == "PROPN":
+                return _phrase(child)
+        for child in owner_of.children:
+            if child.dep_ == "prep" and child.lower_ in ("for", "from", "of", "off", "by"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and not obj.like_num and anchor not in list(obj.subtree) \
+                        and not any(t.like_num for t in obj.subtree):
+                    return _phrase(obj)
+    if dimension == "length":
+        for child in anchor.children:
+            if child.dep_ in ("prep", "advmod") and child.lower_ in ("from", "of", "off", "east", "west", "north",
+                                                                       "south", "away"):
+                obj = next((c for c in child.subtree if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    return _phrase(obj)
+    if predicate is not None:
+        subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject != anchor and subject != counted_tok:
+            return _phrase(subject)
+    return None
+
+
+def _dimension(m: re.Match[str], unit: str | None, counted_tok: Token | None, root: Token, sent: Span,
+               rules: FigureRules) -> tuple[str, str | None]:
+    """The figure's dimension and its unit as shown ("length", "km"), from the match and the parse."""
+    doc = sent.doc
+    if m.group("hunit"):
+        word = m.group("hunit").lower()
+        if "old" in word:
+            return "age", "yr"
+        if word == "magnitude":
+            return "magnitude", None
+        lemma = {"feet": "foot"}.get(word, word.rstrip("s") if word not in ("foot",) else word)
+        if lemma in rules.units:
+            dim, shown, _ = rules.units[lemma]
+            return dim, shown
+    if unit == "%":
+        return "percent", "%"
+    if unit == "basis points":
+        return "percent_points", "basis points"
+    if unit and re.fullmatch(r"[A-Z]{3}", unit):
+        return "money", unit
+    nxt = doc[root.i + 1] if root.i + 1 < sent.end else None
+    prev = doc[root.i - 1] if root.i - 1 >= sent.start else None
+    if counted_tok is not None:
+        lemma = counted_tok.lemma_.lower()
+        after = doc[counted_tok.i + 1] if counted_tok.i + 1 < sent.end else None
+        if lemma == "year" and after is not None and after.lower_ == "old":
+            return "age", "yr"
+        if lemma in rules.currency_words:
+            return "money", rules.currency_words[lemma]
+        if lemma in rules.units:
+            dim, shown, _ = rules.units[lemma]
+            return dim, unit if dim == "duration" and unit else shown
+    if prev is not None and prev.lower_ in ("aged", "age"):
+        return "age", "yr"
+    near = {t.lemma_.lower() for t in (prev, nxt, root.head) if t is not None}
+    if near & rules.magnitude_words:
+        return "magnitude", None
+    if nxt is not None and nxt.lower_ == "on" and "richter" in sent.text.lower()[root.idx - sent.start_char:][:40]:
+        return "magnitude", None
+    if root.head.ent_type_ == "PERSON" and root.dep_ in ("appos", "npadvmod", "amod", "nummod") and not m.group("words"):
+        return "age", "yr"
+    if prev is not None and prev.text == "," and prev.i - 1 >= sent.start and doc[prev.i - 1].ent_type_ == "PERSON" \
+            and nxt is not None and nxt.text in (",", ")") and root.like_num and 0 < float(root.text.replace(",", "") or 0) < 120:
+        return "age", "yr"
+    return "count", unit
+
+
+def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: Token | None, predicate: Token | None,
+           sent: Span, rules: FigureRules) -> tuple[str, ...]:
+    doc = sent.doc
+    flags: list[str] = []
+    text = sent.text
+    offset = quantity.start - sent.start_char
+    before, after = text[:offset], text[quantity.end - sent.start_char:]
+    if _PARTITIVE_AFTER.match(after):
+        flags.append("part")
+    # A breakdown of a group: "the three workers, a man and two women", "12 Somali and 11 Yemeni pirates".
+    counted = counted_tok if counted_tok is not None else anchor
+    group = counted.head if counted.dep_ == "conj" else counted
+    if group.dep_ == "appos" and any(c.dep_ == "nummod" for c in group.head.children):
+        flags.append("part")
+    kind = rules.objects.get(counted.lemma_.lower())
+    siblings = [c for c in counted.children if c.dep_ == "conj"] + ([counted.head] if counted.dep_ == "conj" else [])
+    if kind and any(rules.objects.get(t.lemma_.lower()) == kind for t in siblings):
+        flags.append("part")  # "a man and two women": a breakdown of the people counted
+    node = anchor
+    for _ in range(4):
+        if node.lower_ in rules.part_words or node.lemma_.lower() in rules.part_words:
+            flags.append("part")
+            break
+        if node.head == node:
+            break
+        node = node.head
+    words_before = re.findall(r"[\w'-]+", before.lower())[-3:]
+    if set(words_before) & rules.extreme_words:
+        flags.append("peak")
+    mods = {c.lower_ for t in (anchor, counted_tok) if t is not None for c in t.children if c.dep_ in ("amod", "advmod")}
+    if set(quantity.modifiers) & rules.increment_words or mods & rules.increment_words or (
+            words_before[-1:] and words_before[-1] in rules.increment_words and words_before[-1] != "more"):
+        flags.append("increment")
+    # The clause: the predicate's subtree, else the sentence.
+    clause = predicate if predicate is not None else anchor
+    while clause.dep_ in ("conj", "xcomp", "ccomp") and clause.head.pos_ in ("VERB", "AUX") and clause.head != clause \
+            and False:
+        clause = clause.head
+    lo, hi = clause.left_edge.i, clause.right_edge.i + 1
+    clause_text = doc[lo:hi].text.lower()
+    if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", clause_text) for w in rules.cumulative_words):
+        flags.append("cumulative")
+    if predicate is not None:
+        auxes = {c.lemma_.lower() for c in predicate.children if c.dep_ in ("aux", "auxpass")} | {
+            c.lower_ for c in predicate.children if c.dep_ == "aux"}
+        governing = predicate.head if predicate.dep_ in ("xcomp", "ccomp") else None
+        if auxes & rules.forecast_modals or predicate.lemma_.lower() in rules.forecast_predicates or (
+                governing is not None and governing.lemma_.lower() in rules.forecast_predicates):
+            flags.append("forecast")
+        # "rose to 57", "the toll reached 57": a new value of a running count
+        if predicate.lemma_.lower() in rules.update_predicates and (
+                (anchor.dep_ == "pobj" and anchor.head.lower_ == "to" and anchor.head.head == predicate)
+                or (anchor.dep_ == "dobj" and predicate.lemma_.lower() == "reach")):
+            flags.append("update")
+    # Background told in the past perfect with its own date ("Early November, the navy had captured eight").
+    if predicate is not None and any(c.lower_ == "had" and c.dep_ == "aux" for c in predicate.children) and any(
+            t.ent_type_ in ("DATE",) and not _EVENT_TIMES.search(t.text) for t in _clause_tokens(predicate)):
+        flags.append("other_event")
+    # A conditional or hypothetical clause ("if there was just one cable down").
+    node = predicate if predicate is not None else anchor
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in rules.conditional_marks for c in node.children):
+            flags.append("hypothetical")
+            break
+        if node.dep_ not in ("advcl", "ccomp", "xcomp", "conj", "relcl", "acl") or node.head == node:
+            break
+        node = node.head
+    # Another event or period: an earlier or later one named by a modifier, or a clause dated elsewhere.
+    scope = [c for t in (anchor, counted_tok, noun, predicate) if t is not None for c in t.children]
+    # "since last October" starts the period counted; it is not another event
+    scope = [c for c in scope if c.lower_ != "since"]
+    scope += [g for c in list(scope) if c.dep_ in ("prep", "npadvmod") for g in c.subtree]
+    for tok in scope:
+        lemma = tok.lemma_.lower()
+        if tok.dep_ in ("amod", "npadvmod", "advmod", "pobj", "compound", "nummod", "det") and (
+                lemma in rules.other_event_words or tok.lower_ in rules.other_event_words):
+            if tok.ent_type_ in ("DATE", "TIME") and _EVENT_TIMES.search(_entity_text(tok)):
+                continue
+            flags.append("other_event")
+            break
+    # An outlet's own conversion or a replaced value are found by link_figures.
+    return tuple(dict.fromkeys(flags))
+
+
+def _clause_tokens(head: Token) -> list[Token]:
+    """The tokens of a predicate's own clause: its subtree without the clauses of other verbs inside it."""
+    out = []
+    for tok in head.subtree:
+        node = tok
+        while node != head and node.head != node:
+            if node.pos_ in ("VERB", "AUX") and node.dep_ in ("advcl", "ccomp", "conj", "relcl", "parataxis", "acl"):
+                break
+            node = node.head
+        if node == head:
+            out.append(tok)
+    return out
+
+
+def _clause_time(quantity: Quantity, predicate: Token | None, anchor: Token, sent: Span,
+                 times: Sequence[TimeExpr]) -> str | None:
+    """The time of the figure's clause: a resolved time expression inside it, else a year it names."""
+    head = predicate if predicate is not None else anchor
+    for _ in range(3):
+        # The figure's own clause first, then the clause it depends on ("occurred in 2002, killing three").
+        clause = _clause_tokens(head)
+        inside = [t for t in times if any(tok.idx <= t.start < tok.idx + len(tok) for tok in clause)]
+        if inside:
+            nearest = min(inside, key=lambda t: min(abs(t.start - quantity.end), abs(quantity.start - t.end)))
+            return nearest.value
+        for ent in sent.ents:
+            if ent.label_ == "DATE" and any(tok.i == ent.start for tok in clause):
+                year = re.search(r"\b(1[89]\d\d|20\d\d)\b", ent.text)
+                if year:
+                    return year.group(1)
+        if head.dep_ not in ("advcl", "xcomp", "conj", "acl", "relcl") or head.head == head:
+            break
+        head = head.head
+    return None
+
+
+def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, counted_tok: Token | None,
+                 sent: Span, times: Sequence[TimeExpr], rules: FigureRules) -> Quantity:
+    """The figure with its measure frame: dimension, unit, measure lemma, holder, time, flags and qualifier."""
+    dimension, unit = _dimension(m, quantity.unit, counted_tok, root, sent, rules)
+    value = quantity.value
+    following = sent.doc[span.end] if span.end < sent.end else None
+    if m.group("suffix") and m.group("suffix").lower() == "m" and not m.group("cur") and not (
+            (counted_tok is not None and counted_tok.tag_ == "NNS") or (following is not None and following.tag_ == "NNS")):
+        dimension, unit, value = "length", "m", value / 1e6  # "a 10m dhow": metres, not millions
+    elif m.group("suffix") and following is not None and following.lemma_.lower() in rules.units:
+        dimension, unit = rules.units[following.lemma_.lower()][:2]  # "5m tonnes"
+    if dimension == "count" and unit and unit not in ("%",):
+        unit = unit
+    anchor = counted_tok if counted_tok is not None and counted_tok.lemma_.lower() in rules.units else (
+        counted_tok if counted_tok is not None and dimension == "count" else root)
+    if dimension in ("money", "percent", "magnitude", "age"):
+        anchor = counted_tok if counted_tok is not None and counted_tok.lemma_.lower() in rules.currency_words else root
+    if dimension == "age":
+        lemma, noun, predicate = "age", None, None
+    elif dimension == "magnitude":
+        lemma, noun, predicate = "magnitude", None, _predicate(root)
+    else:
+        lemma, noun, predicate = _measure_lemma(anchor, counted_tok, dimension, rules)
+    if lemma is None and quantity.event and dimension == "count" and quantity.counted:
+        # "put the number at 410": the measure of the figure this one restates
+        lemma = None
+    if lemma is not None and (lemma in rules.magnitude_words or rules.measure_class(lemma) == "MAGNITUDE") \
+            and dimension == "count" and value < 12 and not float(value).is_integer():
+        dimension, unit, lemma = "magnitude", None, "magnitude"
+    people_verbs = frozenset(w for w, c in rules.classes.items() if c in rules.people_classes)
+    holder = _holder(dimension, anchor, root, counted_tok, noun, predicate, sent,
+                     rules.holder_ignored_modifiers | rules.increment_words, people_verbs, rules.neutral_predicates)
+    if _one_of_several(root):
+        holder = f"one of several {holder}" if holder else "one of several"
+    if dimension == "length" and (lemma is None or lemma in rules.neutral_predicates or lemma == "be") and holder:
+        lemma = "distance"  # "25 km from the border"
+    high = None
+    if m.group("rhigh"):
+        high = float(m.group("rhigh").replace(",", ""))
+        if m.group("scale"):
+            high *= _SCALES[m.group("scale").strip().lower()]
+    framed = replace(quantity, value=value, dimension=dimension, unit=unit if dimension != "count" else quantity.unit,
+                     measure=lemma, holder=holder, high=high,
+                     hedge="range" if high is not None else _hedge_of(sent.text[:quantity.start - sent.start_char], rules))
+    return replace(framed, flags=_flags(framed, anchor, counted_tok, noun, predicate, sent, rules),
+                   time=_clause_time(framed, predicate, anchor, sent, times))
+
+
+def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> list[Quantity]:
+    """Figures read together: a range ("between 12 and 15"), a conversion ("25 km (15 miles)"), a replaced value."""
+    text = sent.text
+    base = sent.start_char
+    out = list(figures)
+    drop: set[int] = set()
+    for i in range(1, len(out)):
+        prev, cur = out[i - 1], out[i]
+        between = text[prev.end - base:cur.start - base]
+        before_prev = text[:prev.start - base]
+        same_dimension = prev.dimension == cur.dimension
+        if same_dimension and _CONVERSION_BETWEEN.match(between):
+            out[i] = replace(cur, flags=tuple(dict.fromkeys(cur.flags + ("conversion",))))
+        elif same_dimension and between.strip().lower() == "to" and _FROM_BEFORE.search(before_prev):
+            out[i - 1] = replace(prev, flags=tuple(dict.fromkeys(prev.flags + ("previous",))))
+        elif same_dimension and i - 1 not in drop and _RANGE_BETWEEN.match(between) and (
+                _BETWEEN_BEFORE.search(_strip_qualifier(before_prev)) or between.strip() in ("-", "–")):
+            low = prev.value
+            if cur.value >= 1000 * low > 0:
+                low = next((low * scale for scale in (1e3, 1e6, 1e9) if cur.value / 10 <= low * scale <= cur.value * 10),
+                           low)
+            out[i - 1] = replace(cur, text=f"{prev.text}{between}{cur.text}", value=min(low, cur.value),
+                                 high=max(low, cur.value), hedge="range", start=prev.start)
+            drop.add(i)
+    return [q for k, q in enumerate(out) if k not in drop]
+
+
+def _strip_qualifier(text: str) -> str:
+    return re.sub(r"(?:\s*(?:US)?[$€£¥])?\s*$", "", text)
