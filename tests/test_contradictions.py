@@ -192,6 +192,36 @@ def test_attributes_that_do_not_clash(second) -> None:
     assert contradictions([a, b]) == []
 
 
+def test_exclusive_causes_of_death_of_the_same_people_fire() -> None:
+    a = mention("a", "Two people suffocated in the burning warehouse.", StatementFrame("suffocate", subject="people"))
+    b = mention("b", "Police said the two people were shot in the warehouse.", StatementFrame("shoot", subject="people"),
+                speaker="police")
+    (conflict,) = contradictions([a, b])
+    assert {s.stance for s in conflict.sides} == {"shoot", "suffocate"}
+
+
+@pytest.mark.parametrize("second", [
+    StatementFrame("choke", subject="people"),  # the same cause in other words
+    StatementFrame("burn", subject="people", object="tyre"),  # "people burned tyres" is another event
+    StatementFrame("shoot", subject="guard"),  # someone else
+])
+def test_causes_of_death_that_do_not_clash(second) -> None:
+    a = mention("a", "Two people suffocated in the burning warehouse.", StatementFrame("suffocate", subject="people"))
+    b = mention("b", "Another outlet's sentence.", second, speaker="police")
+    assert contradictions([a, b]) == []
+
+
+def test_early_against_late_in_one_period_fires_and_other_periods_do_not() -> None:
+    a = mention("a", "The visitors scored early in the second half.",
+                StatementFrame("score", attributes=("phase=early@second half",)))
+    b = mention("b", "The visitors scored late in the second half.",
+                StatementFrame("score", attributes=("phase=late@second half",)), speaker="the club")
+    c = mention("c", "The hosts scored late in the first half.",
+                StatementFrame("score", attributes=("phase=late@first half",)), speaker="the league")
+    (conflict,) = contradictions([a, b, c])
+    assert {s.article_id for s in conflict.sides} == {"a", "b"}
+
+
 def test_one_outlet_never_contradicts_itself() -> None:
     a = mention("a", "The cyclist was struck by a blue Ford Transit.",
                 StatementFrame("strike", attributes=("colour=blue@transit",)), index=0)

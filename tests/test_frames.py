@@ -102,6 +102,7 @@ def test_states_are_the_states_of_their_own_subject(nlp, text, states) -> None:
     ("She was hit by a gray Toyota Camry.", {"colour=grey@camry"}),
     ("The ship was attacked 150 nautical miles west of Aden.", {"direction=west@aden#distance"}),
     ("An armed man robbed the bank.", {"armed=armed@people"}),
+    ("The Chiefs got the ball back late in the fourth quarter.", {"phase=late@fourth quarter"}),
     # not attributes: a name, a fixed phrase, a place not placed
     ("The White House said the talks were over.", set()),
     ("Sudan's armed forces crossed the border.", set()),

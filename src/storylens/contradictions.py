@@ -185,6 +185,20 @@ def _state_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: 
     return edges
 
 
+def _exclusive_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: StatementRules) -> list[_Edge]:
+    """Predicates that exclude each other on one subject: "three people suffocated" / "were burnt to death"."""
+    if fa.predicate == fb.predicate or fa.object or fb.object or fa.negated or fb.negated:
+        return []
+    if not (_subject_known(fa.subject) and fa.subject == fb.subject) or not _times_agree(fa, fb):
+        return []
+    group_a, group_b = rules.exclusive_group(fa.predicate), rules.exclusive_group(fb.predicate)
+    if group_a is None or group_b is None or group_a[0] != group_b[0] or group_a[1] == group_b[1]:
+        return []
+    first, second = (i, j) if fa.predicate < fb.predicate else (j, i)
+    low, high = sorted((fa.predicate, fb.predicate))
+    return [_Edge("exclusive", f"{group_a[0].replace('_', ' ')} of {fa.subject}", first, second, low, high)]
+
+
 def _attribute_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> list[_Edge]:
     edges = []
     for attr_a in fa.attributes:
@@ -196,7 +210,7 @@ def _attribute_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> 
             if klass_a == klass_b and head_a == head_b and value_a != value_b:
                 first, second = (i, j) if value_a < value_b else (j, i)
                 low, high = sorted((value_a, value_b))
-                edges.append(_Edge("attribute", f"{klass_a} of {head_a}", first, second, low, high))
+                edges.append(_Edge("attribute", f"{klass_a} of {head_a.split('#')[0]}", first, second, low, high))
     return edges
 
 
@@ -280,6 +294,8 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
                         edges += _harm_edges(i, fa, j, fb, rules)
                     if sim >= rules.threshold("state"):
                         edges += _state_edges(i, fa, j, fb, rules)
+                    if sim >= rules.threshold("attribute"):
+                        edges += _exclusive_edges(i, fa, j, fb, rules)
     edges += _attribute_conflicts(mentions, similarity, keys, rules)
     edges += _denial_edges(mentions, usable, similarity, keys, rules, _antecedents(mentions))
     return _conflicts_from(edges, mentions, voices, rules)

@@ -67,6 +67,7 @@ class StatementRules:
     attribute_values: tuple[tuple[str, str], ...]  # (value, class)
     attribute_synonyms: tuple[tuple[str, str], ...]
     state_cues: tuple[tuple[str, frozenset[str]], ...]
+    exclusive_predicates: tuple[tuple[str, int, str], ...]  # (lemma, group index, class)
     distance_nouns: frozenset[str]
     attribute_head_words: tuple[tuple[str, frozenset[str]], ...]  # class -> the only heads it describes
     oppositions: tuple[Opposition, ...]
@@ -80,6 +81,10 @@ class StatementRules:
 
     def canonical_value(self, word: str) -> str:
         return dict(self.attribute_synonyms).get(word, word)
+
+    def exclusive_group(self, lemma: str) -> tuple[str, int] | None:
+        """(class, group) of a predicate that excludes the other groups of its class."""
+        return next(((name, g) for w, g, name in self.exclusive_predicates if w == lemma), None)
 
     def attribute_heads(self, klass: str) -> frozenset[str]:
         return dict(self.attribute_head_words).get(klass, frozenset())
@@ -115,6 +120,8 @@ def parse_statement_rules(data: Any) -> StatementRules:
         attribute_head_words=tuple((k, _lower(v)) for k, v in (data.get("attribute_heads") or {}).items()),
         state_cues=tuple((k, _lower(v)) for k, v in data["state_cues"].items()),
         distance_nouns=_lower(data.get("distance_nouns")),
+        exclusive_predicates=tuple((w.lower(), g, name) for name, groups in (data.get("exclusive_predicates") or {}).items()
+                                   for g, words in enumerate(groups) for w in words),
         oppositions=tuple(Opposition(*o["cues"], *o["say"]) for o in data["oppositions"]),
         similarity=tuple((k, float(v)) for k, v in data["similarity"].items()),
     )
@@ -262,7 +269,8 @@ def _states(pred: "Token", lemma: str, subject: str | None, rules: StatementRule
     completed@acquisition; "AMD will continue to sell servers" -> continuing@amd:sell.
     """
     found = []
-    attached = [c for c in pred.children if c.dep_ in ("acomp", "attr", "advmod", "oprd", "prt", "npadvmod")]
+    # Not particles: "the momentum carried over" is not "over".
+    attached = [c for c in pred.children if c.dep_ in ("acomp", "attr", "advmod", "oprd", "npadvmod")]
     attached += [g for c in pred.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     for state, words in rules.state_cues:
         on_predicate = lemma in words or pred.lower_ in words
@@ -293,6 +301,16 @@ def _attributes(clause: list["Token"], rules: StatementRules) -> tuple[str, ...]
         heads = rules.attribute_heads(klass)
         if heads and (tok.head.lemma_.lower() not in heads and tok.head.ent_type_ != "PERSON"):
             continue  # "armed forces" names a force; "an armed man" describes one
+        if klass == "phase":
+            # "early in the fourth quarter" / "late in the fourth quarter": the phase of a named period.
+            inside = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "on")), None)
+            if inside is None and tok.i + 1 < tok.sent.end and tok.nbor().lower_ == "in" and tok.nbor().dep_ == "prep":
+                inside = tok.nbor()  # the parser hangs "in the fourth quarter" on the verb
+            period = next((c for c in inside.children if c.dep_ == "pobj"), None) if inside is not None else None
+            if period is not None:
+                words = [t.lower_ for t in period.subtree if t.dep_ not in ("det", "poss", "punct")]
+                out.append(f"{klass}={value}@{' '.join(words)}")
+            continue
         if klass == "direction":
             of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             place = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
