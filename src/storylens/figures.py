@@ -398,10 +398,19 @@ def _format(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,.4g}"
 
 
+def _counted_label(f: Figure) -> str | None:
+    """What a count counts, as a reader writes it: "people", "fires"."""
+    name = (f.measure.object or f.quantity.counted or "").lower()
+    if not name or f.measure.dimension != "count":
+        return None
+    return name if name.endswith("s") or name == "people" else name + "s"
+
+
 def _side(f: Figure) -> ConflictSide:
     return ConflictSide(
         article_id=f.mention.article_id, source=f.source, speaker=f.speaker, text=f.mention.text,
-        value=f.quantity.value, unit=f.quantity.unit, qualifier=f.quantity.hedge or "exact", date=f.published,
+        value=f.quantity.value, unit=f.quantity.unit or _counted_label(f), qualifier=f.quantity.hedge or "exact",
+        date=f.published,
         start=f.mention.start, end=f.mention.end,
         low=None if f.low == float("-inf") else f.low, high=None if f.high == float("inf") else f.high,
         quote=f.quantity.text, time=f.time,

@@ -18,6 +18,7 @@ from .stories import StoryClusterer, build_inputs
 from .compare import choose_headline, compare_story
 from .dedupe import DuplicateIndex
 from .ingest import canonical_input, read_inputs, reason_category
+from .figures import load_figure_rules
 from .read import load_lexicon, load_nlp, read_articles
 from .outlets import OutletDirectory
 from .records import Article, ArticleReading, Story
@@ -141,7 +142,9 @@ def read_new(store: Store, models: Models, settings: Settings, progress: Progres
     Readings are stored every few dozen articles. An article the reader fails on is recorded as
     rejected with the reason, so one article never stops the others (nor later runs).
     """
-    unread = store.unread_articles()
+    # Readings made by other reading rules (an upgrade, another figures file) are read again.
+    rules_version = load_figure_rules(settings.figures_path).version
+    unread = store.unread_articles(rules_version)
     count = 0
     chunk = max(1, settings.spacy_batch_size) * 2
     for begin in progress(range(0, len(unread), chunk), "reading articles", None):
@@ -156,7 +159,7 @@ def read_new(store: Store, models: Models, settings: Settings, progress: Progres
                 except Exception as error:  # noqa: BLE001 - spaCy and the rules can fail on odd text
                     log.warning("%s: cannot be read: %s", article.input, error)
                     store.reject_article(article.id, f"unreadable: the reader failed: {error}")
-        store.save_readings(readings)
+        store.save_readings(readings, rules_version)
         count += len(readings)
     return count
 

@@ -182,6 +182,10 @@ class Store:
                 self.db.execute("ALTER TABLE vectors ADD COLUMN terms_version INTEGER NOT NULL DEFAULT 0")
             if "weekday" not in columns:
                 self.db.execute("ALTER TABLE vectors ADD COLUMN weekday INTEGER")
+            # The version of the reading rules that made each reading (storylens.figures.FigureRules.version):
+            # readings made by other rules are read again.
+            if "rules_version" not in {row[1] for row in self.db.execute("PRAGMA table_info(readings)")}:
+                self.db.execute("ALTER TABLE readings ADD COLUMN rules_version TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         self.db.close()
@@ -272,22 +276,27 @@ class Store:
         return self._article(row) if row else None
 
     # -- readings -----------------------------------------------------------------
-    def save_readings(self, readings: Iterable[ArticleReading]) -> None:
+    def save_readings(self, readings: Iterable[ArticleReading], rules_version: str = "") -> None:
+        """Store readings made by the given rules; a story holding a re-read article is compared again."""
+        rows = [(r.article.id, reading_to_json(r), rules_version) for r in readings]
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO readings (article_id, data) VALUES (?, ?)",
-                ((r.article.id, reading_to_json(r)) for r in readings),
-            )
+                "INSERT OR IGNORE INTO stale_stories (story_id) SELECT story_id FROM story_members WHERE article_id = ?",
+                ((row[0],) for row in rows))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO readings (article_id, data, rules_version) VALUES (?, ?, ?)", rows)
 
     def reject_article(self, article_id: str, reason: str) -> None:
         """Record a stored article as rejected (e.g. the reader failed on it), so no run tries it again."""
         with self.db:
             self.db.execute("UPDATE articles SET status = 'rejected', reason = ? WHERE id = ?", (reason, article_id))
 
-    def unread_articles(self) -> list[Article]:
+    def unread_articles(self, rules_version: str | None = None) -> list[Article]:
+        """Ok articles without a reading, or (given a rules version) with one made by other rules."""
         rows = self.db.execute(
             "SELECT a.* FROM articles a LEFT JOIN readings r ON r.article_id = a.id "
-            "WHERE a.status = 'ok' AND r.article_id IS NULL ORDER BY a.seq"
+            "WHERE a.status = 'ok' AND (r.article_id IS NULL OR (? IS NOT NULL AND r.rules_version != ?)) "
+            "ORDER BY a.seq", (rules_version, rules_version)
         )
         return [self._article(r) for r in rows]
 

@@ -25,6 +25,7 @@ from .markdown import (
     STANCE_LABELS,
     anchor_id,
     describe_counts,
+    figure_grid,
     format_value,
     http_url,
     index_articles,
@@ -307,6 +308,10 @@ def _story_view(number: int, story: Mapping[str, Any], articles: Mapping[str, Ma
         for n, mention in enumerate(entry.get("mentions") or []):
             refs[(f"time-{t}", n)] = marks.add(
                 mention.get("article_id"), mention.get("start"), mention.get("end"), mention.get("sentence"), "time")
+    for k, update in enumerate(story.get("updates") or []):
+        for n, point in enumerate(update.get("points") or []):
+            refs[(f"update-{k}", n)] = marks.add(
+                point.get("article_id"), point.get("start"), point.get("end"), point.get("text"), "figure")
     figure_rows = [
         (row, marks.add(row["article_id"], row["start"], row["end"], None, "figure"))
         for row in list_figures(story, articles)
@@ -351,6 +356,12 @@ def _story_view(number: int, story: Mapping[str, Any], articles: Mapping[str, Ma
         entry["number"] = point["number"]
 
     figures = [{**row, "href": marks.href(ref, plans, row["article_id"])} for row, ref in figure_rows]
+    # The figures table: disputed and updated measures by outlet, each cell linked to its sentence.
+    grid = figure_grid(story, articles)
+    for row in grid["rows"]:
+        for cells in row["cells"].values():
+            for cell in cells:
+                cell["href"] = marks.href(refs.get(cell["ref"]), plans, cell["article_id"])
 
     framing = []
     for entry in story.get("framing") or []:
@@ -395,7 +406,7 @@ def _story_view(number: int, story: Mapping[str, Any], articles: Mapping[str, Ma
             (a["id"] for a in story_articles if a["outlet"] == o), o))} for o in outlets],
         "conflicts": conflicts,
         "matrix": _matrix(story, outlets, articles, refs, marks, plans),
-        "figures": figures, "timeline": timeline, "layout": layout, "framing": framing,
+        "figures": figures, "figure_grid": grid, "timeline": timeline, "layout": layout, "framing": framing,
         "actors": [a for a in story.get("actors") or [] if isinstance(a, Mapping)],
         "articles": story_articles,
     }

@@ -20,7 +20,9 @@ STANCE_LABELS = {
     "completed": "says it is over",
     "continuing": "says it goes on",
 }
-QUALIFIER_WORDS = {"approximate": "about", "lower_bound": "at least", "upper_bound": "at most"}
+QUALIFIER_WORDS = {"approximate": "about", "lower_bound": "at least", "upper_bound": "at most", "about": "about",
+                   "at_least": "at least", "more_than": "more than", "up_to": "up to", "less_than": "less than",
+                   "nearly": "nearly", "just_over": "just over"}
 PRECISION_WORDS = {"day": "day", "month": "month", "part_of_month": "part of the month", "year": "year",
                    "range": "date range"}
 
@@ -367,17 +369,67 @@ def _section_claims(story: Mapping[str, Any], articles: Mapping[str, Mapping[str
     return lines
 
 
-def _section_figures(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    rows = list_figures(story, articles)
-    lines = ["## Figures", ""]
-    if not rows:
-        return lines + ["No figures are given.", ""]
-    lines += ["| What | Figure | Outlet | Attributed to | Disputed |", "|---|---|---|---|---|"]
+def figure_grid(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Disputed and updated figures as a measure x outlet grid: one row per measure (its class, holder
+    and time), one column per outlet that gives one of them, each cell the figures that outlet gives."""
+    rows: list[dict[str, Any]] = []
+    for k, conflict in enumerate(story.get("conflicts") or []):
+        if conflict.get("kind") != "numeric":
+            continue
+        frame = conflict.get("measure_frame") or {}
+        rows.append({"measure": conflict.get("measure") or "", "class": frame.get("class"), "holder": frame.get("holder"),
+                     "time": frame.get("time"), "kind": "differs", "key": f"conflict-{k}",
+                     "entries": list(enumerate(conflict.get("sides") or []))})
+    for k, update in enumerate(story.get("updates") or []):
+        frame = update.get("measure_frame") or {}
+        rows.append({"measure": update.get("measure") or "", "class": frame.get("class"), "holder": frame.get("holder"),
+                     "time": None, "kind": "update", "key": f"update-{k}",
+                     "entries": list(enumerate(update.get("points") or []))})
+    outlets: list[str] = []
     for row in rows:
-        lines.append(
-            f"| {_cell(row['measure'])} | {_cell(row['figure'])} | {_cite(row['outlet'], row['article_id'])} "
-            f"| {_cell(row['speaker'])} | {'yes' if row['disputed'] else 'no'} |"
-        )
+        cells: dict[str, list[dict[str, Any]]] = {}
+        for n, entry in row.pop("entries"):
+            outlet = outlet_of(entry, articles)
+            if outlet not in outlets:
+                outlets.append(outlet)
+            figure = format_value(entry.get("value"), entry.get("unit"), entry.get("qualifier"))
+            when = entry.get("time") if row["kind"] == "update" else None
+            cells.setdefault(outlet, []).append({
+                "figure": figure + (f" ({when})" if when else ""), "speaker": entry.get("speaker"),
+                "article_id": str(entry.get("article_id")), "start": entry.get("start"), "end": entry.get("end"),
+                "text": entry.get("text"), "ref": (row["key"], n)})
+        row["cells"] = cells
+    return {"outlets": outlets, "rows": rows}
+
+
+def _section_figures(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    grid = figure_grid(story, articles)
+    lines = ["## Figures", ""]
+    if not grid["rows"]:
+        return lines + ["No two outlets give different figures for one measure.", ""]
+    lines += ["| Measure | Class | Holder | Time | Figures by outlet |", "|---|---|---|---|---|"]
+    for row in grid["rows"]:
+        given = "; ".join(
+            f"{_cite(outlet, cells[0]['article_id'])}: " + ", ".join(
+                escape_md(c["figure"]) + (f" ({escape_md(c['speaker'])})" if c["speaker"] else "") for c in cells)
+            for outlet, cells in row["cells"].items())
+        lines.append(f"| {_cell(row['measure'])}{' (update)' if row['kind'] == 'update' else ''} "
+                     f"| {_cell(row['class'])} | {_cell(row['holder'])} | {_cell(row['time'])} | {given} |")
+    return lines + [""]
+
+
+def _section_updates(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Figures that rose or fell from one report to the next, as a history (not a conflict)."""
+    updates = story.get("updates") or []
+    if not updates:
+        return []
+    lines = ["## Figure updates", "", "Figures that changed from one report to the next; each is a history, not a conflict.", ""]
+    for update in updates:
+        steps = [f"{escape_md(format_value(p.get('value'), p.get('unit'), p.get('qualifier')))} "
+                 f"({_cite(outlet_of(p, articles), str(p.get('article_id')))}"
+                 f"{', ' + escape_md(p['speaker']) if p.get('speaker') else ''}, {escape_md(p.get('time') or 'undated')})"
+                 for p in update.get("points") or []]
+        lines.append(f"- **{escape_md(update.get('measure'))}**: " + " → ".join(steps))
     return lines + [""]
 
 
@@ -489,6 +541,7 @@ def render_story_markdown(dossier: Mapping[str, Any], story: Mapping[str, Any]) 
     lines += _section_conflicts(story, articles)
     lines += _section_claims(story, articles)
     lines += _section_figures(story, articles)
+    lines += _section_updates(story, articles)
     lines += _section_timeline(story, articles)
     lines += _section_framing(story, articles)
     lines += _section_articles(story, articles)
