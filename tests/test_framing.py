@@ -101,6 +101,16 @@ def test_no_cue_in_a_neutral_sentence() -> None:
         ("He said they showed “resilience and heroism” there", "Gerald Ostrow", ()),
         ("They watched “American Pie” together", None, ()),
         ("He said “we will stay here until the job is fully done” today", None, ()),
+        # should fire: a word held at a distance, also with a capital at the start of a clause
+        ("The so-called “experts” disagreed", None, ("experts",)),
+        ("The minister's “reforms” cut pensions", None, ("reforms",)),
+        # should not fire: titles and labels, whatever their capitals
+        ("She sang “Made in America” at the rally", None, ()),
+        ("They played the song “born to run” twice", None, ()),
+        ("The firm sells a range called “simply good” in its shops", None, ()),
+        ("The campaign “Stop the Cuts” began in May", None, ()),
+        # should not fire: a speaker's partial quote
+        ("Ostrow called the plan “reckless” on Monday", "Gerald Ostrow", ()),
     ],
 )
 def test_scare_quotes_are_short_and_not_a_speakers_words(text, speaker, expected) -> None:

@@ -87,6 +87,26 @@ def find_loaded_terms(st: SentenceText, lexicon: Lexicon) -> tuple[str, ...]:
     return tuple(t for t in unique if not any(t != o and re.search(rf"(?<!\w){re.escape(t)}(?!\w)", o) for o in unique))
 
 
+_TITLE_NOUNS = re.compile(
+    r"\b(?:song|single|album|track|film|movie|book|novel|play|show|series|episode|poem|painting|titled|entitled|"
+    r"called|named|dubbed|nicknamed|slogan|motto|hashtag|label|brand|campaign|operation|programme|program|"
+    r"initiative|bill|act|headline|tagline|catchphrase|banner|sign|app)\s*[,:]?\s*$", re.IGNORECASE)
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "and", "or", "to", "for", "at", "by", "with", "it",
+                             "is", "my", "me", "you", "we"})
+
+
+def _is_title(words: list[str], before: str, doc, start: int, end: int) -> bool:
+    """A quoted title, name or label rather than words held at a distance: capitalised content
+    words ("Made in America"), a title noun in front ("the song 'born to run'"), or a name entity."""
+    content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    if content and all(w[0].isupper() for w in content) and words[0][0].isupper():
+        return True
+    if _TITLE_NOUNS.search(before) and not re.search(r"so[\s-]called\s*$", before, re.IGNORECASE):
+        return True  # "so-called" is the very mark of a scare quote
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.ent_type_ in ("WORK_OF_ART", "ORG", "PRODUCT", "EVENT", "LAW") for t in span)
+
+
 def find_scare_quotes(sent: Span, speaker: str | None, hedges: tuple[str, ...], regions: list[tuple[int, int]]) -> tuple[str, ...]:
     """Short quoted words (1-4) the outlet holds at a distance, not quotations of a speaker."""
     text = sent.text
@@ -98,8 +118,8 @@ def find_scare_quotes(sent: Span, speaker: str | None, hedges: tuple[str, ...], 
         words = re.findall(r"\w[\w'’-]*", inner)
         if not 1 <= len(words) <= 4:
             continue
-        if all(w[0].isupper() for w in words):
-            continue  # titles and names: "American Pie"
+        if _is_title(words, text[: m.start()], doc, base + m.start() + 1, base + m.end() - 1):
+            continue  # titles, names and labels: "American Pie", the song "Shake It Off", a label called "made here"
         start = base + m.start()
         # A short quote nested in a longer quotation belongs to the quoted speaker.
         if any(s < start and base + m.end() <= e and (e - s) > (m.end() - m.start()) + 2 for s, e in regions):
