@@ -146,7 +146,8 @@ def load_figure_rules(path: Path | None = None) -> FigureRules:
     return parse_figure_rules(data, str(where))
 
 
-COMPARISON_SETTINGS = ("claim_threshold", "denial_similarity", "approximate_tolerance", "figures_round_above",
+COMPARISON_SETTINGS = ("claim_threshold", "denial_similarity", "approximate_tolerance", "figures_conversion_tolerance",
+                       "figures_round_above",
                        "figures_round_fraction", "figures_round_tolerance", "figures_close_tolerance", "figures_min_difference")
 
 
@@ -318,6 +319,8 @@ def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article]
                 continue  # "the 2004 tsunami killed 230,000": a clause dated by a bare year is background
             if time is None and measure.klass in rules.evolving_classes and article.published:
                 time = article.published[:10]  # a running count is as of its report
+            if quantity.holder is None and measure.dimension == "age":
+                continue  # an age says nothing without whose it is
             if quantity.holder is None and measure.klass not in rules.classes.values() \
                     and (quantity.measure != quantity.counted or measure.dimension != "count"):
                 continue  # an unknown measure ("a 73-yard drive") says what it is only with a holder
@@ -381,7 +384,10 @@ def _one_value_per_voice(bucket: Sequence[Figure], settings: Settings) -> list[F
 def _clash(a: Figure, b: Figure, settings: Settings) -> bool:
     if a.high < b.low or b.high < a.low:
         gap = max(b.low - a.high, a.low - b.high)
-        return gap > settings.figures_min_difference * max(abs(a.base), abs(b.base))
+        slack = settings.figures_min_difference
+        if (a.quantity.unit or "") != (b.quantity.unit or ""):
+            slack = max(slack, settings.figures_conversion_tolerance)  # "25 km" and "15.5 miles" are one distance
+        return gap > slack * max(abs(a.base), abs(b.base))
     return False
 
 
@@ -455,13 +461,15 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
             for i, a in enumerate(bucket):
                 for j in range(i + 1, len(bucket)):
                     b = bucket[j]
-                    if not _independent(a, b) or not _clash(a, b, settings) or not _plausible(a, b, rules):
+                    if not _plausible(a, b, rules):
                         continue
                     if (a.time and b.time and a.time != b.time) or "update" in a.quantity.flags \
                             or "update" in b.quantity.flags:
-                        timed += [a, b]
+                        if a.base != b.base:
+                            timed += [a, b]  # one figure at two report times: its history, from any voice
                         continue
-                    clashing.update((i, j))
+                    if _independent(a, b) and _clash(a, b, settings):
+                        clashing.update((i, j))
             # Two independent voices: two outlets, or two sources one sentence names ("police said
             # 2,100, organisers said 6,000"); pairs of one voice were never marked clashing.
             if len({_voice(bucket[i]) for i in clashing}) >= 2:

@@ -116,6 +116,9 @@ class Settings:
         0.03, "The most a rounded figure may stand for, as a fraction of its value.")
     figures_close_tolerance: float = _setting(
         0.1, "How far below (or above) its value 'nearly' ('just over') puts a figure, as a fraction of it.")
+    figures_conversion_tolerance: float = _setting(
+        0.05, "Figures given in two units of one dimension ('25 km', '15.5 miles') do not conflict when their "
+        "values, converted, lie closer than this fraction of the larger one.")
     figures_min_difference: float = _setting(
         0.0, "Figures whose allowed values lie closer than this fraction of the larger one do not conflict.")
     # output

@@ -1,0 +1,270 @@
+"""Figures compared as measure frames: every comparison rule firing and not firing, on frames built by hand.
+
+The frames here are what the reading stage gives (see test_figures_read.py for the parse);
+these tests pin what counts as one measure, when two values disagree, whose voices count,
+and what is an update rather than a conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from storylens.errors import SettingsError
+from storylens.figures import RULES_PATH, collect_figures, find_figure_conflicts, interval, load_figure_rules
+from storylens.records import Article, Mention, Quantity
+from storylens.settings import Settings
+from storylens.store import Store
+
+RULES = load_figure_rules()
+
+
+def frame(value, measure="kill", counted=None, dimension="count", hedge="exact", unit=None, holder=None,
+          time=None, flags=(), text=None, speaker=None, high=None):
+    return Quantity(text=text or f"{value:,}", value=value, qualifier="exact", unit=unit, counted=counted, event=None,
+                    modifiers=(), start=0, end=len(text or f"{value:,}"), speaker=speaker, dimension=dimension,
+                    measure=measure, holder=holder, time=time, flags=tuple(flags), hedge=hedge, high=high)
+
+
+def article(article_id, source, published=None, url="https://example.org/a"):
+    return Article(id=article_id, input=f"{article_id}.jsonl#1", source=source, title=None, published=published,
+                   language="en", status="ok", reason=None, text="", url=url)
+
+
+def compare(*given, settings=None, rules=RULES):
+    """Conflicts and histories among (outlet, quantity[, published[, speaker]]) figures, one article each."""
+    articles, mentions = {}, []
+    for n, item in enumerate(given):
+        outlet, quantity = item[0], item[1]
+        published = item[2] if len(item) > 2 else None
+        speaker = item[3] if len(item) > 3 else None
+        article_id = f"a{n}"
+        articles[article_id] = article(article_id, outlet, published)
+        mentions.append(Mention(article_id=article_id, index=0, text=f"{outlet} sentence {n}", start=0, end=20,
+                                speaker=speaker, quantities=(quantity,)))
+    settings = settings or Settings()
+    figures = collect_figures(mentions, articles, lambda m: m.speaker, rules, settings)
+    return find_figure_conflicts(figures, settings, rules)
+
+
+def conflicts(*given, **kwargs):
+    return compare(*given, **kwargs)[0]
+
+
+# --- should fire --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (frame(12, "kill"), frame(5, "die")),  # two verbs of one class
+    (frame(12, "kill"), frame(5, "death", counted="death")),  # a counted noun of the class
+    (frame(300, "arrest", counted="crew", hedge="nearly"), frame(300, "arrest", counted="crew", hedge="more_than")),
+    (frame(11000, "send", counted="troop", hedge="about"), frame(12000, "be", counted="soldier", hedge="about")),
+    (frame(20000, "march", counted="people", hedge="up_to"), frame(30000, "march", counted="people", hedge="about")),
+    (frame(7.6, "magnitude", dimension="magnitude"), frame(7.7, "magnitude", dimension="magnitude")),
+    (frame(38, "age", dimension="age", holder="Sean Smith"), frame(39, "age", dimension="age", holder="Smith")),
+    (frame(80e6, "price", dimension="money", unit="EUR"), frame(85e6, "cost", dimension="money", unit="EUR")),
+    (frame(13.2e9, "deal", dimension="money", unit="USD", holder="the deal"),
+     frame(13.9e9, "value", dimension="money", unit="USD", holder="deal")),
+    (frame(200, "depth", dimension="length", unit="ft"), frame(200, "depth", dimension="length", unit="m")),
+    (frame(4.0, "rate", dimension="percent", unit="%"), frame(4.5, "rate", dimension="percent", unit="%")),
+    (frame(120, "cancel", counted="flight"), frame(300, "cancel", counted="flight")),
+])
+def test_two_outlets_disagreeing_on_one_measure_conflict(a, b):
+    (conflict,) = conflicts(("Harbour Gazette", a), ("Valley Post", b))
+    assert conflict.kind == "numeric"
+    assert sorted(s.value for s in conflict.sides) == sorted([a.value, b.value])
+    assert {s.source for s in conflict.sides} == {"Harbour Gazette", "Valley Post"}
+
+
+def test_a_conflict_carries_its_measure_and_each_side_its_interval_and_quote():
+    (conflict,) = conflicts(("A", frame(12, "kill", hedge="at_least", time="2026-03-04")),
+                            ("B", frame(5, "kill", time="2026-03-04")))
+    assert (conflict.measure_class, conflict.holder, conflict.time) == ("KILL", None, "2026-03-04")
+    low = {s.value: (s.low, s.high, s.qualifier, s.quote) for s in conflict.sides}
+    assert low[12][1] is None and low[12][2:] == ("at_least", "12")
+    assert low[5][:2] == (5, 5)
+
+
+def test_two_named_sources_of_one_article_can_disagree():
+    articles = {"a": article("a", "Harbour Gazette")}
+    quantities = (frame(2100, "march", counted="people", speaker="police"),
+                  frame(6000, "march", counted="people", speaker="organisers"))
+    mention = Mention("a", 0, "Police said 2,100, organisers said 6,000.", 0, 40, quantities=quantities)
+    figures = collect_figures([mention], articles, lambda m: m.speaker, RULES, Settings())
+    (conflict,) = find_figure_conflicts(figures, Settings(), RULES)[0]
+    assert {s.speaker for s in conflict.sides} == {"police", "organisers"}
+
+
+# --- should not fire ----------------------------------------------------------------------
+
+
+NOT_CONFLICTS = {
+    "injured vs killed": (frame(12, "kill"), frame(40, "injure")),
+    "wounded vs dead": (frame(3, "death", counted="death"), frame(30, "wound")),
+    "population vs toll": (frame(160000, "population"), frame(5, "kill")),
+    "camp population vs evacuees": (frame(20000, "population"), frame(14000, "evacuate")),
+    "another year's event": (frame(230000, "kill", time="2004"), frame(5, "kill")),
+    "an earlier event flagged in the clause": (frame(230000, "kill", flags=["other_event"]), frame(5, "kill")),
+    "one outlet's own conversion": (frame(1e6, "offer", dimension="money", unit="USD", holder="red sox"),
+                                    frame(1.52e6, "offer", dimension="money", unit="USD", holder="red sox",
+                                          flags=["conversion"])),
+    "a running total vs one operation": (frame(947000, "kill", flags=["cumulative"]), frame(1110, "kill")),
+    "sports statistics of different seasons": (frame(33, "hit", counted="homer", holder="teixeira",
+                                                     flags=["other_event"]),
+                                               frame(13, "hit", counted="homer", holder="teixeira")),
+    "round numbers 12,000 vs 11,800": (frame(12000, "be", counted="soldier"), frame(11800, "be", counted="soldier")),
+    "about 20,000 vs 20,300": (frame(20000, "march", counted="people", hedge="about"),
+                               frame(20300, "march", counted="people")),
+    "at least 40 vs 43": (frame(40, "injure", hedge="at_least"), frame(43, "injure")),
+    "more than 50,000 vs 100,000": (frame(50000, "march", counted="people", hedge="more_than"),
+                                    frame(100000, "march", counted="people", hedge="about")),
+    "up to 80 vs 70 percent": (frame(80, "cut", dimension="percent", unit="%", hedge="up_to"),
+                               frame(70, "cut", dimension="percent", unit="%", hedge="up_to")),
+    "a range holding the value": (frame(165e6, "offer", dimension="money", unit="USD", high=180e6),
+                                  frame(170e6, "offer", dimension="money", unit="USD")),
+    "nationalities differ": (frame(500, "send", counted="troop", holder="japanese"),
+                             frame(800, "send", counted="troop", holder="american")),
+    "a nationality against none": (frame(12, "capture", counted="pirate", holder="somali"),
+                                   frame(23, "capture", counted="pirate")),
+    "unknown predicates are their own measures": (frame(4, "drop", counted="bomb"), frame(2, "fall", counted="bomb")),
+    "different counted things": (frame(3, "damage", counted="cable"), frame(8, "damage", counted="bridge")),
+    "different currencies": (frame(80e6, "price", dimension="money", unit="EUR"),
+                             frame(95e6, "price", dimension="money", unit="USD")),
+    "an age against a count": (frame(38, "age", dimension="age", holder="Smith"), frame(39, "arrest")),
+    "ages of two people": (frame(38, "age", dimension="age", holder="Sean Smith"),
+                           frame(59, "age", dimension="age", holder="Raj Chohan")),
+    "an age without its person": (frame(38, "age", dimension="age"), frame(45, "age", dimension="age")),
+    "the same distance in km and miles": (frame(25, "distance", dimension="length", unit="km", holder="border"),
+                                          frame(15.5, "distance", dimension="length", unit="mi", holder="border")),
+    "a forecast vs the figure": (frame(1.5, "grow", dimension="percent", unit="%", flags=["forecast"]),
+                                 frame(0.8, "grow", dimension="percent", unit="%")),
+    "a conditional": (frame(1, "be", counted="cable", flags=["hypothetical"]), frame(3, "damage", counted="cable")),
+    "part of a group": (frame(2, "die", counted="woman", flags=["part"]), frame(3, "die", counted="people")),
+    "an increment": (frame(3000, "send", counted="soldier", flags=["increment"]),
+                     frame(11000, "send", counted="troop")),
+    "a peak": (frame(46, "wait", counted="ship", flags=["peak"], holder="container"),
+               frame(40, "wait", counted="ship", holder="container")),
+    "a replaced value": (frame(3.75, "rate", dimension="percent", unit="%", flags=["previous"]),
+                         frame(3.25, "rate", dimension="percent", unit="%")),
+    "two quakes far apart in magnitude": (frame(6.1, "magnitude", dimension="magnitude"),
+                                          frame(7.7, "magnitude", dimension="magnitude")),
+    "one of several quakes": (frame(7.3, "magnitude", dimension="magnitude", holder="one of several"),
+                              frame(7.6, "magnitude", dimension="magnitude")),
+    "a bare count of an unknown predicate": (frame(4, "explode"), frame(3, "explode")),
+    "values too far apart to be one measure": (frame(2507, "be", counted="member"),
+                                               frame(2.5e6, "be", counted="people")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_CONFLICTS))
+def test_figures_that_do_not_measure_one_thing_never_conflict(case):
+    a, b = NOT_CONFLICTS[case]
+    assert conflicts(("Harbour Gazette", a), ("Valley Post", b)) == []
+
+
+def test_one_outlet_never_disagrees_with_itself():
+    assert conflicts(("Harbour Gazette", frame(12, "kill")), ("Harbour Gazette", frame(5, "kill"))) == []
+
+
+def test_syndicated_copies_of_an_unknown_outlet_are_separate_articles_but_a_known_outlet_is_one_voice():
+    named = conflicts(("Reuters", frame(12, "kill")), ("reuters", frame(5, "kill")))
+    assert named == []
+
+
+def test_a_voice_giving_two_values_keeps_the_one_it_repeats():
+    articles = {"a": article("a", "A"), "b": article("b", "B")}
+    a = Mention("a", 0, "s", 0, 1, quantities=(frame(3, "kill"), frame(3, "kill"), frame(2, "kill")))
+    b = Mention("b", 0, "s", 0, 1, quantities=(frame(5, "kill"),))
+    figures = collect_figures([a, b], articles, lambda m: m.speaker, RULES, Settings())
+    (conflict,) = find_figure_conflicts(figures, Settings(), RULES)[0]
+    assert sorted(s.value for s in conflict.sides) == [3, 5]
+
+
+# --- updates ------------------------------------------------------------------------------
+
+
+def test_a_toll_that_rises_between_reports_is_an_update_not_a_conflict():
+    found, histories = compare(("A", frame(41, "kill", hedge="at_least"), "2026-04-14"),
+                               ("B", frame(57, "toll", flags=["update"]), "2026-04-16"))
+    assert found == []
+    (history,) = histories
+    assert [(p.time, p.value) for p in history.points] == [("2026-04-14", 41), ("2026-04-16", 57)]
+
+
+def test_a_toll_that_differs_on_one_day_is_a_conflict():
+    found, histories = compare(("A", frame(4, "kill"), "2026-04-14"), ("B", frame(9, "kill"), "2026-04-14"))
+    assert len(found) == 1 and histories == []
+
+
+def test_a_fixed_measure_on_two_days_is_still_a_conflict():
+    found, _ = compare(("A", frame(212, "be", counted="worker"), "2026-04-14"),
+                       ("B", frame(260, "go down", counted="miner"), "2026-04-16"))
+    assert len(found) == 1
+
+
+# --- settings and rule files --------------------------------------------------------------
+
+
+def test_rounding_comes_from_the_settings():
+    a, b = frame(12000, "be", counted="soldier"), frame(11800, "be", counted="soldier")
+    assert conflicts(("A", a), ("B", b)) == []
+    strict = Settings().with_changes(figures_round_fraction=0.0)
+    assert len(conflicts(("A", a), ("B", b), settings=strict)) == 1
+
+
+def test_interval_widens_by_qualifier_and_roundness():
+    settings = Settings()
+    assert interval(frame(300, hedge="nearly"), 300, settings)[1] < 300
+    assert interval(frame(300, hedge="more_than"), 300, settings)[0] > 300
+    low, high = interval(frame(12000), 12000, settings)
+    assert low <= 11800 < 12200 <= high
+    assert interval(frame(7), 7, settings) == (7, 7)
+
+
+def test_a_user_rules_file_changes_what_one_measure_is(tmp_path):
+    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    data["classes"]["HARM"] = data["classes"].pop("KILL") + data["classes"].pop("WOUND")
+    data["people_classes"].append("HARM")
+    path = tmp_path / "figures.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    rules = load_figure_rules(path)
+    assert rules.version != RULES.version
+    a, b = frame(12, "kill"), frame(40, "injure")
+    assert conflicts(("A", a), ("B", b)) == []
+    assert len(conflicts(("A", a), ("B", b), rules=rules)) == 1
+
+
+def test_a_rules_file_that_breaks_the_schema_says_where(tmp_path):
+    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    data["units"]["km"] = ["length"]
+    path = tmp_path / "figures.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(SettingsError, match="units/km"):
+        load_figure_rules(path)
+
+
+def test_a_missing_rules_file_is_a_settings_error(tmp_path):
+    with pytest.raises(SettingsError, match="Cannot read"):
+        load_figure_rules(Path(tmp_path / "nope.yaml"))
+
+
+# --- stored readings ----------------------------------------------------------------------
+
+
+def test_readings_made_by_other_rules_are_read_again_and_their_story_compared_again():
+    from storylens.records import ArticleReading
+
+    with Store(":memory:") as store:
+        stored = replace(article("a1", "A"), text="Twelve people died.")
+        store.add_articles([stored])
+        assert [a.id for a in store.unread_articles("v2")] == ["a1"]
+        store.save_readings([ArticleReading(stored, ())], "v1")
+        store.save_assignments({"a1": "s1"}, {"a1": "first"})
+        assert store.unread_articles("v1") == []
+        assert [a.id for a in store.unread_articles("v2")] == ["a1"]
+        store.save_readings([ArticleReading(stored, ())], "v2")
+        assert store.unread_articles("v2") == []
+        assert "s1" in store.stale_story_ids()
