@@ -37,6 +37,7 @@ _PRONOUNS = frozenset({"it", "they", "he", "she", "this", "that", "which", "who"
 _CONVERSION_BETWEEN = re.compile(r"^\s*(?:[A-Za-z.%]+\s*)?(?:[(\[]|,?\s*or)\s*(?:about|approximately|around|roughly|some|nearly|almost|c\.)?\s*$",
                                  re.IGNORECASE)
 _RANGE_BETWEEN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.IGNORECASE)
+_FROM_BETWEEN = re.compile(r"^\s*[\w%.]*\s*,?\s*(?:up\s+|down\s+)?from\s+(?:the\s+|a\s+)?$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
 _PARTITIVE_AFTER = re.compile(r"^\s+(?:of|out of)\s+(?:the|its|their|his|her|our|my|your|these|those|them|us|[\w'’]+['’]s)\b",
@@ -145,8 +146,8 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
         obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
         if subject is not None and subject.lemma_.lower() in rules.property_nouns:
             noun = subject  # "the toll rose to 12"
-        elif obj is not None and head.lower_ == "at" and obj.lemma_.lower() in rules.property_nouns:
-            noun = obj  # "put the real cost at 60 million"
+        elif obj is not None and head.lower_ in ("at", "to") and obj.lemma_.lower() in rules.property_nouns:
+            noun = obj  # "put the real cost at 60 million", "cut its rate to 3.25 per cent"
     if noun is not None and noun.lemma_.lower() in rules.restating_nouns and noun.dep_ == "pobj" \
             and noun.head.head.pos_ in ("NOUN", "PROPN"):
         noun = noun.head.head  # "an offer in the range of $145-175 million": the offer
@@ -521,6 +522,8 @@ def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> lis
             out[i] = replace(cur, flags=tuple(dict.fromkeys(cur.flags + ("conversion",))))
         elif same_dimension and between.strip().lower() == "to" and _FROM_BEFORE.search(before_prev):
             out[i - 1] = replace(prev, flags=tuple(dict.fromkeys(prev.flags + ("previous",))))
+        elif same_dimension and _FROM_BETWEEN.match(between):
+            out[i] = replace(cur, flags=tuple(dict.fromkeys(cur.flags + ("previous",))))  # "to 3.25% from 3.75%"
         elif same_dimension and i - 1 not in drop and _RANGE_BETWEEN.match(between) and (
                 _BETWEEN_BEFORE.search(_strip_qualifier(before_prev)) or between.strip() in ("-", "–")):
             low = prev.value

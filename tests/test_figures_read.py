@@ -1,0 +1,202 @@
+"""Figures read from parsed sentences as measure frames, and compared end to end (spaCy: slow).
+
+Each reading rule of nlp/figure_frames.py fires on a sentence built for it and stays quiet on
+one that only looks alike; the pairs at the end are two outlets' sentences that must (or must
+not) make a numeric conflict once read and compared.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.figures import collect_figures, find_figure_conflicts, load_figure_rules, measure_of
+from storylens.nlp.quantities import extract_quantities
+from storylens.nlp.timex import extract_times, parse_published
+from storylens.read import load_lexicon, read_doc
+from storylens.records import Article
+from storylens.settings import Settings
+
+pytestmark = pytest.mark.slow
+RULES = load_figure_rules()
+
+
+def figures(nlp, text, published=None):
+    lexicon = load_lexicon()
+    out = []
+    for sent in nlp(text).sents:
+        out.extend(extract_quantities(sent, lexicon, extract_times(sent, parse_published(published)), RULES))
+    return out
+
+
+def only(nlp, text):
+    (q,) = figures(nlp, text)
+    return q
+
+
+# --- values, units and dimensions -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value", "dimension", "unit"), [
+    ("The deal is worth $4.5bn, the company said.", 4.5e9, "money", "USD"),
+    ("Farmers shipped 5m tonnes of grain.", 5e6, "mass", "tonne"),
+    ("More than 2000 people marched through the city.", 2000, "count", None),
+    ("The Red Sox offered $US1 million to the player.", 1e6, "money", "USD"),
+    ("A 10-year-old girl died in the collapse.", 10, "age", "yr"),
+    ("A quake of magnitude 7.6 struck the coast.", 7.6, "magnitude", None),
+    ("The quake struck at a depth of 35 kilometres.", 35, "length", "km"),
+    ("Charles broke an 86-yard run.", 86, "length", "yd"),
+    ("Turnout was 90 percent.", 90, "percent", "%"),
+])
+def test_values_units_and_dimensions_are_read(nlp, text, value, dimension, unit):
+    q = only(nlp, text)
+    assert (q.value, q.dimension, q.unit) == (value, dimension, unit)
+
+
+@pytest.mark.parametrize("text", [
+    "The 2004 tsunami was the worst in memory.",
+    "The talks began in 2019 and ended later.",
+    "A small 10m dhow was seen.",  # metres, not ten million
+])
+def test_years_are_not_counts_and_a_metre_is_not_a_million(nlp, text):
+    assert all(q.value < 1e6 and q.dimension != "count" or q.value < 100 for q in figures(nlp, text))
+
+
+# --- what is measured ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "klass"), [
+    ("At least 12 people were killed in the attack.", "KILL"),
+    ("Five people were injured, the governor said.", "WOUND"),
+    ("The death toll rose to 57 on Thursday.", "KILL"),
+    ("Police arrested 23 pirates off the coast.", "ARREST"),
+    ("About 14,000 people were evacuated from the coast.", "EVACUATE"),
+    ("Yida is a camp of about 20,000 refugees.", "POPULATION"),
+    ("Turnout was 90 percent.", "TURNOUT"),
+    ("The 13-inch model starts at $1,199.", "PRICE"),
+    ("Wolcott put the real cost at 60 million.", "PRICE"),
+])
+def test_the_measure_class_follows_the_predicate_or_property(nlp, text, klass):
+    q = only(nlp, text)
+    assert measure_of(q, RULES).klass == klass
+
+
+def test_an_unknown_predicate_keeps_its_own_lemma(nlp):
+    q = only(nlp, "Planes dropped four bombs on the camp.")
+    assert (q.measure, measure_of(q, RULES).klass) == ("drop", "drop")
+
+
+# --- holders ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "holder"), [
+    ("Sean Smith, 38, was arrested on Friday.", "Sean Smith"),
+    ("Officials said 500 Japanese troops were killed.", "japanese"),
+    ("Wayne had five catches in the game.", "wayne"),
+    ("A second quake of magnitude 7.4 hit hours later.", "second"),
+    ("The 13-inch MacBook Pro starts at $1,199.", "13 inch macbook pro"),
+])
+def test_holders_come_from_the_parse(nlp, text, holder):
+    assert only(nlp, text).holder == holder
+
+
+def test_a_nationality_holder_needs_no_list_of_nationalities(nlp):
+    assert only(nlp, "Officials said 40 Ruritanian soldiers were captured.").holder in (None, "ruritanian")
+
+
+# --- flags that keep a figure out of comparisons --------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("The Red Sox offered $US1 million ($1.52 million) to him.", "conversion"),
+    ("The epicentre was 25 km (15 miles) from the town.", "conversion"),
+    ("The bank cut its rate to 3.25 per cent from 3.75 per cent.", "previous"),
+    ("Three of the port's five terminals were closed.", "part"),
+    ("The three bank workers, a man and two women, died in the fire.", "part"),
+    ("The North may have sent another 3,000 soldiers.", "increment"),
+    ("If there was just one cable down, traffic could be rerouted.", "hypothetical"),
+    ("So far this year 42 ships were hijacked.", "cumulative"),
+    ("The economy will grow by 1.5 per cent.", "forecast"),
+    ("He hit 33 homers last season.", "other_event"),
+    ("The death toll rose to 57 on Thursday.", "update"),
+])
+def test_flags_fire(nlp, text, flag):
+    assert any(flag in q.flags for q in figures(nlp, text))
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("The Red Sox offered $1 million to him.", "conversion"),
+    ("The bank cut its rate to 3.25 per cent.", "previous"),
+    ("Three terminals were closed.", "part"),
+    ("Seven AK-47s, three rifles and 13 magazines were found.", "part"),
+    ("The North has sent 3,000 soldiers.", "increment"),
+    ("Three cables were cut on Friday.", "hypothetical"),
+    ("42 ships were hijacked on Friday.", "cumulative"),
+    ("The economy grew by 1.5 per cent.", "forecast"),
+    ("He hit 33 homers on Sunday.", "other_event"),
+    ("The bombers dropped four bombs.", "update"),
+])
+def test_flags_stay_quiet(nlp, text, flag):
+    assert not any(flag in q.flags for q in figures(nlp, text))
+
+
+def test_a_range_is_one_figure(nlp):
+    (q,) = [q for q in figures(nlp, "Offers ranged between $165 million and $180 million.") if q.dimension == "money"]
+    assert (q.value, q.high, q.hedge) == (165e6, 180e6, "range")
+
+
+def test_qualifiers_are_read_as_written(nlp):
+    hedges = [q.hedge for q in figures(nlp, "Nearly 300 crew were held, more than 14 ships were seized and "
+                                            "as many as 20,000 people marched.")]
+    assert hedges == ["nearly", "more_than", "up_to"]
+
+
+def test_a_year_in_the_clause_is_its_time(nlp):
+    q = only(nlp, "The 2004 tsunami killed 230,000 people.")
+    assert q.time == "2004"
+
+
+# --- end to end: two outlets, read and compared ---------------------------------------------
+
+
+def compare_texts(nlp, first, second):
+    lexicon = load_lexicon()
+    readings = []
+    for n, (outlet, text) in enumerate((("Harbour Gazette", first), ("Valley Post", second))):
+        article = Article(id=f"a{n}", input=f"a{n}.jsonl#1", source=outlet, title=None, published=None,
+                          language="en", status="ok", reason=None, text=text, url=f"https://example.org/{n}")
+        readings.append(read_doc(article, nlp(text), lexicon, RULES))
+    articles = {r.article.id: r.article for r in readings}
+    mentions = [m for r in readings for m in r.mentions]
+    found = collect_figures(mentions, articles, lambda m: m.speaker, RULES, Settings())
+    return find_figure_conflicts(found, Settings(), RULES)[0]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("At least 12 people were killed in the attack.", "Five people were killed in the attack."),
+    ("Police said as many as 20,000 people marched.", "Some 100,000 people marched, organisers said."),
+    ("The quake had a magnitude of 7.6, the USGS said.", "The quake had a magnitude of 7.7, officials said."),
+    ("Five people were injured, the governor said.", "The quake injured two people, ISNA reported."),
+])
+def test_sentences_that_disagree_make_a_conflict(nlp, first, second):
+    assert len(compare_texts(nlp, first, second)) == 1
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Twelve people were killed in the attack.", "Forty people were injured in the attack."),
+    ("Manokwari is a city of 160,000 people.", "Five people were killed in Manokwari."),
+    ("The 2004 tsunami killed 230,000 people.", "The quake killed five people."),
+    ("The Red Sox offered $US1 million ($1.52 million) to him.", "The Red Sox offered $US1 million to him."),
+    ("So far this year 4,000 people have been arrested.", "Police arrested 120 people in the raid."),
+    ("He hit 33 homers last season.", "He hit 13 homers on Sunday."),
+    ("There are about 12,000 soldiers in the region.", "There are 11,800 soldiers in the region."),
+    ("More than 2000 people marched in the city.", "About 2,100 people marched in the city."),
+    ("Tokyo sent 500 Japanese troops.", "Washington sent 800 American troops."),
+    ("Three of the five terminals were closed.", "Five terminals were closed."),
+    ("If one cable was cut, traffic would flow.", "Three cables were cut."),
+    ("The economy will grow by 1.5 per cent next year.", "The economy grew by 0.8 per cent."),
+    ("A second quake of magnitude 7.4 hit later.", "The first quake had a magnitude of 7.6."),
+    ("Sean Smith, 38, was arrested.", "Raj Chohan, 59, died at the scene."),
+    ("The epicentre was 25 km from Aden.", "The epicentre was 15.5 miles from Aden."),
+])
+def test_sentences_about_different_measures_make_no_conflict(nlp, first, second):
+    assert compare_texts(nlp, first, second) == []
