@@ -27,6 +27,7 @@ def frame(nlp, text: str, predicate: str):
     ("The mayor rejected claims that the audit had been delayed.", "claims that the audit had been delayed"),
     ("The allegations are baseless.", "The allegations"),
     ("The allegations were lies.", "The allegations"),
+    ("However, this remains an unsubstantiated claim.", "this"),
 ])
 def test_denials_of_claims(nlp, text, denied) -> None:
     found = [f for f in frames_of(nlp, text) if f.role == "denial"]
@@ -42,6 +43,8 @@ def test_denials_of_claims(nlp, text, denied) -> None:
     "The judge rejected the request for bail.",
     "The engineer has not ruled out a second crack in the wall.",
     "The report was published on Monday.",
+    "The claim was filed in March.",
+    "This remains an open question.",
 ])
 def test_denial_verbs_in_other_senses_are_not_denials(nlp, text) -> None:
     assert [f for f in frames_of(nlp, text) if f.role == "denial"] == []

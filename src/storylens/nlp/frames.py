@@ -390,7 +390,10 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
         elif lemma in lexicon.reporting_verbs and any(c.dep_ in ("ccomp",) for c in pred.children):
             role = "report"
         if role == "assertion" and lemma in ("be", "remain", "prove") and obj_tok is not None and subj is not None:
-            falsity = obj_tok.lemma_.lower() in rules.falsity_words or obj_tok.lower_ in rules.falsity_words
+            falsity = obj_tok.lemma_.lower() in rules.falsity_words or obj_tok.lower_ in rules.falsity_words or (
+                # "this remains an unsubstantiated claim", "the report is a fabricated story"
+                obj_tok.lemma_.lower() in rules.claim_nouns
+                and any(c.dep_ == "amod" and c.lower_ in rules.falsity_words for c in obj_tok.children))
             if falsity and (subj.lemma_.lower() in rules.claim_nouns or subj.lower_ in ("this", "that", "it", "these")):
                 role, denied = "denial", _subtree_text(subj)
         start = min(t.idx for t in clause)
