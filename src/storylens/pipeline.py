@@ -147,7 +147,8 @@ def read_new(store: Store, models: Models, settings: Settings, progress: Progres
     unread = store.unread_articles(rules_version)
     count = 0
     chunk = max(1, settings.spacy_batch_size) * 2
-    for begin in progress(range(0, len(unread), chunk), "reading articles", None):
+    chunks = range(0, len(unread), chunk)
+    for begin in progress(chunks, f"reading articles ({chunk} at a time)", len(chunks)):
         articles = unread[begin:begin + chunk]
         try:
             readings = list(read_articles(articles, models.nlp, models.lexicon, settings))
