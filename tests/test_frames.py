@@ -129,3 +129,13 @@ def test_bundled_rules_load() -> None:
     assert "deny" in rules.denial_verbs and "allegation" in rules.claim_nouns
     assert rules.attribute_class("silver") == "colour" and rules.canonical_value("gray") == "grey"
     assert 0 < rules.threshold("denial") < 1
+
+
+def test_frames_survive_the_store_round_trip() -> None:
+    from storylens.records import Article, ArticleReading, Mention, StatementFrame
+    from storylens.store import reading_from_json, reading_to_json
+
+    article = Article("a", "a.txt", "t", None, None, "en", "ok", None, "No one was hurt.")
+    frame = StatementFrame("hurt", subject="people", negated=True, preps=("in:blast",), states=("completed@x",))
+    reading = ArticleReading(article, (Mention("a", 0, "No one was hurt.", 0, 16, frames=(frame,)),))
+    assert reading_from_json(article, reading_to_json(reading)).mentions[0].frames == (frame,)
