@@ -524,3 +524,14 @@ def test_comments_sharing_a_class_are_not_joined_to_the_article(settings: Settin
     )
     text = page_text(settings, page(after=f"<section class='comments'>{comment * 3}</section>"))
     assert "twenty years" not in text
+
+
+def test_a_short_article_beside_a_long_menu_is_not_taken_for_a_link_list(settings: Settings) -> None:
+    menu = "".join(f"<li><a href='/section/{n}'>Council services and notices {n}</a></li>" for n in range(200))
+    story = "<br><br>".join(f"{sentence} {sentence}" for sentence in STORY)
+    html = (
+        "<html><head><title>Council votes to close ferry terminal</title></head><body><div class='page'>"
+        f"<div class='side'><ul>{menu}</ul></div><div class='main'><b>Council votes to close ferry terminal</b><br>{story}</div>"
+        "</div></body></html>"
+    )
+    assert "Council services and notices" not in page_text(settings, html)

@@ -24,6 +24,7 @@ structure or from class names that say what an element is, never from a site's a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
@@ -112,6 +113,8 @@ def _holds_prose(cell: HtmlElement) -> bool:
 
 
 def _names(element: HtmlElement) -> set[str]:
+    if not element.get("class") and not element.get("id"):
+        return set()
     tokens = set(_CLASS_WORDS.findall(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
     # BEM-style tokens name the thing last: "article__dek", "c-standfirst", "story-body__caption".
     tails = {re.split(r"__|--", token)[-1] for token in tokens}
@@ -162,12 +165,13 @@ def _fold(text: str) -> str:
 
 
 def _drop_link_lists(root: HtmlElement) -> None:
+    counts = _count_words(root)
     doomed: list[HtmlElement] = []
     seen: set[HtmlElement] = set()
     for element in root.iter(*_LINK_BLOCKS, *_LINK_LINES):
         if any(ancestor in seen for ancestor in element.iterancestors(*_LINK_BLOCKS)):
             continue
-        if _is_link_list(element) if element.tag in _LINK_BLOCKS else _is_link_line(element):
+        if _is_link_list(counts[element]) if element.tag in _LINK_BLOCKS else _is_link_line(element):
             doomed.append(element)
             seen.add(element)
     for element in doomed:
@@ -175,14 +179,47 @@ def _drop_link_lists(root: HtmlElement) -> None:
             _remove(element)
 
 
-def _is_link_list(element: HtmlElement) -> bool:
+def _is_link_list(counts: _Counts) -> bool:
     """At least three links to other pages of three words or more, and almost nothing outside them."""
-    links = [a for a in element.iter("a") if _words(a.text_content()) >= 3]
-    if len(links) < 3:
-        return False
-    total = _words(element.text_content())
-    linked = sum(_words(a.text_content()) for a in element.iter("a"))
-    return total > 0 and linked >= 0.8 * total
+    if counts.headlines or counts.words - counts.linked >= 150:
+        return False  # a block holding the page's headline or much text outside links is not a list of links
+    return counts.long_links >= 3 and counts.words > 0 and counts.linked >= 0.8 * counts.words
+
+
+@dataclass
+class _Counts:
+    """Words under an element: all of them, those inside links, links of 3+ words, paragraphs of 15+ words,
+    headlines (h1)."""
+
+    words: int = 0
+    linked: int = 0
+    long_links: int = 0
+    long_paragraphs: int = 0
+    headlines: int = 0
+
+
+def _count_words(root: HtmlElement) -> dict[HtmlElement, _Counts]:
+    """Word counts of every element, children before parents, in one pass over the tree."""
+    counts: dict[HtmlElement, _Counts] = {}
+    for element in reversed(list(root.iter())):
+        text = element.text if isinstance(element.tag, str) and element.tag not in ("script", "style") else None
+        own = _Counts(words=_words(text or ""))
+        for child in element:
+            inner = counts[child]
+            own.words += inner.words + _words(child.tail or "")
+            own.linked += inner.linked
+            own.long_links += inner.long_links
+            own.long_paragraphs += inner.long_paragraphs
+            own.headlines += inner.headlines
+        if element.tag == "a":
+            own.linked = own.words
+            own.long_links += own.words >= 3
+        elif element.tag == "p":
+            own.long_paragraphs += own.words >= 15
+        elif element.tag == "h1":
+            own.headlines += 1
+        counts[element] = own
+    return counts
 
 
 def _is_link_line(element: HtmlElement) -> bool:
@@ -232,10 +269,11 @@ _NOT_CHUNKS = re.compile(r"comment|reply|review|teaser|card|promo|related", re.I
 def _join_chunks(root: HtmlElement) -> None:
     """An article body cut into several blocks of one class (around adverts) is joined into the first
     block, so the extractor takes the whole article rather than its first part."""
+    counts = _count_words(root)
     groups: dict[tuple[str, str], list[HtmlElement]] = {}
     for element in root.iter("div", "section"):
         classes = (element.get("class") or "").strip()
-        if classes and not _NOT_CHUNKS.search(classes) and _is_prose_block(element):
+        if classes and not _NOT_CHUNKS.search(classes) and counts[element].long_paragraphs >= 2:
             groups.setdefault((element.tag, " ".join(classes.split())), []).append(element)
     for members in groups.values():
         members = [m for m in members if not any(a in members for a in m.iterancestors())]
@@ -246,8 +284,3 @@ def _join_chunks(root: HtmlElement) -> None:
             for child in list(member):
                 first.append(child)
             _remove(member)
-
-
-def _is_prose_block(element: HtmlElement) -> bool:
-    paragraphs = [p for p in element.iter("p") if _words(p.text_content()) >= 15]
-    return len(paragraphs) >= 2
