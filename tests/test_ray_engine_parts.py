@@ -141,3 +141,17 @@ def test_the_dossier_tables_hold_every_article_story_claim_and_conflict(tmp_path
     assert [(c["story_id"], c["id"]) for c in tables["claims"]] == [("s-a1", "c1"), ("s-a1", "c2")]
     assert json.loads(tables["conflicts"][0]["claim_ids"]) == ["c1", "c2"]
     assert tables["stories"][0]["id"] == "s-a1" and "claims" not in tables["stories"][0]
+
+
+def test_ray_is_not_imported_without_the_ray_engine():
+    import subprocess
+    import sys
+
+    code = ("import sys, contextlib, io\n"
+            "from storylens.cli import main\n"
+            "import storylens.pipeline, storylens.ray_engine\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    main(['settings'])\n"
+            "print('ray' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

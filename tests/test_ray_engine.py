@@ -1,0 +1,128 @@
+"""`analyze --engine ray`: the local engine's answer on a local Ray, on two nodes, and with a reading actor killed.
+
+Each test starts its own small Ray (2 CPUs, no dashboard, no usage stats) and stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray", reason="the Ray engine needs the 'ray' extra")
+
+from storylens.pipeline import dossier_from_store  # noqa: E402
+from storylens.ray_engine import RayOptions, run_on_ray  # noqa: E402
+from storylens.settings import Settings  # noqa: E402
+from storylens.store import Store  # noqa: E402
+
+# Ray warns about its own deprecated settings when it copies its context; those are not ours.
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")]
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+
+
+def answer(dossier: dict) -> dict:
+    """What must not depend on the engine: articles, the story partition, and each story's conflicts."""
+    return {
+        "articles": sorted((a["id"], a["status"], a.get("duplicate_of")) for a in dossier["articles"]),
+        "stories": sorted((s["id"], tuple(s["article_ids"])) for s in dossier["stories"]),
+        "conflicts": {s["id"]: s["conflicts"] for s in dossier["stories"]},
+    }
+
+
+def run_examples(tmp_path: Path, options: RayOptions):
+    with Store(tmp_path / "storylens.db") as store:
+        summary = run_on_ray(store, [str(EXAMPLES)], Settings(), options)
+        dossier = dossier_from_store(store)
+        placed = [a for members in store.story_members().values() for a, _ in members]
+        read = store.read_article_ids()
+    return summary, dossier, placed, read
+
+
+@pytest.fixture
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_ray_engine_gives_the_local_answer_on_the_examples_and_a_rerun_stores_nothing_twice(
+        local_ray, examples_dossier, tmp_path):
+    summary, dossier, _, _ = run_examples(tmp_path, RayOptions(workers=2))
+    assert answer(dossier) == answer(examples_dossier)
+    assert summary.new == len(examples_dossier["articles"])
+    assert any(s["conflicts"] for s in dossier["stories"])  # the comparison ran, not only the clustering
+    again, dossier, _, _ = run_examples(tmp_path, RayOptions(workers=2))
+    assert again.new == 0 and again.already_stored == again.seen == summary.seen
+    assert answer(dossier) == answer(examples_dossier)
+
+
+def test_a_job_on_a_two_node_cluster_uses_both_nodes_and_gives_the_local_answer(examples_dossier, tmp_path):
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+    try:
+        cluster.add_node(num_cpus=1)
+        cluster.wait_for_nodes()
+        ray.init(address=cluster.address, log_to_driver=False)
+        assert len([n for n in ray.nodes() if n["Alive"]]) == 2
+        summary, dossier, _, _ = run_examples(tmp_path, RayOptions(workers=2))
+        assert len(summary.nodes) == 2  # articles were read on both nodes
+        assert answer(dossier) == answer(examples_dossier)
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+
+
+def _descendants(root: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _kill_first_reading_actor(killed: list[int], stop: threading.Event) -> None:
+    """SIGKILL the first reading actor of this process's Ray once it has run for a second."""
+    first_seen: dict[int, float] = {}
+    while not stop.is_set() and not killed:
+        for pid in _descendants(os.getpid()):
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"ReadingWorker" in title:
+                if time.monotonic() - first_seen.setdefault(pid, time.monotonic()) > 1.0:
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+                    return
+        time.sleep(0.2)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the actor's process in /proc")
+def test_a_reading_actor_killed_mid_run_loses_and_duplicates_no_article(local_ray, examples_dossier, tmp_path):
+    killed: list[int] = []
+    stop = threading.Event()
+    killer = threading.Thread(target=_kill_first_reading_actor, args=(killed, stop), daemon=True)
+    killer.start()
+    try:
+        _, dossier, placed, read = run_examples(tmp_path, RayOptions(workers=2))
+    finally:
+        stop.set()
+        killer.join()
+    assert killed, "no reading actor was running to be killed"
+    ok = sorted(a["id"] for a in examples_dossier["articles"] if a["status"] == "ok")
+    assert sorted(placed) == ok and sorted(read) == ok  # each once: none lost, none twice
+    assert answer(dossier) == answer(examples_dossier)
