@@ -242,10 +242,11 @@ def _drop_related(root: HtmlElement) -> None:
 
     A block holding the page's headline (h1) or most of its words is the article itself and stays.
     """
-    page_words = _words(root.text_content())
+    counts = _count_words(root)
+    page_words = counts[root].words
 
     def is_aside(element: HtmlElement) -> bool:
-        return element.find(".//h1") is None and _words(element.text_content()) <= 0.8 * page_words
+        return not counts[element].headlines and counts[element].words <= 0.8 * page_words
 
     doomed: list[HtmlElement] = []
     for element in root.iter():
@@ -258,8 +259,9 @@ def _drop_related(root: HtmlElement) -> None:
             element = parent
         if is_aside(element):
             doomed.append(element)
+    gone = set(doomed)
     for element in doomed:
-        if element.getparent() is not None and not any(ancestor in doomed for ancestor in element.iterancestors()):
+        if element.getparent() is not None and not any(ancestor in gone for ancestor in element.iterancestors()):
             _remove(element)
 
 
