@@ -1,7 +1,9 @@
 """Cleaning: boilerplate and header lines out; title, date, outlet, language and dateline place in.
 
 `clean_document` turns one RawDocument into an Article. It is pure: HTML is parsed from the
-string already read by ingest, nothing is fetched.
+string already read by ingest, nothing is fetched. A page's metadata is read from the whole
+page; its text is extracted after `boilerplate.prune_page` has taken out what is not the
+article, and tables are kept (their rows read as cells: "1 | Ana Ruiz | 5040").
 
 Text conventions understood (plain text and record bodies):
 - a first line ` date YYYY-MM-DD Title`, where the title may end with a written-out date
@@ -11,8 +13,10 @@ Text conventions understood (plain text and record bodies):
   25 words and 200 characters, not ending in sentence punctuation, with more text after it;
   otherwise the title is None;
 - widget and promo lines (share bars, comment widgets, "follow us on", "also read:",
-  newsletter and cookie notices, bylines and "Published:" lines) are dropped; a related-links
+  newsletter boxes and cookie notices, reach-the-writer and reprint lines, story teasers,
+  bylines, "Published:" lines and posting times in any language) are dropped; a related-links
   or comments heading in the back half of the text ends the article;
+- a title that is only a posting-time line or a bare capitalised place is not the headline;
 - a dateline opening the first paragraph ("Seoul:", "MUMBAI —", "KYIV (Reuters) -") is
   recorded as `place` and removed from the text.
 """
