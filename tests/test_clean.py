@@ -447,6 +447,8 @@ def test_the_lede_is_kept_when_the_description_repeats_it(settings: Settings) ->
         "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde",
         "- Published 18 November 2019",
         "Updated at 1:23 p.m.",
+        "Follow Valley Radio on Instagram, Facebook, Twitter and YouTube.",
+        "Follow our full coverage of the ferry closure at https://news.example/ferry",
     ],
 )
 def test_widget_and_posting_lines_are_dropped(settings: Settings, promo: str) -> None:
@@ -465,6 +467,7 @@ def test_widget_and_posting_lines_are_dropped(settings: Settings, promo: str) ->
         "Residents can subscribe to council updates at the town hall, officials said.",
         "Three boats [VIDEO] were seen leaving.",
         "At 20:13 on 22 October the last ferry left",
+        "Follow the river north for two miles and the old terminal comes into view.",
     ],
 )
 def test_prose_that_resembles_widgets_is_kept(settings: Settings, sentence: str) -> None:

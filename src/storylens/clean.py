@@ -97,7 +97,8 @@ _WIDGET_PATTERNS = tuple(
         r"^please enable javascript",
         r"^(?:you need to )?enable javascript\b",
         r"^share (?:this|on|via|to)\b",
-        r"^follow (?:us|me|@|the)\b.{0,150}$",
+        r"^follow (?:us|me|@)\b.{0,150}$",
+        r"^follow\b.{0,200}(?:https?://|\bon (?:twitter|facebook|instagram|youtube|tiktok|linkedin|threads|bluesky)\b).{0,200}$",
         r"\bfollow us on\b.{0,120}$",
         r"^(?:download|get|install) (?:our|the)\b.{0,40}\bapps?\b",
         r"^(?:also read|read also|see also|read more|more news|related|recommended|watch|listen|you may also like"
