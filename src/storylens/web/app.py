@@ -551,9 +551,14 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         return story, articles
 
     @app.get("/stories/{story_id}.json", summary="One story's dossier and its articles")
-    def story_json(story_id: str) -> JSONResponse:
-        story, articles = story_payload(story_id)
-        return JSONResponse({"ok": True, "story": story, "articles": list(articles.values())})
+    def story_json(story_id: str) -> Response:
+        def build() -> str:
+            story, articles = story_payload(story_id)
+            return json.dumps({"ok": True, "story": story, "articles": list(articles.values())},
+                              ensure_ascii=False, separators=(",", ":"))
+
+        # Built once per store state, like the story page: a big story costs its readers nothing more.
+        return Response(state.cached(("story.json", story_id), build), media_type="application/json")
 
     def story_export(story_id: str) -> dict[str, list[dict[str, Any]]]:
         story, articles = story_payload(story_id)
