@@ -317,22 +317,29 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
     edges = []
     for d, frames in enumerate(usable):
         denial = next((f for f in frames if f.role == "denial"), None)
-        if denial is None or not central[d]:
+        if denial is None:
             continue
         antecedent = antecedents.get(d)
-        if len(_stems(denial.denied or "")) < 2 and antecedent is not None and central[mentions.index(antecedent)] \
-                and not any(f.role == "denial" or f.negated for f in antecedent.frames if not f.relative):
-            # "... has denied the claims": the claims are those of the sentence before.
-            edges.append(_Edge("denial", "denial", mentions.index(antecedent), d, "claims", "denies"))
+        # "... has denied the claims", "this remains an unsubstantiated claim": what is denied is the
+        # sentence before, which then stands for the denial when claims are matched.
+        proxy = d
+        if len(_stems(denial.denied or "")) < 2:
+            if antecedent is None:
+                continue
+            proxy = mentions.index(antecedent)
+            if central[proxy] and not any(f.role == "denial" or f.negated for f in antecedent.frames if not f.relative):
+                edges.append(_Edge("denial", "denial", proxy, d, "claims", "denies"))
+        if not central[proxy]:
+            continue
         scored = []
-        for c in np.flatnonzero(similarity[d] >= rules.threshold("denial")):
+        for c in np.flatnonzero(similarity[proxy] >= rules.threshold("denial")):
             c = int(c)
-            if c == d or keys[c] == keys[d] or not usable[c] or not central[c]:
+            if c in (d, proxy) or keys[c] == keys[d] or not usable[c] or not central[c]:
                 continue
             if mentions[c].article_id == mentions[d].article_id and not mentions[c].speaker:
                 continue
-            shared = _denial_link(denial, mentions[d], mentions[c], rules, antecedents.get(d), common)
-            sim = float(similarity[d, c])
+            shared = _denial_link(denial, mentions[d], mentions[c], rules, antecedent, common)
+            sim = float(similarity[proxy, c])
             # Words of the denied claim, or meaning close enough to stand without them.
             if shared >= 2 or (shared == 1 and sim >= rules.threshold("denial") + 0.1) or \
                     (sim >= rules.threshold("denial") + 0.2 and _asserts(mentions[c], rules)):
