@@ -89,6 +89,7 @@ def big_story() -> tuple[list[Article], dict[str, Any]]:
                 "date": None, "start": start, "end": end, "stance": stance}
 
     numeric = {"kind": "numeric", "measure": "people evacuated", "claim_ids": ["c-evac"],
+               "measure_frame": {"class": "displaced", "holder": "Tarn valley", "time": "2026-03-03"},
                "summary": "1,200 people evacuated (8 outlets) vs 1,500 (7 outlets)",
                "sides": [side(a, 0, 1200.0 if int(a[3:]) % 15 < 8 else 1500.0, None, "Officials")
                          for a in ids[:15]]}

@@ -157,6 +157,7 @@ def test_figures_are_a_measure_by_outlet_table(client):
     assert head[0] == "What" and set(head[1:]) == set(BIG_OUTLETS)
     first = re.search(r"<tbody>\s*<tr[^>]*>(.*?)</tr>", table, re.S).group(1)
     assert "people evacuated" in first and first.count("1,200 people") == 8 and first.count("1,500 people") == 7
+    assert "displaced · Tarn valley · 2026-03-03" in first  # the measure's class, holder and time
 
 
 def test_picks_have_permalink_keys(client):

@@ -252,6 +252,11 @@ def story_desk(view: dict[str, Any]) -> dict[str, Any]:
         entry["precision_words"] = PRECISION_WORDS.get(entry["precision"].lower(),
                                                        entry["precision"].replace("_", " ").lower())
     view["figure_table"] = figure_table(view["figures"])
+    # What the report knows of a disputed measure (its class, whose figure, when) goes under its name.
+    frames = {str(r.get("measure")): r for r in (view.get("figure_grid") or {}).get("rows", []) if r.get("measure")}
+    for row in view["figure_table"]["rows"]:
+        frame = frames.get(row["measure"], {})
+        row["note"] = " · ".join(str(frame[k]) for k in ("class", "holder", "time") if frame.get(k))
     view["collapsed"] = len(view["articles"]) > 4
     view["articles"] = sorted(view["articles"], key=lambda a: (str(a["outlet"]).lower(), str(a["published"] or "")))
     return view
