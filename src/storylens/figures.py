@@ -69,6 +69,7 @@ class FigureRules:
     classes: Mapping[str, str]
     neutral_predicates: frozenset[str]
     neutral_nouns: frozenset[str]
+    ignored_counted_nouns: frozenset[str]
     objects: Mapping[str, str]
     people_classes: frozenset[str]
     evolving_classes: frozenset[str]
@@ -123,6 +124,7 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         classes=_invert(data["classes"]),
         neutral_predicates=frozenset(_words(data.get("neutral_predicates"))),
         neutral_nouns=frozenset(_words(data.get("neutral_nouns"))),
+        ignored_counted_nouns=frozenset(_words(data.get("ignored_counted_nouns"))),
         objects=_invert(data.get("objects") or {}),
         people_classes=frozenset(data.get("people_classes") or ()),
         evolving_classes=frozenset(data.get("evolving_classes") or ()),
@@ -147,6 +149,7 @@ def load_figure_rules(path: Path | None = None) -> FigureRules:
 
 
 COMPARISON_SETTINGS = ("claim_threshold", "denial_similarity", "approximate_tolerance", "figures_conversion_tolerance",
+                       "figures_same_article_sentences",
                        "figures_round_above",
                        "figures_round_fraction", "figures_round_tolerance", "figures_close_tolerance", "figures_min_difference")
 
@@ -206,6 +209,8 @@ def measure_of(quantity: Quantity, rules: FigureRules) -> Measure | None:
     dimension = quantity.dimension or "count"
     klass = rules.measure_class(quantity.measure)
     counted = (quantity.counted or "").lower() or None
+    if counted in rules.ignored_counted_nouns:
+        return None  # "four times the speed": a multiplier, not a count
     obj = rules.objects.get(counted, counted) if counted else None
     if dimension == "count":
         if klass is None:
@@ -305,6 +310,7 @@ def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article]
     """Every figure of a story with a measure, its interval and its voice."""
     years = story_years(articles, mentions)
     published_years = {a.published[:4] for a in articles.values() if a.published}
+    published_months = {a.published[:7] for a in articles.values() if a.published}
     figures = []
     for mention in mentions:
         article = articles[mention.article_id]
@@ -317,6 +323,8 @@ def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article]
                 continue  # a clause dated outside the story's years: another event
             if time and len(time) == 4 and time not in published_years:
                 continue  # "the 2004 tsunami killed 230,000": a clause dated by a bare year is background
+            if time and (time.startswith("month:") or (len(time) == 7 and time not in published_months)):
+                continue  # "struck in September": a clause dated by a month alone is background
             if time is None and measure.klass in rules.evolving_classes and article.published:
                 time = article.published[:10]  # a running count is as of its report
             if quantity.holder is None and measure.dimension == "age":
@@ -395,9 +403,17 @@ def _voice(f: Figure) -> tuple[str, str | None]:
     return (f.voice, f.speaker)
 
 
-def _independent(a: Figure, b: Figure) -> bool:
-    """Two outlets, or two named sources inside one outlet; one source never disagrees with itself."""
-    return a.voice != b.voice or bool(a.speaker and b.speaker and a.speaker != b.speaker)
+def _independent(a: Figure, b: Figure, settings: Settings) -> bool:
+    """Two outlets, or two named sources that one sentence sets against each other ("police said 2,100,
+    organisers 6,000"); one source never disagrees with itself."""
+    if a.voice != b.voice:
+        return True
+    if not (a.speaker and b.speaker and a.speaker != b.speaker):
+        return False
+    if a.mention.article_id != b.mention.article_id:
+        return True  # two articles of one outlet, quoting two sources
+    # Inside one article: two sources set side by side, in one sentence or in sentences close together.
+    return abs(a.mention.index - b.mention.index) <= settings.figures_same_article_sentences
 
 
 def _format(value: float) -> str:
@@ -468,7 +484,7 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                         if a.base != b.base:
                             timed += [a, b]  # one figure at two report times: its history, from any voice
                         continue
-                    if _independent(a, b) and _clash(a, b, settings):
+                    if _independent(a, b, settings) and _clash(a, b, settings):
                         clashing.update((i, j))
             # Two independent voices: two outlets, or two sources one sentence names ("police said
             # 2,100, organisers said 6,000"); pairs of one voice were never marked clashing.

@@ -119,6 +119,9 @@ class Settings:
     figures_conversion_tolerance: float = _setting(
         0.05, "Figures given in two units of one dimension ('25 km', '15.5 miles') do not conflict when their "
         "values, converted, lie closer than this fraction of the larger one.")
+    figures_same_article_sentences: int = _setting(
+        2, "Two named sources of one article disagree on a figure only when their sentences are at most this "
+        "many sentences apart (further apart, an article is usually giving another measure).")
     figures_min_difference: float = _setting(
         0.0, "Figures whose allowed values lie closer than this fraction of the larger one do not conflict.")
     # output

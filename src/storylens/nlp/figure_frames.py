@@ -37,6 +37,8 @@ _PRONOUNS = frozenset({"it", "they", "he", "she", "this", "that", "which", "who"
 _CONVERSION_BETWEEN = re.compile(r"^\s*(?:[A-Za-z.%]+\s*)?(?:[(\[]|,?\s*or)\s*(?:about|approximately|around|roughly|some|nearly|almost|c\.)?\s*$",
                                  re.IGNORECASE)
 _RANGE_BETWEEN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.IGNORECASE)
+_MONTH_ONLY = re.compile(r"(?:(?:early|late|mid|last)[\s-]+)?(January|February|March|April|May|June|July|August|"
+                         r"September|October|November|December)", re.IGNORECASE)
 _FROM_BETWEEN = re.compile(r"^\s*[\w%.]*\s*,?\s*(?:up\s+|down\s+)?from\s+(?:the\s+|a\s+)?$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
@@ -105,8 +107,12 @@ def _one_of_several(number: Token) -> bool:
     """A figure about "one of the quakes", not the quake the story is about."""
     node = number
     for _ in range(5):
-        if node.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in node.children):
+        if node.i != number.i and node.lower_ == "one" and any(
+                c.dep_ == "prep" and c.lower_ == "of" for c in node.children):
             return True
+        if node.pos_ == "NOUN" and any(
+                c.lower_ == "one" and c.dep_ in ("nummod", "det") and c.i != number.i for c in node.children):
+            return True  # "one 7.3-magnitude tremor"
         if node.head == node:
             return False
         node = node.head
@@ -197,7 +203,7 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
                 return None, None, predicate
             if lemma in rules.forecast_predicates:
                 return lemma, None, predicate
-            if counted_tok is not None and count:
+            if counted_tok is not None and count and counted_tok.lemma_.lower() not in rules.objects:
                 return counted_tok.lemma_.lower(), counted_tok, predicate  # "recorded 23 fires": a count of fires
             return None, None, predicate
         return lemma, None, predicate
@@ -286,7 +292,7 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                 if obj is not None:
                     return _phrase(obj)
     if predicate is not None:
-        subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = _subject_of(predicate)
         if subject is not None and subject != anchor and subject != counted_tok:
             return _phrase(subject)
     return None
@@ -397,6 +403,10 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     if predicate is not None and any(c.lower_ == "had" and c.dep_ == "aux" for c in predicate.children) and any(
             t.ent_type_ in ("DATE",) and not _EVENT_TIMES.search(t.text) for t in _clause_tokens(predicate)):
         flags.append("other_event")
+    # A value asked for or expected ("asking for a contract worth $200 million").
+    verb = _governing_verb(anchor)
+    if verb != anchor and verb.lemma_.lower() in rules.forecast_predicates and "forecast" not in flags:
+        flags.append("forecast")
     # A conditional or hypothetical clause ("if there was just one cable down").
     node = predicate if predicate is not None else anchor
     for _ in range(4):
@@ -410,7 +420,7 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     scope = [c for t in (anchor, counted_tok, noun, predicate) if t is not None for c in t.children]
     # "since last October" starts the period counted; it is not another event
     scope = [c for c in scope if c.lower_ != "since"]
-    scope += [g for c in list(scope) if c.dep_ in ("prep", "npadvmod") for g in c.subtree]
+    scope += [g for c in list(scope) if c.dep_ in ("prep", "npadvmod", "nsubj", "nsubjpass", "agent") for g in c.subtree]
     for tok in scope:
         lemma = tok.lemma_.lower()
         if tok.dep_ in ("amod", "npadvmod", "advmod", "pobj", "compound", "nummod", "det") and (
@@ -421,6 +431,29 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
             break
     # An outlet's own conversion or a replaced value are found by link_figures.
     return tuple(dict.fromkeys(flags))
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """A verb's subject, else the subject of the clause it completes ("Lowe is believed to be seeking")."""
+    node = verb
+    for _ in range(3):
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None or node.dep_ not in ("xcomp", "pcomp", "advcl", "ccomp", "prep") or node.head == node:
+            return subject
+        node = node.head
+    return None
+
+
+def _governing_verb(tok: Token) -> Token:
+    """The nearest verb above a token (its clause), else the token itself."""
+    node = tok
+    for _ in range(10):
+        if node.pos_ in ("VERB", "AUX") and node != tok:
+            return node
+        if node.head == node:
+            break
+        node = node.head
+    return tok
 
 
 def _clause_tokens(head: Token) -> list[Token]:
@@ -440,7 +473,7 @@ def _clause_tokens(head: Token) -> list[Token]:
 def _clause_time(quantity: Quantity, predicate: Token | None, anchor: Token, sent: Span,
                  times: Sequence[TimeExpr]) -> str | None:
     """The time of the figure's clause: a resolved time expression inside it, else a year it names."""
-    head = predicate if predicate is not None else anchor
+    head = predicate if predicate is not None else _governing_verb(anchor)
     for _ in range(3):
         # The figure's own clause first, then the clause it depends on ("occurred in 2002, killing three").
         clause = _clause_tokens(head)
@@ -453,6 +486,9 @@ def _clause_time(quantity: Quantity, predicate: Token | None, anchor: Token, sen
                 year = re.search(r"\b(1[89]\d\d|20\d\d)\b", ent.text)
                 if year:
                     return year.group(1)
+                month = _MONTH_ONLY.fullmatch(ent.text.strip())
+                if month:
+                    return "month:" + month.group(1).lower()  # "in September": a month without its year
         if head.dep_ not in ("advcl", "xcomp", "conj", "acl", "relcl") or head.head == head:
             break
         head = head.head
