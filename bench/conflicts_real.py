@@ -7,6 +7,11 @@ For every subtopic of ../shared/bench/ecb_conflicts_dev.json this writes the sco
 artefacts rejoined as the gold's README says), runs the same pipeline as `storylens analyze`
 on it in a fresh in-memory store (models loaded once), writes DIR/<subtopic>/dossier.json and
 prints the figures of ../shared/bench/conflicts_score.py (imported, never copied).
+
+The scorer finds evolution pairs only among numeric conflicts, while storylens reports a
+figure that changes between reports as an update (a history, `updates` in dossier.json), not
+a conflict. So the bench prints a second line of figures in which each story's histories are
+scored as numeric entries too: how many gold evolution pairs storylens recognises as updates.
 """
 
 from __future__ import annotations
@@ -75,6 +80,28 @@ def write_inputs(gold: dict, out: Path, only: set[str] | None) -> list[Path]:
     return folders
 
 
+def score_updates(scorer, gold: dict, out: Path, only: set[str] | None) -> dict:
+    """Gold evolution pairs found among the stories' figure histories, scored like numeric conflicts."""
+    found = pairs = strict = histories = 0
+    for sub in gold["subtopics"]:
+        if only and sub["id"] not in only:
+            continue
+        dossier = json.loads((out / sub["id"] / "dossier.json").read_text(encoding="utf-8"))
+        for story in dossier["stories"]:
+            story["conflicts"] = [
+                {"kind": "numeric", "summary": u["measure"], "measure": u["measure"], "sides": [
+                    {k: p.get(k) for k in ("article_id", "text", "value", "unit", "source", "speaker", "qualifier")}
+                    for p in u["points"]]}
+                for u in story.get("updates") or []]
+            histories += len(story["conflicts"])
+        result = scorer.score_subtopic(sub, dossier)
+        evolution = [d for d in result["discrepancies"] if d["type"] == "evolution"]
+        pairs += len(evolution)
+        found += sum(d["found"] for d in evolution)
+        strict += sum(bool(c["strict"]) for c in result["numeric"])
+    return {"found": found, "pairs": pairs, "strict": strict, "histories": histories}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="folder for inputs, dossiers and scores")
@@ -111,6 +138,10 @@ def main() -> None:
         print(text[text.index("TOTALS"):].split("\n\n")[0])
     else:
         print(text)
+    with_updates = score_updates(scorer, gold, out, only)
+    print(f"\nfigure histories (updates) in the dossiers: {with_updates['histories']}; scored as numeric entries: "
+          f"evolution pairs recognised {with_updates['found']}/{with_updates['pairs']}, "
+          f"histories holding a gold pair {with_updates['strict']}/{with_updates['histories']}")
     print(f"\n{len(results)} subtopics in {elapsed:.0f} s; dossiers, report.txt and results.json in {out}")
 
 
