@@ -293,7 +293,7 @@ def _attribute_quoted(mentions: list[Mention], attributions: list[Attribution],
 
     The speaker is the one attributed in a sentence that shares the quotation ("“One. Two,”
     she said." gives "One." to her), or, for a quotation that runs on into the next
-    paragraph, the speaker of the paragraph before; never merely the neighbouring sentence's.
+    paragraph, the speaker of the quotation before; never the speaker of the sentence after.
     """
     out = list(mentions)
     for i, (mention, attribution) in enumerate(zip(mentions, attributions)):

@@ -69,7 +69,7 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         return None
     if lemma in lexicon.reporting_needs_content:
         children = list(tok.children)
-        if any(c.dep_ in ("ccomp", "xcomp", "oprd", "parataxis") or (c.dep_ == "prep" and c.lower_ in ("of", "that"))
+        if any(c.dep_ in ("ccomp", "xcomp", "oprd", "parataxis") or (c.dep_ == "prep" and c.lower_ in ("of", "that", "as"))
                for c in children):
             return lemma
         if any(c.dep_ == "dobj" and (c.lemma_.lower() in _SPEECH_OBJECTS or c.tag_ == "VBG") for c in children):
