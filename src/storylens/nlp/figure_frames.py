@@ -119,10 +119,18 @@ def _one_of_several(number: Token) -> bool:
     return False
 
 
-def _verb_lemma(verb: Token) -> str:
-    """A predicate's lemma with its particle: "went down" -> "go down" (a measure of its own)."""
+def _verb_lemma(verb: Token, rules: FigureRules | None = None) -> str:
+    """A predicate's lemma with its particle ("went down" -> "go down", a measure of its own), or with
+    its preposition when the rules name that pair ("took to the streets" -> "take to")."""
     particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
-    return f"{verb.lemma_.lower()} {particle}" if particle else verb.lemma_.lower()
+    if particle:
+        return f"{verb.lemma_.lower()} {particle}"
+    if rules is not None:
+        for child in verb.children:
+            pair = f"{verb.lemma_.lower()} {child.lower_}"
+            if child.dep_ == "prep" and pair in rules.classes:
+                return pair
+    return verb.lemma_.lower()
 
 
 def _known(lemma: str, rules: FigureRules) -> bool:
@@ -170,7 +178,7 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     # A counted noun that names the measure ("12 deaths", "five injured people"), unless a
     # predicate of a known class governs it ("five residents were injured").
     predicate = _predicate(anchor)
-    governing = _verb_lemma(predicate) if predicate is not None else None
+    governing = _verb_lemma(predicate, rules) if predicate is not None else None
     if counted_tok is not None and not (governing and _known(governing, rules) and governing not in ("be", "have")
                                         and governing not in rules.neutral_predicates):
         lemma = counted_tok.lemma_.lower()
@@ -183,7 +191,7 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     seen = 0
     while predicate is not None and seen < 3:
         seen += 1
-        lemma = _verb_lemma(predicate)
+        lemma = _verb_lemma(predicate, rules)
         if lemma in ("be", "remain", "become"):
             complement = next((c for c in predicate.children if c.dep_ in ("acomp", "attr") and c != anchor
                                and _known(c.lemma_.lower(), rules)), None)
