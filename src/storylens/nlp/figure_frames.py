@@ -30,6 +30,7 @@ _EVENT_TIMES = re.compile(r"\b(?:night|week|weekend|today|yesterday|tonight|morn
                           r"wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
 # Words that tell one of several events apart ("a second quake", "the aftershock"); the first or
 # main one is the story's event itself and needs no mark.
+_MAIN_EVENT = frozenset({"first", "1st", "main", "initial", "original"})
 _ORDINALS = frozenset({"second", "third", "fourth", "later", "earlier", "aftershock", "foreshock", "another"})
 _NOT_ARGUMENT_PREPS = frozenset({"with", "for", "from", "against", "besides", "than", "like", "after", "before",
                                  "despite", "without", "over", "under", "beyond", "since"})
@@ -274,7 +275,8 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
             quake = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if quake is None:
             return None
-        marks = [c.lower_ for c in quake.children if c.lower_ in _ORDINALS or c.ent_type_ == "ORDINAL"]
+        marks = [c.lower_ for c in quake.children if c.lower_ in _ORDINALS
+                 or (c.ent_type_ == "ORDINAL" and c.lower_ not in _MAIN_EVENT)]
         if quake.lemma_.lower() in _ORDINALS:
             marks.append(quake.lemma_.lower())
         return " ".join(marks) or None
