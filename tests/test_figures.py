@@ -268,3 +268,55 @@ def test_readings_made_by_other_rules_are_read_again_and_their_story_compared_ag
         store.save_readings([ArticleReading(stored, ())], "v2")
         assert store.unread_articles("v2") == []
         assert "s1" in store.stale_story_ids()
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def _story_with_outlets(count: int) -> dict:
+    """A dossier whose one story has a toll given by `count` outlets in two camps, and a toll history."""
+    articles = [{"id": f"a{n}", "input": f"a{n}.txt", "source": f"Outlet {n:02d}", "title": None,
+                 "published": "2026-03-04", "language": "en", "status": "ok", "reason": None,
+                 "text": f"Officials said {12 if n % 2 else 5} people were killed."} for n in range(count)]
+    sides = [{"article_id": f"a{n}", "source": f"Outlet {n:02d}", "speaker": "officials" if n % 3 == 0 else None,
+              "text": articles[n]["text"], "value": 12 if n % 2 else 5, "unit": "people", "qualifier": "exact",
+              "start": 0, "end": len(articles[n]["text"]), "interval": [12, 12], "quote": "12", "time": "2026-03-04"}
+             for n in range(count)]
+    story = {"id": "s1", "headline": "Attack", "article_ids": [a["id"] for a in articles],
+             "sources": [a["source"] for a in articles], "claims": [], "timeline": [], "actors": [], "framing": [],
+             "conflicts": [{"kind": "numeric", "summary": "kill (people): 5 vs 12", "claim_ids": [],
+                            "measure": "kill (people)", "sides": sides,
+                            "measure_frame": {"class": "KILL", "holder": None, "unit": None, "time": "2026-03-04"}}],
+             "updates": [{"measure": "kill (people)", "measure_frame": {"class": "KILL", "holder": None, "unit": None},
+                          "points": [{"time": "2026-03-04", "value": 5, "unit": "people", "qualifier": "exact",
+                                      "article_id": "a0", "source": "Outlet 00", "speaker": None, "quote": "5",
+                                      "text": articles[0]["text"], "start": 0, "end": 10},
+                                     {"time": "2026-03-05", "value": 12, "unit": "people", "qualifier": "exact",
+                                      "article_id": "a1", "source": "Outlet 01", "speaker": None, "quote": "12",
+                                      "text": articles[1]["text"], "start": 0, "end": 10}]}]}
+    return {"schema_version": "1", "generated_at": "2026-03-05T00:00:00Z", "articles": articles, "stories": [story],
+            "summary": {"articles": count, "ok": count, "duplicate": 0, "rejected": 0, "stories": 1, "conflicts": 1,
+                        "rejected_by_reason": {}}}
+
+
+def test_the_figures_table_is_one_row_per_measure_and_one_column_per_outlet_on_a_28_article_story():
+    from storylens.report.markdown import figure_grid, index_articles
+
+    dossier = _story_with_outlets(28)
+    grid = figure_grid(dossier["stories"][0], index_articles(dossier))
+    assert len(grid["rows"]) == 2 and len(grid["outlets"]) == 28
+    assert [(r["class"], r["kind"]) for r in grid["rows"]] == [("KILL", "differs"), ("KILL", "update")]
+
+
+def test_html_and_markdown_show_measure_class_time_and_the_update_history():
+    from storylens.report.html import render_html
+    from storylens.report.markdown import render_markdown
+
+    dossier = _story_with_outlets(28)
+    html = render_html(dossier)
+    table = html[html.index('class="plain figure-grid"'):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tr") == 3 and "KILL" in table and "2026-03-04" in table and "update" in table
+    markdown = render_markdown(dossier)
+    assert "## Figure updates" in markdown
+    assert "5 people" in markdown and "→ 12 people" in markdown
