@@ -139,3 +139,19 @@ def test_frames_survive_the_store_round_trip() -> None:
     frame = StatementFrame("hurt", subject="people", negated=True, preps=("in:blast",), states=("completed@x",))
     reading = ArticleReading(article, (Mention("a", 0, "No one was hurt.", 0, 16, frames=(frame,)),))
     assert reading_from_json(article, reading_to_json(reading)).mentions[0].frames == (frame,)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, states", [
+    ("Councillors voted by seven votes to two in favour of the plan.", {"split@plan"}),
+    ("The board voted by nine votes to zero for the merger.", set()),
+])
+def test_a_vote_margin_is_a_split_vote_on_what_was_voted(nlp, text, states) -> None:
+    assert {s for f in frames_of(nlp, text) for s in f.states} == states
+
+
+@pytest.mark.slow
+def test_rejected_as_baseless_claims_is_a_denial(nlp) -> None:
+    found = [f for f in frames_of(nlp, "The firm rejected as baseless claims that it had known about the fault.")
+             if f.role == "denial"]
+    assert len(found) == 1 and found[0].denied.startswith("baseless claims")

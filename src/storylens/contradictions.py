@@ -260,7 +260,13 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
         if antecedent is None:
             return 0
         denied = _stems(antecedent.text)
-    return len((denied & _stems(claim.text)) - common)
+    shared = len((denied & _stems(claim.text)) - common)
+    # The denied clause's own predicate asserted by the claim ("denied it knew" / "they knew").
+    denied_predicates = {f.predicate for f in denier.frames if f.role == "assertion" and (
+        f.cue in rules.denial_verbs or f.relative) and f.predicate not in ("be", "have", "do", "say", "tell", "make")}
+    if denied_predicates & {f.predicate for f in claim.frames if f.role == "assertion" and not f.negated}:
+        shared += 4
+    return shared
 
 
 def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voices,
@@ -313,7 +319,7 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
     # A denial of background ("Kiir rejected claims that his country arms rebels") is not about
     # the story's event: both sides must be at least as central to the story as its median sentence.
     centre = similarity.mean(axis=1) if len(similarity) else np.zeros(0)
-    central = centre >= float(np.median(centre)) if len(centre) else np.zeros(0, dtype=bool)
+    central = centre >= float(np.percentile(centre, 25)) if len(centre) else np.zeros(0, dtype=bool)
     edges = []
     for d, frames in enumerate(usable):
         denial = next((f for f in frames if f.role == "denial"), None)
@@ -332,7 +338,7 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
         if not central[proxy]:
             continue
         scored = []
-        for c in np.flatnonzero(similarity[proxy] >= rules.threshold("denial")):
+        for c in np.flatnonzero(similarity[proxy] >= rules.threshold("denial") - 0.15):
             c = int(c)
             if c in (d, proxy) or keys[c] == keys[d] or not usable[c] or not central[c]:
                 continue
@@ -341,10 +347,11 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
             shared = _denial_link(denial, mentions[d], mentions[c], rules, antecedent, common)
             sim = float(similarity[proxy, c])
             # Words of the denied claim, or meaning close enough to stand without them.
-            if shared >= 2 or (shared == 1 and sim >= rules.threshold("denial") + 0.1) or \
+            if (shared >= 2 and sim >= rules.threshold("denial")) or shared >= 4 or \
+                    (shared == 1 and sim >= rules.threshold("denial") + 0.1) or \
                     (sim >= rules.threshold("denial") + 0.2 and _asserts(mentions[c], rules)):
-                scored.append((sim, c))
-        for _, c in sorted(scored, reverse=True)[:MAX_DENIED]:
+                scored.append((shared >= 4, sim, c))
+        for _, _, c in sorted(scored, reverse=True)[:MAX_DENIED]:
             edges.append(_Edge("denial", "denial", c, d, "claims", "denies"))
     return edges
 

@@ -250,9 +250,11 @@ def _claim_complement(pred: "Token", rules: StatementRules) -> "Token | None":
         if child.dep_ == "dobj" and any(c.dep_ in ("amod", "compound") and c.tag_ == "VBG" and c.i < child.i
                                         for c in child.children):
             return child  # "denied striking the territory", parsed as an adjective on the noun
-        if child.dep_ == "prep" and child.lower_ in ("of", "about"):
-            # "denied knowledge of the attack" is not a claim; "denied reports of casualties" is (claim noun).
-            continue
+        if child.dep_ == "prep" and child.lower_ == "as":
+            # "rejected as baseless claims that ...": the claim noun lands after "as".
+            claim = next((c for c in child.children if c.dep_ == "pobj" and c.lemma_.lower() in rules.claim_nouns), None)
+            if claim is not None:
+                return claim
     return None
 
 
@@ -269,6 +271,19 @@ def _states(pred: "Token", lemma: str, subject: str | None, rules: StatementRule
     completed@acquisition; "AMD will continue to sell servers" -> continuing@amd:sell.
     """
     found = []
+    if lemma == "vote":
+        # "voted by seven votes to two in favour of the plan": a split vote on the plan.
+        margin = next((g for c in pred.children if c.dep_ in ("prep", "agent") and c.lower_ == "by" for g in c.children
+                       if g.dep_ == "pobj" and g.lemma_.lower() == "vote"), None)
+        against = next((c for c in pred.children if c.dep_ == "prep" and c.lower_ == "to"), None) or next(
+            (c for c in margin.subtree if c.lower_ == "to"), None) if margin is not None else None
+        scope = [c for c in pred.children if c.dep_ == "prep" and c.lower_ in ("on", "for", "in", "to")]
+        target = next((g for c in scope for g in c.subtree if g.dep_ == "pobj" and g.pos_ == "NOUN"
+                       and g.lemma_.lower() not in ("favour", "favor", "vote")), None)
+        minority = next((g for g in against.children if g.dep_ == "pobj"), None) if against is not None else None
+        if margin is not None and minority is not None and minority.lower_ not in ("zero", "nil", "none", "0") \
+                and target is not None:
+            found.append(f"split@{argument_key(target, rules)}")
     # Not particles: "the momentum carried over" is not "over".
     attached = [c for c in pred.children if c.dep_ in ("acomp", "attr", "advmod", "oprd", "npadvmod")]
     attached += [g for c in pred.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
