@@ -95,6 +95,14 @@ class HostileServer:
                     self.end_headers()
                     return
                 body = (b"User-agent: *\nAllow: /\n" if self.path == "/robots.txt" else PAGE.encode())
+                if mode == "drip_headers":
+                    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 150 + b"\r\n\r\n"
+                    for byte in head:  # 30 s at most, so a failing test ends
+                        if not server.write(self, self.path, bytes([byte])):
+                            return
+                        time.sleep(0.2)
+                    server.write(self, self.path, body)
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
                 if mode == "endless":
@@ -146,7 +154,8 @@ def test_an_endless_robots_txt_is_read_no_further_than_500_kib():
     assert server.sent["/robots.txt"] < 8_000_000
 
 
-@pytest.mark.parametrize("robots, page", [("none", "drip"), ("drip", "normal")])
+@pytest.mark.parametrize("robots, page", [("none", "drip"), ("drip", "normal"), ("none", "drip_headers"),
+                                          ("drip_headers", "normal")])
 def test_a_server_dripping_bytes_is_cut_off_at_the_url_deadline(robots, page):
     settings = Settings().with_changes(fetch_deadline=1.0, fetch_timeout=5.0, fetch_retries=0)
     with HostileServer(robots=robots, page=page) as server:

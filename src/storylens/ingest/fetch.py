@@ -8,6 +8,8 @@ rejected inputs can be counted by kind.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import email.utils
 import threading
 import time
@@ -17,13 +19,14 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from ..errors import FetchError
 from ..settings import Settings
 from .decode import check_size
 
-__all__ = ["Fetched", "Fetcher", "HttpCache", "RobotsRules", "fetch_url", "make_client"]
+__all__ = ["Fetched", "Fetcher", "HttpCache", "RobotsRules", "deadline_transport", "fetch_url", "make_client"]
 
 # Statuses worth another try: the server may recover.
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -67,10 +70,85 @@ class Fetched:
     from_cache: bool = False
 
 
+# The monotonic time by which the request running in this thread must be over, if any.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("storylens_fetch_deadline", default=None)
+
+
+@contextlib.contextmanager
+def _until(deadline: float) -> Iterator[None]:
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _remaining(timeout: float | None) -> float | None:
+    """`timeout`, shortened to what is left before this thread's deadline; ReadTimeout once it has passed."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the URL's overall deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read, write and handshake stops at the request's deadline.
+
+    httpx's timeouts hold per read, so a server sending its status line and headers one byte
+    at a time would otherwise hold a fetch for as long as it likes.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _remaining(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None,  # type: ignore[no-untyped-def]
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout)))
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None,  # type: ignore[no-untyped-def]
+                    socket_options=None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_tcp(host, port, _remaining(timeout), local_address, socket_options))
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self._inner.connect_unix_socket(path, _remaining(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def deadline_transport() -> httpx.HTTPTransport:
+    """httpx's transport, with sockets that honour the overall deadline of the fetch in progress."""
+    transport = httpx.HTTPTransport()
+    # httpx (pinned) builds its connection pool without a way to pass a network backend;
+    # tests/test_ingest_limits.py fails if this attribute stops being the one the pool uses.
+    transport._pool._network_backend = _DeadlineBackend()  # noqa: SLF001
+    return transport
+
+
 def make_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     """An HTTP client configured from settings; pass a transport to stay off the network in tests."""
     return httpx.Client(
-        transport=transport,
+        transport=transport if transport is not None else deadline_transport(),
         timeout=settings.fetch_timeout,
         follow_redirects=False,  # fetch_url follows redirects itself, to check robots.txt and loops per hop
         headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
@@ -127,7 +205,7 @@ def _read_robots(origin: str, client: httpx.Client, settings: Settings,
     deadline = deadline if deadline is not None else time.monotonic() + settings.fetch_deadline
     body = bytearray()
     try:
-        with client.stream(
+        with _until(deadline), client.stream(
             "GET",
             f"{origin}/robots.txt",
             follow_redirects=True,
@@ -256,7 +334,7 @@ def _fetch_once(url: str, client: httpx.Client, settings: Settings, robots: Robo
 def _request(current: str, original: str, client: httpx.Client, settings: Settings, deadline: float) -> Fetched | str:
     """The response at `current`, or the URL it redirects to; FetchError when it is not all in by `deadline`."""
     try:
-        with client.stream(
+        with _until(deadline), client.stream(
             "GET",
             current,
             follow_redirects=False,
@@ -286,6 +364,8 @@ def _request(current: str, original: str, client: httpx.Client, settings: Settin
             media_type = headers.get("content-type", "").split(";")[0].strip().lower()
             return Fetched(url=str(response.url), media_type=media_type, data=b"".join(chunks), status=status, headers=headers)
     except httpx.TimeoutException as exc:
+        if time.monotonic() >= deadline:
+            raise _past_deadline(original, settings) from exc
         raise _Retryable(
             f"timed out after {settings.fetch_timeout:g} s fetching {original} (fetch_timeout)", timed_out=True
         ) from exc

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..errors import FetchError
-from ..ingest.fetch import make_client
+from ..ingest.fetch import deadline_transport, make_client
 from ..settings import Settings
 
 Resolver = Callable[[str], Iterable[str]]
@@ -86,7 +86,7 @@ class GuardedTransport(httpx.BaseTransport):
     """An httpx transport that resolves each request's host once, checks it, and connects to the checked address."""
 
     def __init__(self, inner: httpx.BaseTransport | None = None, resolve: Resolver = resolve_host) -> None:
-        self.inner = inner or httpx.HTTPTransport()
+        self.inner = inner or deadline_transport()
         self.resolve = resolve
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
