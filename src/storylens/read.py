@@ -305,8 +305,10 @@ def _attribute_quoted(mentions: list[Mention], attributions: list[Attribution],
             sharing = [m for k, m in enumerate(out) if k != i and m.speaker
                        and m.start < region[1] and region[0] < m.end and not attributions[k].quoted]
             source = sharing[0] if sharing else None
-        if source is None and i > 0 and out[i - 1].speaker and attributions[i - 1].quoted:
-            source = out[i - 1]  # the same speaker's quotation, running on
+        if source is None and i > 0 and out[i - 1].speaker and (attributions[i - 1].quoted or out[i - 1].direct):
+            # A quotation that runs on after the speaker's attributed quotation: the same speaker
+            # (news prints each paragraph of one speaker's words in its own quotation marks).
+            source = out[i - 1]
         if source is None and regions is None:
             if i + 1 < len(mentions) and mentions[i + 1].speaker and mentions[i + 1].direct:
                 source = mentions[i + 1]
