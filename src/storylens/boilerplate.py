@@ -11,7 +11,7 @@ structure or from class names that say what an element is, never from a site's a
   `<template>`) are not shown to a reader, so they are not the article (schema.org copies of the
   text, pop-ups);
 - a table whose cells hold paragraphs of prose is page layout: it is unwrapped into blocks so the
-  extractor judges its parts one by one; a table of one picture and its caption is a figure;
+  extractor judges its parts one by one; a table of one picture and its caption is dropped;
 - captions and photo credits, standfirsts (a heading repeating the page's description, or an
   element classed as a dek/standfirst), and link pop-ups (an inline element holding a picture and
   several links, or classed as a tooltip/popover/hovercard) are not article text;
@@ -49,7 +49,7 @@ _STANDFIRST_NAMES = frozenset(
 _POPUP_NAMES = frozenset("""tooltip popover popup pop-up hovercard hover-card rollover-block""".split())
 _LINK_BLOCKS = ("ul", "ol", "div", "section", "aside", "nav")
 _LINK_LINES = ("p", "h2", "h3", "h4", "h5", "h6")
-_TEXT_BLOCKS = ("p", "div", "li", "blockquote", "td")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _WORD = re.compile(r"\w+")
 
 
@@ -130,10 +130,9 @@ def _drop_named(root: HtmlElement, description: str | None) -> None:
         if element.tag == "figcaption":
             doomed.append(element)
             continue
-        if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p") and wanted and element.tag != "p":
-            if _fold(element.text_content()) == wanted:
-                doomed.append(element)  # a heading repeating the page's description is its standfirst
-                continue
+        if wanted and element.tag in _HEADINGS and _fold(element.text_content()) == wanted:
+            doomed.append(element)  # a heading repeating the page's description is its standfirst
+            continue
         names = _names(element)
         if not names:
             continue
@@ -233,7 +232,6 @@ def _is_link_line(element: HtmlElement) -> bool:
     return outside <= 3
 
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _RELATED = re.compile(r"(?<!un)related")
 
 
