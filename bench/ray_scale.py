@@ -68,7 +68,7 @@ def run_once(inputs: list[str], workers: int) -> tuple[float, object]:
     from storylens.settings import Settings
     from storylens.store import Store
 
-    ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=workers, include_dashboard=False, log_to_driver=False)
     try:
         with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "storylens.db") as store:
             start = time.perf_counter()
@@ -81,7 +81,7 @@ def run_once(inputs: list[str], workers: int) -> tuple[float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=200, help="ECB+ articles for the 1-vs-2-worker runs")
-    parser.add_argument("--size", type=int, default=200_000, help="largest synthetic archive")
+    parser.add_argument("--size", type=int, default=200_000, help="largest synthetic archive (0: none)")
     parser.add_argument("--steps", type=int, default=3, help="archive sizes run: size/2**(steps-1) ... size")
     parser.add_argument("--skip-workers", action="store_true", help="only the archive runs")
     args = parser.parse_args()
@@ -98,7 +98,7 @@ def main() -> None:
                 print(f"{workers} worker(s): {summary.seen} articles in {seconds:.1f} s = {rates[workers]:.2f} articles/s; "
                       f"peak memory per reading actor: {peaks}")
             print(f"efficiency 1 -> 2 workers: {rates[2] / rates[1] / 2:.2f} (1.00 is linear)")
-        sizes = sorted({max(1, args.size // 2 ** k) for k in range(args.steps)})
+        sizes = sorted({max(1, args.size // 2 ** k) for k in range(args.steps)}) if args.size > 0 else []
         for size in sizes:
             archive = Path(folder) / f"archive-{size}.jsonl"
             synthetic_archive(rows, size, archive)

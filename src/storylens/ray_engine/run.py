@@ -51,9 +51,9 @@ class RayOptions:
 
 @dataclass
 class RayRunSummary(RunSummary):
-    """What one run on Ray did, and on which Ray nodes the articles were read."""
+    """What one run on Ray did, and on which Ray nodes."""
 
-    nodes: set[str] = field(default_factory=set)
+    nodes: set[str] = field(default_factory=set)  # Ray nodes that read articles or compared stories
     worker_peak_mb: dict[str, float] = field(default_factory=dict)  # reading actor -> its peak resident memory
 
 
@@ -67,13 +67,15 @@ def connect(options: RayOptions) -> bool:
     if options.address:
         ray.init(address=options.address, log_to_driver=False)
     else:
-        ray.init(num_cpus=options.workers, include_dashboard=False, log_to_driver=False)
+        # "local": a Ray of its own, never one another program started on this machine.
+        ray.init(address="local", num_cpus=options.workers, include_dashboard=False, log_to_driver=False)
     context = ray.data.DataContext.get_current()
     # Ray Data's progress bars on a terminal (stage by stage), as the local engine shows its own.
     context.enable_progress_bars = sys.stderr.isatty()
     context.execution_options.preserve_order = True  # rows in reading order, as the local engine reads
     # Feed no actor before every one has loaded its models, so that work spreads over all of them.
     context.wait_for_min_actors_s = 600
+    context.execution_options.actor_locality_enabled = False  # the least busy actor, not the nearest
     return True
 
 
@@ -98,7 +100,7 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
         else:
             touched = _cluster(store, readings, settings)
         missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
-        _compare(store, touched | missing, settings, options, progress)
+        _compare(store, touched | missing, settings, options, progress, summary.nodes)
         summary.stories_touched = len(touched)
         return summary
     finally:
@@ -188,13 +190,17 @@ def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], set
     placed = {a for members in store.story_members().values() for a, _ in members}
     new_ids = set(admitted.values())
     left_over = [a for a in store.articles(status="ok") if a.id not in placed and a.id not in new_ids]
+    total = len(new_ids) + len(left_over)
+    # Small inputs are cut so that every actor gets some; large ones in batches of READ_BATCH.
+    batch_size = max(1, min(READ_BATCH, -(-total // (2 * max(1, options.workers)))))
     # Picking the admitted rows is light: it takes no CPU from the reading actors.
     to_read = prepared.map_batches(admitted_articles, fn_kwargs={"admitted": admitted}, num_cpus=0)
     if left_over:
         to_read = to_read.union(ray.data.from_items([{"record": pickle.dumps(a)} for a in left_over]))
-    total = len(new_ids) + len(left_over)
-    # Small inputs are cut so that every actor gets some; large ones in batches of READ_BATCH.
-    batch_size = max(1, min(READ_BATCH, -(-total // (2 * max(1, options.workers)))))
+    if total:
+        # A task of the pool takes a whole block: blocks of one batch spread the work over every actor.
+        # Cut before the pool starts, so that cutting never waits for a CPU an actor holds.
+        to_read = to_read.repartition(-(-total // batch_size)).materialize()
     read = to_read.map_batches(
         ReadingWorker, batch_size=batch_size, fn_constructor_kwargs={"settings": settings},
         # Ray Data restarts a dead actor and retries its batches (max_restarts and max_task_retries -1).
@@ -237,7 +243,8 @@ def _cluster(store: Store, read: Any, settings: Settings) -> set[str]:
     return {story.id for story in stories}
 
 
-def _compare(store: Store, story_ids: set[str], settings: Settings, options: RayOptions, progress: Progress) -> None:
+def _compare(store: Store, story_ids: set[str], settings: Settings, options: RayOptions, progress: Progress,
+             nodes: set[str]) -> None:
     """One dossier task per story on a pool of encoder actors; the driver keeps a few in flight."""
     import ray
 
@@ -256,7 +263,7 @@ def _compare(store: Store, story_ids: set[str], settings: Settings, options: Ray
                 actor = actors[(len(ids) - len(pending)) % len(actors)]
                 pending.add(actor.compare.remote(story_id, members[story_id], pickle.dumps(readings)))
 
-        def results() -> Iterator[tuple[str, str, dict]]:
+        def results() -> Iterator[tuple[str, str, dict, str]]:
             for _ in range(2 * len(actors)):
                 submit()
             while pending:
@@ -265,8 +272,9 @@ def _compare(store: Store, story_ids: set[str], settings: Settings, options: Ray
                 submit()
                 yield ray.get(ready[0])
 
-        for story_id, headline, data in progress(results(), "comparing stories", len(ids)):
+        for story_id, headline, data, node in progress(results(), "comparing stories", len(ids)):
             store.save_story_dossier(story_id, headline, data)
+            nodes.add(node)
         for actor in actors:
             ray.kill(actor)
     store.drop_stale_dossiers(members)

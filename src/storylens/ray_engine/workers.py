@@ -152,11 +152,14 @@ class StoryComparer:
         self.settings = settings
         self.encoder = load_encoder(quantized=settings.encoder_quantized)
 
-    def compare(self, story_id: str, members: list[tuple[str, str]], readings: bytes) -> tuple[str, str, dict]:
+    def compare(self, story_id: str, members: list[tuple[str, str]], readings: bytes) -> tuple[str, str, dict, str]:
+        """The story's headline and dossier dict, and the Ray node that built them."""
+        import ray
+
         from ..pipeline import story_dossier
 
         headline, data = story_dossier(story_id, members, pickle.loads(readings), self.encoder, self.settings)
-        return story_id, headline, data
+        return story_id, headline, data, ray.get_runtime_context().get_node_id()
 
 
 def _rows(batch: Batch) -> list[dict[str, Any]]:
