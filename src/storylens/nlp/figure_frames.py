@@ -122,15 +122,15 @@ def _one_of_several(number: Token) -> bool:
 
 def _verb_lemma(verb: Token, rules: FigureRules | None = None) -> str:
     """A predicate's lemma with its particle ("went down" -> "go down", a measure of its own), or with
-    its preposition when the rules name that pair ("took to the streets" -> "take to")."""
+    its preposition or object when the rules name that pair ("took to the streets" -> "take to")."""
     particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
     if particle:
         return f"{verb.lemma_.lower()} {particle}"
     if rules is not None:
         for child in verb.children:
-            pair = f"{verb.lemma_.lower()} {child.lower_}"
-            if child.dep_ == "prep" and pair in rules.classes:
-                return pair
+            pair = f"{verb.lemma_.lower()} {child.lemma_.lower() if child.dep_ == 'dobj' else child.lower_}"
+            if child.dep_ in ("prep", "dobj") and pair in rules.classes:
+                return pair  # "moved to safety" -> "move to", "left their homes" -> "leave home"
     return verb.lemma_.lower()
 
 
