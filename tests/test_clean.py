@@ -538,3 +538,35 @@ def test_a_short_article_beside_a_long_menu_is_not_taken_for_a_link_list(setting
         "</div></body></html>"
     )
     assert "Council services and notices" not in page_text(settings, html)
+
+
+LONG_ENOUGH_BODY = ("The ferry service between Calder and the islands resumed on Monday after a storm closed the "
+                    "harbour for three days, the port authority said. Crews cleared debris from the berths overnight "
+                    "and the first crossing left at seven in the morning with about forty passengers on board.")
+
+
+@pytest.mark.parametrize("field", ["title", "source", "author", "url"])
+def test_a_metadata_field_past_its_limit_is_left_out_not_shown(field):
+    huge = "x" * 3_000_000
+    raw = RawDocument(input="upload.jsonl#1", kind="record", body=LONG_ENOUGH_BODY, **{field: huge})
+    article = clean_document(raw, Settings())
+    assert article.status == "ok"
+    assert huge not in (article.title, article.source, article.author, article.url)
+    assert article.source  # the outlet falls back to the input's name
+
+
+def test_metadata_within_its_limit_is_kept():
+    raw = RawDocument(input="upload.jsonl#1", kind="record", body=LONG_ENOUGH_BODY,
+                      title="Ferry service resumes after storm", source="Harbour Times", author="Mia Lund")
+    article = clean_document(raw, Settings())
+    assert (article.title, article.source, article.author) == ("Ferry service resumes after storm", "Harbour Times",
+                                                               "Mia Lund")
+
+
+def test_a_page_whose_site_name_is_huge_falls_back_to_its_address():
+    page = ("<html><head><title>Ferry service resumes</title>"
+            f"<meta property='og:site_name' content='{'y' * 5000}'></head><body><article>"
+            f"<h1>Ferry service resumes</h1><p>{LONG_ENOUGH_BODY}</p></article></body></html>")
+    article = clean_document(RawDocument(input="https://news.example/ferry", kind="html", body=page,
+                                         url="https://news.example/ferry"), Settings())
+    assert len(article.source) <= 200

@@ -27,7 +27,7 @@ import email.utils
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import PurePath
 from urllib.parse import urlsplit
@@ -211,8 +211,23 @@ _NOT_PLACES = frozenset(
 )
 
 
+# The longest value, in characters, that a metadata field of any input may keep: a longer
+# one is not a headline, an outlet's name, a byline or an address, and is left out.
+METADATA_LIMITS = {"title": 1_000, "source": 200, "author": 500, "url": 2_048, "external_id": 200}
+
+_METADATA_FIELD = {"sitename": "source"}  # a page's site name is its outlet
+
+
+def bounded_metadata(raw: RawDocument) -> RawDocument:
+    """The document with every metadata field longer than its METADATA_LIMITS entry left empty."""
+    changes = {name: None for name, limit in METADATA_LIMITS.items()
+               if isinstance(getattr(raw, name), str) and len(getattr(raw, name)) > limit}
+    return replace(raw, **changes) if changes else raw
+
+
 def clean_document(raw: RawDocument, settings: Settings) -> Article:
     """An Article with status "ok", or "rejected" with the reason (raw.error or too little text)."""
+    raw = bounded_metadata(raw)
     if raw.error is not None or raw.body is None:
         return _rejected(raw, raw.error or "no content", settings)
     title = raw.title
@@ -230,6 +245,9 @@ def clean_document(raw: RawDocument, settings: Settings) -> Article:
     if raw.kind == "html":
         page = extract_html(body, raw.url)
         body = page["text"] or ""
+        page = {name: (None if value and len(value) > METADATA_LIMITS.get(_METADATA_FIELD.get(name, name), len(value))
+                       else value)
+                for name, value in page.items()}
         title = title or page["title"]
         published = published or page["date"]
         sitename = page["sitename"]

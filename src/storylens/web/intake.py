@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from ..clean import METADATA_LIMITS
 from ..errors import FetchError
 from ..ingest import SUFFIXES, suffix_of
 from ..ingest.decode import decode_bytes
@@ -27,8 +28,7 @@ MAX_ARTICLES_PER_REQUEST = 1000
 # Fields a posted article may carry, each with its longest accepted value in characters; each maps
 # to the structured reader's field of the same name. One text stays under the language model's
 # limit (1,000,000 characters), so every accepted article can be read whole.
-FIELD_LIMITS = {"title": 1_000, "text": 900_000, "source": 200, "published": 64, "url": 2_048, "author": 500,
-                "external_id": 200}
+FIELD_LIMITS = {**METADATA_LIMITS, "text": 900_000, "published": 64}
 ARTICLE_FIELDS = tuple(FIELD_LIMITS)
 
 
