@@ -58,10 +58,12 @@ class RayRunSummary(RunSummary):
 
 
 def connect(options: RayOptions) -> bool:
-    """Start or join Ray (no dashboard, no usage stats); True when this call started it."""
+    """Start or join Ray (no dashboard, no usage stats), and set how Ray Data runs our stages;
+    True when this call started Ray."""
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     import ray
 
+    _configure_data(ray.data.DataContext.get_current())
     if ray.is_initialized():
         return False
     if options.address:
@@ -69,14 +71,16 @@ def connect(options: RayOptions) -> bool:
     else:
         # "local": a Ray of its own, never one another program started on this machine.
         ray.init(address="local", num_cpus=options.workers, include_dashboard=False, log_to_driver=False)
-    context = ray.data.DataContext.get_current()
+    return True
+
+
+def _configure_data(context: Any) -> None:
+    """How Ray Data runs this engine's stages (set on every run, whoever started Ray)."""
     # Ray Data's progress bars on a terminal (stage by stage), as the local engine shows its own.
     context.enable_progress_bars = sys.stderr.isatty()
     context.execution_options.preserve_order = True  # rows in reading order, as the local engine reads
     # Feed no actor before every one has loaded its models, so that work spreads over all of them.
     context.wait_for_min_actors_s = 600
-    context.execution_options.actor_locality_enabled = False  # the least busy actor, not the nearest
-    return True
 
 
 def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options: RayOptions,
