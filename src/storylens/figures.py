@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
+from .rulefiles import check_rule_file
 from .errors import SettingsError
 from .records import Article, Conflict, ConflictSide, FigureHistory, FigurePoint, Mention, Quantity
 from .settings import Settings
@@ -95,12 +95,7 @@ def _invert(groups: Mapping[str, Any]) -> dict[str, str]:
 
 def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
     """FigureRules from parsed YAML, checked against the schema; SettingsError says what is wrong."""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    try:
-        jsonschema.validate(data, schema)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
-        raise SettingsError(f"{path} is not valid at {where}: {exc.message}") from exc
+    check_rule_file(data, SCHEMA_PATH, path)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()[:10]
     qualifiers = sorted(((p, name) for name, phrases in data["qualifiers"].items() for p in _words(phrases)),
                         key=lambda item: -len(item[0]))

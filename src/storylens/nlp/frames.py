@@ -10,16 +10,15 @@ allegations"), not "denied the motions" or "dismissed its manager".
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
+from ..rulefiles import check_rule_file
 from ..errors import SettingsError
 from ..records import StatementFrame
 from .lexicon import Lexicon
@@ -99,12 +98,7 @@ def _lower(words: Any) -> frozenset[str]:
 
 def parse_statement_rules(data: Any) -> StatementRules:
     """StatementRules from parsed YAML, checked against the schema; SettingsError says what is wrong."""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    try:
-        jsonschema.validate(data, schema)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
-        raise SettingsError(f"statements.yaml is not valid at {where}: {exc.message}") from exc
+    check_rule_file(data, SCHEMA_PATH, "statements.yaml")
     values = tuple((v.lower(), name) for name, words in (data.get("attribute_classes") or {}).items() for v in words)
     return StatementRules(
         denial_verbs=_lower(data["denial_verbs"]),
