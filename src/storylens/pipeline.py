@@ -78,6 +78,63 @@ def _too_long(article: Article, settings: Settings) -> Article:
     return replace(article, id=digest[:12], status="rejected", reason=reason, text="", content_hash=None)
 
 
+class Admission:
+    """Decides, one cleaned article at a time in reading order, what a run stores, and stores it in
+    batches of `ingest_batch_size` per transaction.
+
+    An input already stored (by canonical path and content) is skipped; an article whose id is
+    taken gets a distinct one; `check_duplicate` marks a copy of an earlier article. Both engines
+    admit articles through this one class, so they store the same thing.
+    """
+
+    def __init__(self, store: Store, settings: Settings, summary: RunSummary) -> None:
+        self.store = store
+        self.settings = settings
+        self.summary = summary
+        self._batch: list[Article] = []
+        self._ids: set[str] = set()
+        self._canonical: dict[str, str] = {}
+        # (canonical input, content hash) of the batch not yet stored; earlier batches are in the store
+        self._inputs: set[tuple[str, str]] = set()
+
+    def admit(self, article: Article, check_duplicate: Callable[[Article], Article]) -> Article | None:
+        """The article as it will be stored, or None when it is stored already."""
+        article = _too_long(article, self.settings)
+        summary, store = self.summary, self.store
+        summary.seen += 1
+        identity = canonical_input(article.input)
+        key = (identity, article.content_hash or "")
+        if key in self._inputs or store.known_input(article.input, article.content_hash, identity):
+            summary.already_stored += 1
+            return None
+        self._inputs.add(key)
+        if article.status == "ok":
+            if article.id in self._ids or store.has_article(article.id):
+                article = _distinct_id(article)
+            article = check_duplicate(article)
+        elif article.id in self._ids or store.has_article(article.id):
+            summary.already_stored += 1
+            return None
+        self._batch.append(article)
+        self._ids.add(article.id)
+        self._canonical[article.id] = identity
+        summary.status[article.status] = summary.status.get(article.status, 0) + 1
+        if article.status == "rejected":
+            category = reason_category(article.reason or "")
+            summary.rejected_reasons[category] = summary.rejected_reasons.get(category, 0) + 1
+        if len(self._batch) >= self.settings.ingest_batch_size:
+            self.commit()
+        return article
+
+    def commit(self) -> None:
+        """Store the batch admitted so far in one transaction."""
+        self.summary.new += self.store.add_articles(self._batch, self._canonical)
+        self._batch.clear()
+        self._ids.clear()
+        self._canonical.clear()
+        self._inputs.clear()
+
+
 def ingest_into(store: Store, inputs: Sequence[str], settings: Settings, progress: Progress = no_progress,
                 summary: RunSummary | None = None, *, fetch_client: Any = None) -> int:
     """Read, clean and deduplicate inputs; store the new ones, `ingest_batch_size` per transaction.
@@ -92,47 +149,12 @@ def ingest_into(store: Store, inputs: Sequence[str], settings: Settings, progres
     duplicates = DuplicateIndex(settings)
     for stored in store.articles(status="ok"):
         duplicates.add(stored)
-    batch: list[Article] = []
-    batch_ids: set[str] = set()
-    canonical: dict[str, str] = {}
-    # (canonical input, content hash) of the batch not yet stored; earlier batches are in the store
-    batch_inputs: set[tuple[str, str]] = set()
-
-    def commit() -> None:
-        summary.new += store.add_articles(batch, canonical)
-        batch.clear()
-        batch_ids.clear()
-        canonical.clear()
-        batch_inputs.clear()
-
+    admission = Admission(store, settings, summary)
     for raw in progress(read_inputs(inputs, settings, client=fetch_client,
                                     cache=None if fetch_client is not None else StoreHttpCache(store)),
                         "reading inputs", None):
-        article = _too_long(clean_document(raw, settings), settings)
-        summary.seen += 1
-        identity = canonical_input(article.input)
-        key = (identity, article.content_hash or "")
-        if key in batch_inputs or store.known_input(article.input, article.content_hash, identity):
-            summary.already_stored += 1
-            continue
-        batch_inputs.add(key)
-        if article.status == "ok":
-            if article.id in batch_ids or store.has_article(article.id):
-                article = _distinct_id(article)
-            article = duplicates.check(article)
-        elif article.id in batch_ids or store.has_article(article.id):
-            summary.already_stored += 1
-            continue
-        batch.append(article)
-        batch_ids.add(article.id)
-        canonical[article.id] = identity
-        summary.status[article.status] = summary.status.get(article.status, 0) + 1
-        if article.status == "rejected":
-            category = reason_category(article.reason or "")
-            summary.rejected_reasons[category] = summary.rejected_reasons.get(category, 0) + 1
-        if len(batch) >= settings.ingest_batch_size:
-            commit()
-    commit()
+        admission.admit(clean_document(raw, settings), duplicates.check)
+    admission.commit()
     return summary.new
 
 

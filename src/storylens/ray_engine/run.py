@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ingest import reason_category
-from ..pipeline import Models, Progress, RunSummary, _distinct_id, cluster_new, no_progress
+from ..pipeline import Admission, Models, Progress, RunSummary, cluster_new, no_progress
+from ..figures import load_figure_rules
 from ..records import Article
 from ..settings import Settings
 from ..store import Store
@@ -37,7 +37,6 @@ from .sources import list_chunks
 from .workers import (ReadingWorker, StoryComparer, admitted_articles, band_rows, bucket_pairs, cluster_group,
                       prepare_chunks, prepare_stored)
 
-STORE_BATCH = 500  # articles per store transaction
 READ_BATCH = 64  # articles per call of a reading actor
 
 
@@ -91,20 +90,22 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
     started = connect(options)
     try:
         summary = RayRunSummary()
-        had_stories = bool(store.story_members())
-        prepared = _prepare(store, inputs, settings)
-        admitted = _admit(store, prepared, settings, summary, progress)
-        readings = _read(store, prepared, admitted, settings, options, summary, progress)
-        if had_stories:
-            # New articles are placed one by one into existing stories, as the local engine does.
-            from ..embed import load_encoder
+        # Runs on one store take turns, on either engine, as `pipeline.run` does.
+        with store.exclusive():
+            had_stories = bool(store.story_members())
+            prepared = _prepare(store, inputs, settings)
+            admitted = _admit(store, prepared, settings, summary, progress)
+            readings = _read(store, prepared, admitted, settings, options, summary, progress)
+            if had_stories:
+                # New articles are placed one by one into existing stories, as the local engine does.
+                from ..embed import load_encoder
 
-            models = Models(nlp=None, encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=None)
-            touched = cluster_new(store, models, settings)
-        else:
-            touched = _cluster(store, readings, settings)
-        missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
-        _compare(store, touched | missing, settings, options, progress, summary.nodes)
+                models = Models(nlp=None, encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=None)
+                touched = cluster_new(store, models, settings)
+            else:
+                touched = _cluster(store, readings, settings)
+            missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
+            _compare(store, touched | missing | store.stale_story_ids(), settings, options, progress, summary.nodes)
         summary.stories_touched = len(touched)
         return summary
     finally:
@@ -145,10 +146,8 @@ def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
     of the "ok" ones by position."""
     resolver = DuplicateResolver(settings.near_duplicate_threshold)
     resolver.add_pairs(_candidate_pairs(prepared, settings))
+    admission = Admission(store, settings, summary)
     admitted: dict[tuple[int, int], str] = {}
-    batch: list[Article] = []
-    batch_ids: set[str] = set()
-    seen_inputs: set[tuple[str, str]] = set()
     # Blocks keep their order (preserve_order), so rows arrive in reading order, stored ones first.
     for row in progress(prepared.iter_rows(), "storing articles", None):
         position = (int(row["chunk"]), int(row["position"]))
@@ -157,31 +156,10 @@ def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
         if position[0] < 0:
             resolver.remember(position, article, hashvalues)
             continue
-        summary.seen += 1
-        key = (article.input, article.content_hash or "")
-        if key in seen_inputs or store.known_input(article.input, article.content_hash):
-            summary.already_stored += 1
-            continue
-        seen_inputs.add(key)
-        if article.status == "ok":
-            if article.id in batch_ids or store.has_article(article.id):
-                article = _distinct_id(article)
-            article = resolver.check(position, article, hashvalues)
-        elif article.id in batch_ids or store.has_article(article.id):
-            summary.already_stored += 1
-            continue
-        batch.append(article)
-        batch_ids.add(article.id)
-        if article.status == "ok":
-            admitted[position] = article.id
-        summary.status[article.status] = summary.status.get(article.status, 0) + 1
-        if article.status == "rejected":
-            category = reason_category(article.reason or "")
-            summary.rejected_reasons[category] = summary.rejected_reasons.get(category, 0) + 1
-        if len(batch) >= STORE_BATCH:
-            summary.new += store.add_articles(batch)
-            batch, batch_ids = [], set()
-    summary.new += store.add_articles(batch)
+        stored = admission.admit(article, lambda a: resolver.check(position, a, hashvalues))  # noqa: B023
+        if stored is not None and stored.status == "ok":
+            admitted[position] = stored.id
+    admission.commit()
     return admitted
 
 
@@ -191,6 +169,8 @@ def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], set
     store readings and vectors. Returns the dataset of (block, item) rows for clustering."""
     import ray
 
+    # Readings carry the version of the rules that made them, as on the local engine.
+    rules_version = load_figure_rules(settings.figures_path).version
     placed = {a for members in store.story_members().values() for a, _ in members}
     new_ids = set(admitted.values())
     left_over = [a for a in store.articles(status="ok") if a.id not in placed and a.id not in new_ids]
@@ -222,7 +202,7 @@ def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], set
             elif reading:
                 readings.append(pickle.loads(reading))
                 items.append(pickle.loads(item))
-        store.save_readings(readings)
+        store.save_readings(readings, rules_version)
         store.save_vectors(items)
     return read.select_columns(["block", "item", "reading"])
 
@@ -243,7 +223,9 @@ def _cluster(store: Store, read: Any, settings: Settings) -> set[str]:
     stories = merge_blocks((pickle.loads(p["record"]) for p in placements), order)
     assignments = {a: story.id for story in stories for a in story.article_ids}
     explanations = {a: why for story in stories for a, why in story.explanations}
-    store.save_assignments(assignments, explanations)
+    # The new stories are marked stale with their members, so a run stopped before their
+    # dossiers are written compares them on the next run.
+    store.save_assignments(assignments, explanations, stale={story.id for story in stories})
     return {story.id for story in stories}
 
 
