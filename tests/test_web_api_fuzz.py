@@ -35,6 +35,10 @@ def api_schema(examples_db, models, tmp_path_factory):
 
 
 @pytest.mark.slow
+# schemathesis draws from the `random` module inside its strategies on some paths; Hypothesis
+# reports that as a deprecation, which the suite's "error" filter would turn into a failure
+# that depends on the drawn case rather than on the app.
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_no_generated_request_makes_the_server_fail(api_schema, mode):
     operations = [result.ok() for result in api_schema.get_all_operations()]
