@@ -15,7 +15,8 @@ from storylens.errors import FetchError
 from storylens.records import Article
 from storylens.settings import Settings
 from storylens.store import Store
-from storylens.web.app import CSP, create_app
+from storylens.web.app import create_app
+from storylens.web.guard import CSP
 from storylens.web.netguard import GuardedTransport, check_public_url, is_public_address
 from storylens.web.views import mark_layers
 

@@ -15,7 +15,8 @@ from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
-from storylens.web.app import RateLimits, create_app  # noqa: E402
+from storylens.web.app import create_app  # noqa: E402
+from storylens.web.guard import RateLimits  # noqa: E402
 
 TOKEN = "fuzz-token"
 # Generous limits: the generator sends far more requests a second than any client should.

@@ -21,7 +21,8 @@ from storylens.records import Article
 from storylens.search import MAX_TERMS, fts_query
 from storylens.settings import Settings
 from storylens.store import SearchBudget, Store
-from storylens.web.app import RateLimits, create_app
+from storylens.web.app import create_app
+from storylens.web.guard import RateLimits
 from storylens.web.netguard import GuardedTransport, make_fetch_client
 
 TOKEN = "s3cret-token"

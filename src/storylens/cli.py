@@ -143,7 +143,8 @@ def command_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from .web.app import LOOPBACK_HOSTS, create_app
+        from .web.app import create_app
+        from .web.guard import LOOPBACK_HOSTS
     except ImportError as error:
         raise StorylensError(f"The web app needs the 'web' extra: pip install 'storylens[web]' ({error})") from error
     token = args.token or os.environ.get("STORYLENS_TOKEN")

@@ -16,12 +16,10 @@ import queue
 import secrets
 import tempfile
 import threading
-import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -34,34 +32,22 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import FetchError, InputError, SearchBudgetError, StorylensError
 from ..report.html import TEMPLATES as REPORT_TEMPLATES
 from ..settings import Settings
 from ..store import SearchBudget, Store
 from . import views
+from .api_doc import describe_api, error_body, wants_json
+from .guard import LOOPBACK_HOSTS, Guard, RateLimits
 from .intake import FieldError, PayloadError, fetch_records, parse_articles, write_records, write_upload
 from .netguard import Resolver, check_public_url, make_fetch_client, resolve_host
 
 HERE = Path(__file__).resolve().parent
 MAX_REQUEST_BYTES = 10_000_000
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-]
-TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-          413: "Content too large", 415: "Unsupported media type", 422: "Invalid request",
-          429: "Too many requests", 500: "Internal server error", 502: "Bad gateway", 503: "Service unavailable"}
 DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # empty: a form's blank field, ignored
 STORY_CACHE_SIZE = 64
 MAX_PAGE = 100_000  # pages past this are refused: offsets stay small whatever a client asks
-# Host names a server bound to loopback answers to; others are refused (a DNS-rebinding page cannot read the store).
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 MAX_QUEUED_WRITES = 200
 KEPT_JOBS = 1000
 MAX_BATCH = 50  # queued writes run together in one pipeline run
@@ -70,124 +56,6 @@ EXPORT_COLUMNS = {
     "conflicts": ["conflict", "kind", "measure", "summary", "outlet", "speaker", "figure", "stance", "date", "text"],
     "figures": ["measure", "figure", "outlet", "speaker", "article_id", "disputed"],
 }
-
-
-def wants_json(path: str) -> bool:
-    """JSON twins end in .json; the API lives under /api/."""
-    return path.endswith(".json") or path.startswith("/api/")
-
-
-def error_body(status: int, message: str) -> dict[str, Any]:
-    """The one JSON error shape of the API."""
-    title = TITLES.get(status) or HTTPStatus(status).phrase.capitalize()
-    return {"ok": False, "error": {"status": status, "title": title, "message": message}}
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    """Requests per second (and burst) each client may make to search and to the write API."""
-
-    search_per_second: float = 10.0
-    search_burst: int = 30
-    write_per_second: float = 5.0
-    write_burst: int = 60
-
-
-class RateLimiter:
-    """Token buckets per client: `rate` tokens a second, at most `burst` saved up."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def wait_needed(self, client: str) -> float:
-        """0 when the client may go ahead (a token is spent), else the seconds until it may."""
-        now = time.monotonic()
-        with self.lock:
-            tokens, then = self.buckets.pop(client, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - then) * self.rate)
-            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-            self.buckets[client] = (tokens - 1 if wait == 0 else tokens, now)
-            while len(self.buckets) > 10_000:
-                self.buckets.popitem(last=False)
-        return wait
-
-
-def host_name(header: str) -> str:
-    """The host of a Host header, without its port or IPv6 brackets, lower-cased."""
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1:].split("]", 1)[0]
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
-
-
-class Guard:
-    """ASGI middleware: Host allow-list, HEAD as GET without a body, security headers on every response,
-    per-client rate limits on search and writes, and a cap on request body size."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, render_error: Callable[[str, int, str], Response],
-                 allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS, limits: RateLimits = RateLimits()) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.render_error = render_error
-        self.allowed_hosts = {h.lower().strip("[]") for h in allowed_hosts}
-        self.search_limit = RateLimiter(limits.search_per_second, limits.search_burst)
-        self.write_limit = RateLimiter(limits.write_per_second, limits.write_burst)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        head = scope["method"] == "HEAD"
-        if head:
-            scope = {**scope, "method": "GET"}
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *[h for h in SECURITY_HEADERS if h[0] not in names]]
-            elif head and message["type"] == "http.response.body":
-                message = {**message, "body": b""}
-            await send(message)
-
-        headers = dict(scope.get("headers") or [])
-        host = host_name(headers.get(b"host", b"").decode("latin-1"))
-        if "*" not in self.allowed_hosts and host not in self.allowed_hosts:
-            message = ("This server does not answer to that host name; open it by the name it was started with "
-                       "(see --allow-host).")
-            await self.render_error(scope["path"], 400, message)(scope, receive, send_with_headers)
-            return
-        limiter = (self.search_limit if scope["path"] in ("/search", "/search.json")
-                   else self.write_limit if scope["method"] == "POST" else None)
-        if limiter is not None:
-            wait = limiter.wait_needed(str((scope.get("client") or ("?",))[0]))
-            if wait > 0:
-                response = self.render_error(scope["path"], 429, f"Too many requests from this client; "
-                                                                 f"try again in {wait:.1f} s.")
-                response.headers["Retry-After"] = str(max(1, round(wait + 0.5)))
-                await response(scope, receive, send_with_headers)
-                return
-        too_large = f"The request body is larger than {self.max_bytes:,} bytes; send fewer or smaller articles."
-        declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self.render_error(scope["path"], 413, too_large)(scope, receive, send_with_headers)
-            return
-        received = 0
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    # Raised inside the endpoint's read, so the app's error handler answers with 413.
-                    raise HTTPException(413, too_large)
-            return message
-
-        await self.app(scope, counted_receive, send_with_headers)
 
 
 # One post to the API: records with text, records with only a URL to fetch, uploaded files (name, bytes).
@@ -838,56 +706,6 @@ def check_dates(**dates: str | None) -> None:
             problems.append({"loc": ("query", name), "msg": f"{value!r} is not a date: {error}", "type": "value_error"})
     if problems:
         raise RequestValidationError(problems)
-
-
-ERROR_SCHEMA = {
-    "type": "object", "required": ["ok", "error"], "additionalProperties": False,
-    "description": "The one error shape of every JSON route.",
-    "properties": {
-        "ok": {"type": "boolean", "enum": [False]},
-        "error": {"type": "object", "required": ["status", "title", "message"], "additionalProperties": False,
-                  "properties": {"status": {"type": "integer"}, "title": {"type": "string"},
-                                 "message": {"type": "string"}}},
-    },
-}
-ERRORS_OF_READS = (400, 404, 422, 429, 500)
-ERRORS_OF_WRITES = (400, 401, 403, 404, 413, 415, 422, 429, 500, 502, 503)
-
-
-def describe_api(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document: FastAPI's, with the bearer scheme on token routes and the real error shape everywhere."""
-    if app.openapi_schema:
-        return app.openapi_schema
-    from fastapi.openapi.utils import get_openapi
-
-    spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-    components = spec.setdefault("components", {})
-    schemas = components.setdefault("schemas", {})
-    schemas.pop("HTTPValidationError", None)
-    schemas.pop("ValidationError", None)
-    schemas["Error"] = ERROR_SCHEMA
-    components["securitySchemes"] = {"bearer": {
-        "type": "http", "scheme": "bearer",
-        "description": "The server's token (--token or STORYLENS_TOKEN), as 'Authorization: Bearer TOKEN'."}}
-    error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for path, operations in spec.get("paths", {}).items():
-        for method, operation in operations.items():
-            needs_token = path.startswith("/api/")
-            if needs_token:
-                operation["security"] = [{"bearer": []}]
-            responses = operation.setdefault("responses", {})
-            # JSON routes answer errors in the one JSON shape; HTML pages answer them as pages.
-            shape = error_ref if wants_json(path) else {"content": {"text/html": {"schema": {"type": "string"}}}}
-            for status in ERRORS_OF_WRITES if needs_token else ERRORS_OF_READS:
-                responses[str(status)] = {"description": TITLES[status], **shape}
-            if path == "/api/articles" and method == "post":
-                responses.pop("200", None)
-                responses["201"] = {"description": "Added: the articles with their fate and the stories they joined",
-                                    "content": {"application/json": {"schema": {"type": "object"}}}}
-                responses["202"] = {"description": "Queued (wait=false): the job to poll",
-                                    "content": {"application/json": {"schema": {"type": "object"}}}}
-    app.openapi_schema = spec
-    return spec
 
 
 def _quote(name: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
