@@ -12,10 +12,11 @@ import pytest
 from storylens.clean import clean_document
 from storylens.dedupe import mark_duplicates
 from storylens.ingest import read_path
-from storylens.ray_engine.blocks import Placement, block_span, blocks_of, merge_blocks
+from storylens.ray_engine.blocks import Placement, block_span, blocks_of, merge_blocks, split_merged, term_counts
 from storylens.ray_engine.duplicates import DuplicateResolver, band_keys, band_ranges, signature
 from storylens.ray_engine.sources import list_chunks, read_chunk
 from storylens.records import RawDocument
+from storylens.stories import ClusterInput, arrival_order
 
 
 def jsonl_lines(count: int) -> list[str]:
@@ -119,9 +120,60 @@ def test_stories_meeting_at_a_block_edge_merge_and_others_stay_apart():
         Placement(1, "s-d", "d", "first article of the story", True),
     ]
     order = {"a": (1, "a"), "b": (2, "b"), "c": (3, "c"), "d": (4, "d")}
-    stories = merge_blocks(placements, order)
-    assert [(s.id, s.article_ids) for s in stories] == [("s-a", ("a", "b", "c")), ("s-d", ("d",))]
-    assert dict(stories[0].explanations)["c"] == "close to b"
+    merged = merge_blocks(placements, order)
+    assert [(s.id, s.article_ids) for s in merged.stories] == [("s-a", ("a", "b", "c")), ("s-d", ("d",))]
+    assert dict(merged.stories[0].explanations)["c"] == "close to b"
+    assert merged.merged == {"s-a"}
+
+
+EVENT_WORDS = {
+    "dam": ("dam", "breach", "flood", "cardon", "valley", "evacuated", "river", "levee"),
+    "bank": ("bank", "rate", "inflation", "economist", "lending", "central", "mortgage", "price"),
+}
+
+
+def _event_article(article_id: str, event: str, day: int, variant: int, settings) -> ClusterInput:
+    """An article about one event: its own direction for the vector, its own key terms."""
+    vector = np.zeros(8)
+    vector[0 if event == "dam" else 4] = 1.0
+    vector[1 + variant % 3 + (0 if event == "dam" else 4)] = 0.3
+    words = EVENT_WORDS[event]
+    keyterms = tuple((w, 5 - n % 3) for n, w in enumerate(words[variant % 2:] + words[: variant % 2]))
+    return ClusterInput(article_id=article_id, title=f"{event} {variant}", vector=vector / np.linalg.norm(vector),
+                        terms=frozenset({f"{event}-place"}), day=day, keyterms=keyterms)
+
+
+def _edge_merge(settings, second_event: str):
+    """Block 0 holds dam articles, block 1 `second_event` articles; one overlap article (m) is in both stories."""
+    edge = block_span(settings)
+    first = [_event_article(f"a{n}", "dam", edge - 3 + n % 3, n, settings) for n in range(4)]
+    second = [_event_article(f"b{n}", second_event, edge + n % 3, n + 1, settings) for n in range(4)]
+    bridge = _event_article("m", "dam", edge, 7, settings)
+    placements = ([Placement(0, "s-a0", i.article_id, "why", True) for i in first]
+                  + [Placement(0, "s-a0", "m", "why", False), Placement(1, "s-m", "m", "why", True)]
+                  + [Placement(1, "s-m", i.article_id, "why", True) for i in second])
+    items = {i.article_id: i for i in (*first, *second, bridge)}
+    order = {a: arrival_order(i) for a, i in items.items()}
+    merged = merge_blocks(placements, order)
+    counts = term_counts(items.values())
+    return split_merged(merged, items, order, settings, counts, len(items))
+
+
+def test_two_events_that_met_only_at_a_block_edge_are_split_apart_again(settings):
+    stories = _edge_merge(settings, "bank")
+    groups = [set(s.article_ids) for s in stories]
+    assert {"a0", "a1", "a2", "a3"} <= next(g for g in groups if "a0" in g)
+    assert {"b0", "b1", "b2", "b3"} <= next(g for g in groups if "b0" in g)
+    assert len(groups) == 2 and not any("a0" in g and "b0" in g for g in groups)
+    for story in stories:  # each half is named after its first article, which it explains as such
+        assert story.id == f"s-{story.article_ids[0]}"
+        assert dict(story.explanations)[story.article_ids[0]] == "first article of the story"
+        assert all(why.startswith("closest article") for _, why in story.explanations[1:])
+
+
+def test_one_event_that_crosses_a_block_edge_stays_one_story(settings):
+    stories = _edge_merge(settings, "dam")
+    assert len(stories) == 1 and len(stories[0].article_ids) == 9
 
 
 def test_the_dossier_tables_hold_every_article_story_claim_and_conflict(tmp_path):

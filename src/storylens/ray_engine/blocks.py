@@ -4,8 +4,10 @@ Articles further apart than the clustering window never share a story, so the da
 into blocks of `BLOCK_WINDOWS` windows, each block also taking the articles one window
 either side of it. Each block is clustered on its own (a Ray task) by `StoryClusterer`
 with term weights from the whole input, so pair scores are those of the local engine;
-an article in an overlap lands in two blocks, and the stories that share it merge. When
-all articles fall in one block the result is the local engine's, story for story.
+an article in an overlap lands in two blocks, and the stories that share it merge. A story
+made by such a merge is checked for a split as the local engine checks every story it
+groups (`split_story`), so two events that met only at the edge part again. When all
+articles fall in one block the result is the local engine's, story for story.
 Undated articles form a block of their own.
 """
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 from ..records import Story
 from ..settings import Settings
-from ..stories import ClusterInput, PairScorer, StoryClusterer
+from ..stories import ClusterInput, PairScorer, StoryClusterer, arrival_order, split_story
 
 BLOCK_WINDOWS = 26  # a block spans this many clustering windows (half a year at the default window)
 UNDATED = -1
@@ -83,7 +85,15 @@ def cluster_block(block: int, items: Sequence[ClusterInput], settings: Settings,
             for story in clusterer.stories() for article_id, why in story.explanations]
 
 
-def merge_blocks(placements: Iterable[Placement], order: dict[str, tuple[int, str]]) -> list[Story]:
+@dataclass(frozen=True)
+class MergedStories:
+    """The stories of all blocks after merging; `merged` names those made of stories of several blocks."""
+
+    stories: list[Story]
+    merged: frozenset[str]
+
+
+def merge_blocks(placements: Iterable[Placement], order: dict[str, tuple[int, str]]) -> MergedStories:
     """Stories of all blocks, merged where they share an article, named and ordered as the local engine does.
 
     `order` is each article's arrival order (`arrival_order`); a story is named after its
@@ -110,11 +120,46 @@ def merge_blocks(placements: Iterable[Placement], order: dict[str, tuple[int, st
     members: dict[tuple[int, str], list[str]] = {}
     for article_id, key in story_of.items():
         members.setdefault(find(key), []).append(article_id)
-    stories = []
-    for ids in members.values():
+    parts = Counter(find(key) for key in parent)  # block stories in each merged story
+    stories, merged = [], set()
+    for root, ids in members.items():
         ids.sort(key=order.__getitem__)
-        explanations = tuple((a, "first article of the story" if n == 0 else why[a]) for n, a in enumerate(ids))
-        stories.append(Story(id=f"s-{ids[0]}", article_ids=tuple(ids), headline="", explanations=explanations))
+        stories.append(_story(ids, why))
+        if parts[root] > 1:
+            merged.add(stories[-1].id)
+    stories.sort(key=lambda s: order[s.article_ids[0]])
+    return MergedStories(stories, frozenset(merged))
+
+
+def _story(ids: Sequence[str], why: dict[str, str]) -> Story:
+    """A story of articles in arrival order, named after its first one."""
+    explanations = tuple((a, "first article of the story" if n == 0 else why[a]) for n, a in enumerate(ids))
+    return Story(id=f"s-{ids[0]}", article_ids=tuple(ids), headline="", explanations=explanations)
+
+
+def split_merged(merged: MergedStories, items: dict[str, ClusterInput], order: dict[str, tuple[int, str]],
+                 settings: Settings, document_frequency: Counter[str], articles: int) -> list[Story]:
+    """Every story, with each edge-merged one split as the local clustering splits the stories it groups.
+
+    `items` holds the articles of the merged stories (at least), `order` every article's
+    arrival order; the halves are named after their first articles and their members
+    explained again within them. Stories come oldest first.
+    """
+    scorer = FixedWeightsScorer(settings, document_frequency, articles)
+    explainer = StoryClusterer(settings, scorer=scorer)
+    stories: list[Story] = []
+    for story in merged.stories:
+        if story.id not in merged.merged:
+            stories.append(story)
+            continue
+        members = sorted((items[a] for a in story.article_ids), key=arrival_order)
+        parts = split_story(members, scorer, settings.cluster_split_cut, settings.cluster_weekday_cut)
+        if len(parts) == 1:
+            stories.append(story)
+            continue
+        for part in parts:
+            part.sort(key=arrival_order)
+            why = {m.article_id: explainer.explain_within(m, part) for m in part[1:]}
+            stories.append(_story([m.article_id for m in part], why))
     stories.sort(key=lambda s: order[s.article_ids[0]])
     return stories
-

@@ -31,7 +31,7 @@ from ..records import Article
 from ..settings import Settings
 from ..store import Store
 from ..stories import arrival_order
-from .blocks import merge_blocks, term_counts
+from .blocks import merge_blocks, split_merged, term_counts
 from .duplicates import DuplicateResolver, band_ranges
 from .sources import list_chunks
 from .workers import (ReadingWorker, StoryComparer, admitted_articles, band_rows, bucket_pairs, cluster_group,
@@ -220,13 +220,27 @@ def _cluster(store: Store, read: Any, settings: Settings) -> set[str]:
     placements = (read.select_columns(["block", "item"]).groupby("block", num_partitions=_partitions(read))
                   .map_groups(cluster_group, fn_kwargs={"settings": settings, "document_frequency": counts,
                                                         "articles": len(order)}).take_all())
-    stories = merge_blocks((pickle.loads(p["record"]) for p in placements), order)
+    merged = merge_blocks((pickle.loads(p["record"]) for p in placements), order)
+    # Stories that met at a block edge are checked for a split; only their articles are fetched.
+    wanted = {a for story in merged.stories if story.id in merged.merged for a in story.article_ids}
+    stories = split_merged(merged, _items_of(read, wanted), order, settings, counts, len(order))
     assignments = {a: story.id for story in stories for a in story.article_ids}
     explanations = {a: why for story in stories for a, why in story.explanations}
     # The new stories are marked stale with their members, so a run stopped before their
     # dossiers are written compares them on the next run.
     store.save_assignments(assignments, explanations, stale={story.id for story in stories})
     return {story.id for story in stories}
+
+
+def _items_of(read: Any, wanted: set[str]) -> dict[str, Any]:
+    """The clustering inputs of the wanted articles (each once, from its own block's row)."""
+    items = {}
+    if wanted:
+        for batch in read.iter_batches(batch_size=1024, batch_format="numpy"):
+            for item, reading in zip(batch["item"], batch["reading"]):
+                if reading and (found := pickle.loads(item)).article_id in wanted:
+                    items[found.article_id] = found
+    return items
 
 
 def _compare(store: Store, story_ids: set[str], settings: Settings, options: RayOptions, progress: Progress,

@@ -221,10 +221,11 @@ class StoryClusterer:
     def _explanation(self, item: ClusterInput, story_id: str) -> str:
         why = self._explanations.get(item.article_id)
         if why is None:
-            why = self._explanations[item.article_id] = self._explain_within(item, self._members[story_id])
+            why = self._explanations[item.article_id] = self.explain_within(item, self._members[story_id])
         return why
 
-    def _explain_within(self, item: ClusterInput, members: Sequence[ClusterInput]) -> str:
+    def explain_within(self, item: ClusterInput, members: Sequence[ClusterInput]) -> str:
+        """Why `item` is one of `members`: its closest member and the score that kept it."""
         others = sample_members([m for m in members if m.article_id != item.article_id])
         scores = [self.scorer.score(item, o) for o in others]
         best = max(range(len(others)), key=scores.__getitem__)
@@ -330,7 +331,7 @@ class StoryClusterer:
             for position, i in enumerate(sorted(indices)):
                 item = fresh[i]
                 why = ("first article of the story" if position == 0
-                       else self._explain_within(item, [fresh[j] for j in indices]))
+                       else self.explain_within(item, [fresh[j] for j in indices]))
                 self._index_item(item, story_id, why)
             self._checked_size[story_id] = len(indices)
 
