@@ -131,16 +131,28 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
     )
 
 
+# (path, file text) -> its rules: every story of a run compares with the same file, parsed once.
+_PARSED_RULES: dict[tuple[str, str], FigureRules] = {}
+
+
 def load_figure_rules(path: Path | None = None) -> FigureRules:
     """The bundled rules, or a user's file of the same shape (setting `figures_path`)."""
     where = Path(path) if path is not None else RULES_PATH
     try:
-        data = yaml.safe_load(where.read_text(encoding="utf-8"))
+        text = where.read_text(encoding="utf-8")
+        key = (str(where), text)
+        if key in _PARSED_RULES:
+            return _PARSED_RULES[key]
+        data = yaml.safe_load(text)
     except OSError as exc:
         raise SettingsError(f"Cannot read the figure rules {where}: {exc.strerror}. Check the path.") from exc
     except yaml.YAMLError as exc:
         raise SettingsError(f"The figure rules {where} are not valid YAML: {exc}") from exc
-    return parse_figure_rules(data, str(where))
+    rules = parse_figure_rules(data, str(where))
+    if len(_PARSED_RULES) >= 8:
+        _PARSED_RULES.clear()
+    _PARSED_RULES[key] = rules
+    return rules
 
 
 COMPARISON_SETTINGS = ("claim_threshold", "denial_similarity", "approximate_tolerance", "figures_conversion_tolerance",
