@@ -34,18 +34,23 @@ from ..stories import arrival_order
 from .blocks import merge_blocks, split_merged, term_counts
 from .duplicates import DuplicateResolver, band_ranges
 from .sources import list_chunks
-from .workers import (ReadingWorker, StoryComparer, admitted_articles, band_rows, bucket_pairs, cluster_group,
-                      prepare_chunks, prepare_stored)
+from .workers import (ModelLoader, ReadingWorker, StoryComparer, admitted_articles, band_rows, bucket_pairs,
+                      cluster_group, prepare_chunks, prepare_stored)
 
 READ_BATCH = 64  # articles per call of a reading actor
 
 
 @dataclass(frozen=True)
 class RayOptions:
-    """Where and how wide to run: `address` None starts a local Ray; `workers` reading actors."""
+    """Where and how wide to run: `address` None starts a local Ray; `workers` reading actors.
+
+    `load_models` (picklable, run on every actor) gives the models; None loads the real ones
+    (`Models.load`). Benchmarks pass light stand-ins to measure the engine's own overhead.
+    """
 
     address: str | None = None
     workers: int = 2
+    load_models: ModelLoader | None = None
 
 
 @dataclass
@@ -100,7 +105,8 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
                 # New articles are placed one by one into existing stories, as the local engine does.
                 from ..embed import load_encoder
 
-                models = Models(nlp=None, encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=None)
+                models = (options.load_models(settings) if options.load_models else
+                          Models(nlp=None, encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=None))
                 touched = cluster_new(store, models, settings)
             else:
                 touched = _cluster(store, readings, settings)
@@ -186,7 +192,8 @@ def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], set
         # Cut before the pool starts, so that cutting never waits for a CPU an actor holds.
         to_read = to_read.repartition(-(-total // batch_size)).materialize()
     read = to_read.map_batches(
-        ReadingWorker, batch_size=batch_size, fn_constructor_kwargs={"settings": settings},
+        ReadingWorker, batch_size=batch_size,
+        fn_constructor_kwargs={"settings": settings, "load_models": options.load_models},
         # Ray Data restarts a dead actor and retries its batches (max_restarts and max_task_retries -1).
         compute=ray.data.ActorPoolStrategy(size=max(1, options.workers)), num_cpus=1).materialize()
     for batch in progress(read.iter_batches(batch_size=READ_BATCH, batch_format="numpy"), "reading articles",
@@ -252,7 +259,7 @@ def _compare(store: Store, story_ids: set[str], settings: Settings, options: Ray
     ids = [s for s in sorted(story_ids) if s in members]
     if ids:
         comparer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=-1)(StoryComparer)
-        actors = [comparer.remote(settings) for _ in range(max(1, min(options.workers, len(ids))))]
+        actors = [comparer.remote(settings, options.load_models) for _ in range(max(1, min(options.workers, len(ids))))]
         queue = iter(ids)
         pending: set[Any] = set()
 

@@ -11,6 +11,7 @@ import os
 import pickle
 import resource
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +27,7 @@ from .duplicates import band_keys, signature
 from .sources import read_chunk
 
 Batch = dict[str, Any]
+ModelLoader = Callable[[Settings], Any]  # settings -> `pipeline.Models`; `Models.load` unless another is given
 
 
 def prepare_chunks(batch: Batch, settings: Settings) -> Batch:
@@ -95,13 +97,13 @@ def admitted_articles(batch: Batch, admitted: dict[tuple[int, int], str]) -> Bat
 class ReadingWorker:
     """A Ray Data actor: loads spaCy and the encoder once, then reads and embeds batches of articles."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, load_models: ModelLoader | None = None) -> None:
         import ray
 
         from ..pipeline import Models
 
         self.settings = settings
-        self.models = Models.load(settings)
+        self.models = (load_models or Models.load)(settings)
         self.node = ray.get_runtime_context().get_node_id()
         self.worker = f"{self.node[:8]}:{os.getpid()}"
 
@@ -137,7 +139,7 @@ class ReadingWorker:
 
 def cluster_group(batch: Batch, settings: Settings, document_frequency: Counter[str], articles: int) -> Batch:
     """One block's articles -> where the local clustering puts them."""
-    items = [pickle.loads(i) for i in batch["item"]]
+    items = [pickle.loads(i) for i in batch["item"] if len(i)]  # an article the reader failed on has none
     block = int(batch["block"][0])
     placements = cluster_block(block, items, settings, document_frequency, articles)
     return _columns({"record": [pickle.dumps(p) for p in placements]})
@@ -146,11 +148,12 @@ def cluster_group(batch: Batch, settings: Settings, document_frequency: Counter[
 class StoryComparer:
     """A Ray actor holding the encoder: builds one story's dossier per call."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, load_models: ModelLoader | None = None) -> None:
         from ..embed import load_encoder
 
         self.settings = settings
-        self.encoder = load_encoder(quantized=settings.encoder_quantized)
+        self.encoder = (load_models(settings).encoder if load_models
+                        else load_encoder(quantized=settings.encoder_quantized))
 
     def compare(self, story_id: str, members: list[tuple[str, str]], readings: bytes) -> tuple[str, str, dict, str]:
         """The story's headline and dossier dict, and the Ray node that built them."""
