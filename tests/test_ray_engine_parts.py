@@ -134,7 +134,7 @@ EVENT_WORDS = {
 
 def _event_article(article_id: str, event: str, day: int, variant: int, settings) -> ClusterInput:
     """An article about one event: its own direction for the vector, its own key terms."""
-    vector = np.zeros(8)
+    vector = np.zeros(384)
     vector[0 if event == "dam" else 4] = 1.0
     vector[1 + variant % 3 + (0 if event == "dam" else 4)] = 0.3
     words = EVENT_WORDS[event]
@@ -174,6 +174,17 @@ def test_two_events_that_met_only_at_a_block_edge_are_split_apart_again(settings
 def test_one_event_that_crosses_a_block_edge_stays_one_story(settings):
     stories = _edge_merge(settings, "dam")
     assert len(stories) == 1 and len(stories[0].article_ids) == 9
+
+
+def test_an_article_the_reader_failed_on_is_left_out_of_its_blocks_stories(settings):
+    import pickle
+
+    from storylens.ray_engine.workers import cluster_group
+
+    items = [_event_article(f"a{n}", "dam", 100, n, settings) for n in range(3)]
+    batch = {"block": np.array([0] * 4), "item": np.array([pickle.dumps(i) for i in items] + [b""], dtype=object)}
+    placed = [pickle.loads(r) for r in cluster_group(batch, settings, term_counts(items), 3)["record"]]
+    assert sorted(p.article_id for p in placed) == ["a0", "a1", "a2"]
 
 
 def test_the_dossier_tables_hold_every_article_story_claim_and_conflict(tmp_path):
