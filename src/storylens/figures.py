@@ -37,10 +37,10 @@ RULES_PATH = Path(__file__).parent / "data" / "figures.yaml"
 SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py change: stored readings made by
 # other rules are read again.
-READING_RULES = 2
+READING_RULES = 3
 
 # Flags that keep a figure out of every comparison.
-NEVER_COMPARED = frozenset({"other_event", "part", "increment", "peak", "previous", "conversion", "context",
+NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
                             "hypothetical"})
 # Flags that make a figure a different measure from the plain count.
 MEASURE_FLAGS = ("forecast", "cumulative")
@@ -78,6 +78,21 @@ class FigureRules:
     population_nouns: frozenset[str]
     plausible_spread: Mapping[str, tuple[str, float]]
     path: str
+    time_nouns: frozenset[str] = frozenset()
+    event_time_words: frozenset[str] = frozenset()
+    main_event_words: frozenset[str] = frozenset()
+    ordinal_event_words: frozenset[str] = frozenset()
+    non_argument_prepositions: frozenset[str] = frozenset()
+    value_prepositions: frozenset[str] = frozenset()
+    stating_predicates: frozenset[str] = frozenset()
+    contrasting_modifiers: frozenset[str] = frozenset()
+    estimating_predicates: frozenset[str] = frozenset()
+    containing_predicates: frozenset[str] = frozenset()
+    money_argument_prepositions: frozenset[str] = frozenset()
+    portion_words: frozenset[str] = frozenset()
+    non_count_classes: frozenset[str] = frozenset()
+    ordered_dimensions: frozenset[str] = frozenset()
+    zero_determiners: frozenset[str] = frozenset()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -128,6 +143,21 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         population_nouns=frozenset(_words(data.get("population_nouns"))),
         plausible_spread={k: (v[0], float(v[1])) for k, v in (data.get("plausible_spread") or {}).items()},
         path=path,
+        time_nouns=frozenset(_words(data.get("time_nouns"))),
+        event_time_words=frozenset(_words(data.get("event_time_words"))),
+        main_event_words=frozenset(_words(data.get("main_event_words"))),
+        ordinal_event_words=frozenset(_words(data.get("ordinal_event_words"))),
+        non_argument_prepositions=frozenset(_words(data.get("non_argument_prepositions"))),
+        value_prepositions=frozenset(_words(data.get("value_prepositions"))),
+        stating_predicates=frozenset(_words(data.get("stating_predicates"))),
+        contrasting_modifiers=frozenset(_words(data.get("contrasting_modifiers"))),
+        estimating_predicates=frozenset(_words(data.get("estimating_predicates"))),
+        containing_predicates=frozenset(_words(data.get("containing_predicates"))),
+        money_argument_prepositions=frozenset(_words(data.get("money_argument_prepositions"))),
+        portion_words=frozenset(_words(data.get("portion_words"))),
+        non_count_classes=frozenset(data.get("non_count_classes") or ()),
+        ordered_dimensions=frozenset(_words(data.get("ordered_dimensions"))),
+        zero_determiners=frozenset(_words(data.get("zero_determiners"))),
     )
 
 
@@ -215,6 +245,8 @@ def measure_of(quantity: Quantity, rules: FigureRules) -> Measure | None:
         return None
     dimension = quantity.dimension or "count"
     klass = rules.measure_class(quantity.measure)
+    if dimension == "count" and klass in rules.non_count_classes:
+        klass = quantity.measure  # "four bombs were dropped" is no fall in a price
     counted = (quantity.counted or "").lower() or None
     if counted in rules.ignored_counted_nouns:
         return None  # "four times the speed": a multiplier, not a count
@@ -337,8 +369,10 @@ def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article]
             if quantity.holder is None and measure.dimension == "age":
                 continue  # an age says nothing without whose it is
             if quantity.holder is None and measure.klass not in rules.classes.values() \
-                    and (quantity.measure != quantity.counted or measure.dimension != "count"):
-                continue  # an unknown measure ("a 73-yard drive") says what it is only with a holder
+                    and (measure.dimension != "count" or measure.object is None):
+                # An unknown measure ("a 73-yard drive") says what it is only with a holder; a count
+                # of named things under its predicate ("four bombs were dropped") says it itself.
+                continue
             base = _base_value(quantity, rules)
             low, high = interval(quantity, base, settings)
             speaker = speaker_of(mention) if quantity.speaker is None else quantity.speaker
@@ -463,7 +497,9 @@ def _plausible(a: Figure, b: Figure, rules: FigureRules) -> bool:
     if kind == "absolute":
         return abs(a.base - b.base) <= limit
     small, large = sorted((abs(a.base), abs(b.base)))
-    return small > 0 and large / small <= limit
+    if small == 0:
+        return a.measure.dimension == "count"  # "no one was killed" against "12 were killed": none or some
+    return large / small <= limit
 
 
 def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,

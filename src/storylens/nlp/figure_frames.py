@@ -25,15 +25,6 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1
            "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mln": 1_000_000}
 
 
-_TIME_NOUNS = frozenset({"year", "month", "week", "day", "hour", "minute", "second", "decade", "century", "am", "pm"})
-_EVENT_TIMES = re.compile(r"\b(?:night|week|weekend|today|yesterday|tonight|morning|evening|afternoon|monday|tuesday|"
-                          r"wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
-# Words that tell one of several events apart ("a second quake", "the aftershock"); the first or
-# main one is the story's event itself and needs no mark.
-_MAIN_EVENT = frozenset({"first", "1st", "main", "initial", "original"})
-_ORDINALS = frozenset({"second", "third", "fourth", "later", "earlier", "aftershock", "foreshock", "another"})
-_NOT_ARGUMENT_PREPS = frozenset({"with", "for", "from", "against", "besides", "than", "like", "after", "before",
-                                 "despite", "without", "over", "under", "beyond", "since"})
 _PRONOUNS = frozenset({"it", "they", "he", "she", "this", "that", "which", "who", "we", "i", "you", "its", "their"})
 _CONVERSION_BETWEEN = re.compile(r"^\s*(?:[A-Za-z.%]+\s*)?(?:[(\[]|,?\s*or)\s*(?:about|approximately|around|roughly|some|nearly|almost|c\.)?\s*$",
                                  re.IGNORECASE)
@@ -47,11 +38,11 @@ _PARTITIVE_AFTER = re.compile(r"^\s+(?:of|out of)\s+(?:the|its|their|his|her|our
                               re.IGNORECASE)
 
 
-def counts_a_noun(number: Token) -> bool:
+def counts_a_noun(number: Token, rules: FigureRules) -> bool:
     """A year-like number that counts a noun ("2000 people"), not a year ("in 2004", "the 2004 tsunami")."""
     head = number.head
     return (number.dep_ == "nummod" and head.pos_ == "NOUN" and head.i == number.i + 1 and head.tag_ == "NNS"
-            and number.ent_type_ != "DATE" and head.lemma_.lower() not in _TIME_NOUNS)
+            and number.ent_type_ != "DATE" and head.lemma_.lower() not in rules.time_nouns)
 
 
 def _hedge_of(before: str, rules: FigureRules) -> str:
@@ -78,8 +69,9 @@ def _phrase(tok: Token) -> str | None:
     return text or None
 
 
-def _predicate(anchor: Token) -> Token | None:
+def _predicate(anchor: Token, rules: FigureRules, dimension: str = "count") -> Token | None:
     """The verb (or adjective) the figure is an argument of."""
+    arguments = rules.money_argument_prepositions if dimension == "money" else frozenset()
     node = anchor
     for _ in range(8):
         head = node.head
@@ -92,7 +84,8 @@ def _predicate(anchor: Token) -> Token | None:
             return head
         if node.dep_ == "pobj" and head.head.pos_ == "NOUN":
             return None  # "the destruction of eight tanks": the noun names the measure
-        if node.dep_ == "pobj" and head.lower_ in _NOT_ARGUMENT_PREPS:
+        if node.dep_ == "pobj" and head.lower_ in rules.non_argument_prepositions and not (
+                head.lower_ in arguments and head.head.pos_ == "VERB"):
             return None  # "fled with her six children": the children are not what fled
         node = head
     return None
@@ -138,6 +131,42 @@ def _known(lemma: str, rules: FigureRules) -> bool:
     return lemma in rules.classes
 
 
+def _estimated(anchor: Token, rules: FigureRules) -> Token | None:
+    """The object an estimating verb gives this figure to ("police put the march at 30,000", "reports
+    pegged the offer to be as high as $184m"), when that object names a measure."""
+    node = anchor
+    clause = False  # the path went through a clause completing the object ("the offer to be ...")
+    for _ in range(6):
+        head = node.head
+        if head == node:
+            return None
+        if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in rules.estimating_predicates:
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            if obj is None or (anchor in list(obj.subtree) and not (obj == node and clause)):
+                return None
+            lemma = obj.lemma_.lower()
+            return obj if lemma in rules.property_nouns or lemma in rules.classes else None
+        if head.pos_ in ("VERB", "AUX") and node.dep_ not in ("prep", "pobj", "xcomp", "acomp", "attr", "oprd") \
+                and head.dep_ not in ("advcl", "xcomp", "ccomp"):
+            return None  # the figure is an argument of another verb
+        clause = clause or (node.pos_ in ("VERB", "AUX") and node.dep_ in ("xcomp", "acl"))
+        node = head
+    return None
+
+
+def _population_of(anchor: Token, rules: FigureRules) -> bool:
+    """A count of the people a place holds: "home to 167,000 people", "the camp consists of 24,000 refugees"."""
+    head = anchor.head
+    if anchor.dep_ == "pobj" and head.lower_ in ("to", "by") and "home" in (
+            {head.head.lemma_.lower()} | {c.lemma_.lower() for c in head.head.children if c.dep_ in ("advmod", "attr")}):
+        return True
+    verb = head.head if anchor.dep_ == "pobj" and head.dep_ == "prep" else head if anchor.dep_ == "dobj" else None
+    if verb is None or verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in rules.containing_predicates:
+        return False
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and subject.lemma_.lower() in rules.population_nouns
+
+
 def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rules: FigureRules
                    ) -> tuple[str | None, Token | None, Token | None]:
     """(what the figure measures, the noun that names it, the predicate) from the parse."""
@@ -146,15 +175,15 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     head = anchor.head
     noun: Token | None = None
     if anchor.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("NOUN", "PROPN") \
-            and head.lower_ in ("of", "at", "to", "about", "around", "by", "near", "for"):
+            and head.lower_ in rules.value_prepositions:
         noun = head.head
     elif anchor.dep_ in ("appos", "nummod", "compound", "npadvmod", "amod", "nmod") and head.pos_ in ("NOUN", "PROPN") \
-            and head != anchor and not count:
-        noun = head
+            and head != anchor and (not count or (counted_tok is None and head.lemma_.lower() in rules.property_nouns)):
+        noun = head  # "a $200 million offer"; "a city of population 167,000"
     elif anchor.dep_ in ("attr", "dobj", "oprd", "npadvmod", "acomp") and head.pos_ in ("VERB", "AUX"):
         subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and subject.lemma_.lower() in rules.property_nouns and head.lemma_.lower() in frozenset(
-                {"be", "stand", "total", "reach", "hit", "top", "remain", "become", "exceed"}) | rules.update_predicates:
+        if subject is not None and subject.lemma_.lower() in rules.property_nouns and head.lemma_.lower() in (
+                rules.stating_predicates | rules.update_predicates):
             noun = subject
     elif anchor.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -163,22 +192,28 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
             noun = subject  # "the toll rose to 12"
         elif obj is not None and head.lower_ in ("at", "to") and obj.lemma_.lower() in rules.property_nouns:
             noun = obj  # "put the real cost at 60 million", "cut its rate to 3.25 per cent"
+    if noun is None:
+        noun = _estimated(anchor, rules)
+        if noun is not None and count and _known(noun.lemma_.lower(), rules):
+            return noun.lemma_.lower(), noun, None  # "police put the march at 30,000"
+    if count and _population_of(anchor, rules):
+        return "population", None, None  # "home to 167,000 people", "the camp houses 20,000 refugees"
     if noun is not None and noun.lemma_.lower() in rules.restating_nouns and noun.dep_ == "pobj" \
             and noun.head.head.pos_ in ("NOUN", "PROPN"):
         noun = noun.head.head  # "an offer in the range of $145-175 million": the offer
     if anchor.dep_ in ("npadvmod", "nmod") and head.pos_ == "ADJ" and not count:
-        return head.lemma_.lower(), None, _predicate(head)  # "10 metres long", "35 km deep"
+        return head.lemma_.lower(), None, _predicate(head, rules)  # "10 metres long", "35 km deep"
     if noun is not None and count and noun.lemma_.lower() in rules.population_nouns and anchor.dep_ == "pobj":
         return "population", None, None  # "a city of 160,000", "home to 22,000 refugees"
     if noun is not None:
         lemma = noun.lemma_.lower()
         if lemma not in rules.restating_nouns and (lemma in rules.property_nouns or not count):
-            return lemma, noun, _predicate(noun)
+            return lemma, noun, _predicate(noun, rules)
         if lemma in ("toll",):
             return lemma, noun, None
     # A counted noun that names the measure ("12 deaths", "five injured people"), unless a
     # predicate of a known class governs it ("five residents were injured").
-    predicate = _predicate(anchor)
+    predicate = _predicate(anchor, rules, dimension)
     governing = _verb_lemma(predicate, rules) if predicate is not None else None
     if counted_tok is not None and not (governing and _known(governing, rules) and governing not in ("be", "have")
                                         and governing not in rules.neutral_predicates):
@@ -224,9 +259,11 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
 
 
 def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | None, noun: Token | None,
-            predicate: Token | None, sent: Span, ignored: frozenset[str] = frozenset(),
-            people_verbs: frozenset[str] = frozenset(), neutral: frozenset[str] = frozenset()) -> str | None:
+            predicate: Token | None, sent: Span, rules: FigureRules) -> str | None:
     """Whose or which the figure is: a person's age, a nationality, the thing priced, the quake measured."""
+    ignored = rules.holder_ignored_modifiers | rules.increment_words
+    people_verbs = frozenset(w for w, c in rules.classes.items() if c in rules.people_classes)
+    neutral = rules.neutral_predicates
     if dimension == "age":
         for tok in (root.head, anchor.head, counted_tok):
             if tok is not None and tok.ent_type_ == "PERSON":
@@ -234,26 +271,34 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
         before = [e for e in sent.ents if e.label_ == "PERSON" and e.end <= root.i and root.i - e.end <= 2]
         if before:
             return before[-1].text
-        target = counted_tok if counted_tok is not None and counted_tok.lemma_.lower() not in _TIME_NOUNS else None
+        target = counted_tok if counted_tok is not None and counted_tok.lemma_.lower() not in rules.time_nouns else None
         if target is None:
             node = root
             for _ in range(6):
                 if node.head == node:
                     break
                 node = node.head
-                if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in _TIME_NOUNS | {"old"}:
+                if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in rules.time_nouns | {"old"}:
                     target = node
                     break
         return _entity_text(target) if target is not None and target.ent_type_ == "PERSON" else (
             target.lemma_.lower() if target is not None else None)
     if dimension == "count":
         found = []
+        kind = rules.objects.get(counted_tok.lemma_.lower()) if counted_tok is not None else None
         for child in (counted_tok.children if counted_tok is not None else ()):
             if child.i > counted_tok.i or child.like_num or child.dep_ not in ("amod", "compound", "nmod"):
                 continue
+            lemma = child.lemma_.lower()
             if child.ent_type_ == "NORP":
                 found.append(_entity_text(child))
-            elif child.lemma_.lower() not in ignored and child.lower_ not in ignored and child.pos_ in ("ADJ", "NOUN", "PROPN"):
+            elif lemma in ignored or child.lower_ in ignored:
+                continue
+            elif child.pos_ == "ADJ" and lemma not in rules.contrasting_modifiers and child.lower_ not in rules.contrasting_modifiers:
+                continue  # "three undersea cables" counts cables; "three other rifles" is a subset
+            elif child.pos_ == "NOUN" and kind is not None and rules.objects.get(lemma) == kind:
+                continue  # "300 crew members": a member of the crew counts people either way
+            elif child.pos_ in ("ADJ", "NOUN", "PROPN"):
                 found.append(child.lower_)
         if predicate is not None and predicate.lemma_.lower() not in people_verbs | neutral:
             subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -275,9 +320,9 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
             quake = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if quake is None:
             return None
-        marks = [c.lower_ for c in quake.children if c.lower_ in _ORDINALS
-                 or (c.ent_type_ == "ORDINAL" and c.lower_ not in _MAIN_EVENT)]
-        if quake.lemma_.lower() in _ORDINALS:
+        marks = [c.lower_ for c in quake.children if c.lower_ in rules.ordinal_event_words
+                 or (c.ent_type_ == "ORDINAL" and c.lower_ not in rules.main_event_words)]
+        if quake.lemma_.lower() in rules.ordinal_event_words:
             marks.append(quake.lemma_.lower())
         return " ".join(marks) or None
     # Money, percentages, lengths, durations: the owner of the measure noun, else the subject.
@@ -364,6 +409,11 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     before, after = text[:offset], text[quantity.end - sent.start_char:]
     if _PARTITIVE_AFTER.match(after):
         flags.append("part")
+    # The group a portion is taken from ("almost all of the 2.5 million people eligible voted"):
+    # what the predicate measures is the portion, not this figure.
+    whole = counted_tok if counted_tok is not None else anchor
+    if whole.dep_ == "pobj" and whole.head.lower_ == "of" and whole.head.head.lemma_.lower() in rules.portion_words:
+        flags.append("whole")
     # A breakdown of a group: "the three workers, a man and two women", "12 Somali and 11 Yemeni pirates".
     counted = counted_tok if counted_tok is not None else anchor
     group = counted.head if counted.dep_ == "conj" else counted
@@ -382,7 +432,8 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
             break
         node = node.head
     words_before = re.findall(r"[\w'-]+", before.lower())[-3:]
-    if set(words_before) & rules.extreme_words:
+    as_high_as = len(words_before) == 3 and words_before[0] == words_before[2] == "as"  # a qualifier, not a peak
+    if set(words_before) & rules.extreme_words and not as_high_as:
         flags.append("peak")
     mods = {c.lower_ for t in (anchor, counted_tok) if t is not None for c in t.children if c.dep_ in ("amod", "advmod")}
     if set(quantity.modifiers) & rules.increment_words or mods & rules.increment_words or (
@@ -411,7 +462,7 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
             flags.append("update")
     # Background told in the past perfect with its own date ("Early November, the navy had captured eight").
     if predicate is not None and any(c.lower_ == "had" and c.dep_ == "aux" for c in predicate.children) and any(
-            t.ent_type_ in ("DATE",) and not _EVENT_TIMES.search(t.text) for t in _clause_tokens(predicate)):
+            t.ent_type_ in ("DATE",) and not _event_time(t.text, rules) for t in _clause_tokens(predicate)):
         flags.append("other_event")
     # A value asked for or expected ("asking for a contract worth $200 million").
     verb = _governing_verb(anchor)
@@ -435,12 +486,17 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
         lemma = tok.lemma_.lower()
         if tok.dep_ in ("amod", "npadvmod", "advmod", "pobj", "compound", "nummod", "det") and (
                 lemma in rules.other_event_words or tok.lower_ in rules.other_event_words):
-            if tok.ent_type_ in ("DATE", "TIME") and _EVENT_TIMES.search(_entity_text(tok)):
+            if tok.ent_type_ in ("DATE", "TIME") and _event_time(_entity_text(tok), rules):
                 continue
             flags.append("other_event")
             break
     # An outlet's own conversion or a replaced value are found by link_figures.
     return tuple(dict.fromkeys(flags))
+
+
+def _event_time(text: str, rules: FigureRules) -> bool:
+    """A time expression of the story's own event ("Friday night"), not of another one."""
+    return bool(set(re.findall(r"[a-z]+", text.lower())) & rules.event_time_words)
 
 
 def _subject_of(verb: Token) -> Token | None:
@@ -525,7 +581,7 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
     if dimension == "age":
         lemma, noun, predicate = "age", None, None
     elif dimension == "magnitude":
-        lemma, noun, predicate = "magnitude", None, _predicate(root)
+        lemma, noun, predicate = "magnitude", None, _predicate(root, rules)
     else:
         lemma, noun, predicate = _measure_lemma(anchor, counted_tok, dimension, rules)
     if lemma is None and quantity.event and dimension == "count" and quantity.counted:
@@ -534,9 +590,7 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
     if lemma is not None and (lemma in rules.magnitude_words or rules.measure_class(lemma) == "MAGNITUDE") \
             and dimension == "count" and value < 12 and not float(value).is_integer():
         dimension, unit, lemma = "magnitude", None, "magnitude"
-    people_verbs = frozenset(w for w, c in rules.classes.items() if c in rules.people_classes)
-    holder = _holder(dimension, anchor, root, counted_tok, noun, predicate, sent,
-                     rules.holder_ignored_modifiers | rules.increment_words, people_verbs, rules.neutral_predicates)
+    holder = _holder(dimension, anchor, root, counted_tok, noun, predicate, sent, rules)
     if _one_of_several(root):
         holder = f"one of several {holder}" if holder else "one of several"
     if dimension == "length" and (lemma is None or lemma in rules.neutral_predicates or lemma == "be") and holder:
@@ -579,8 +633,45 @@ def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> lis
             out[i - 1] = replace(cur, text=f"{prev.text}{between}{cur.text}", value=min(low, cur.value),
                                  high=max(low, cur.value), hedge="range", start=prev.start)
             drop.add(i)
+        elif same_dimension and cur.dimension in rules.ordered_dimensions and between.strip().lower() == "and" \
+                and cur.holder is None and prev.holder is None:
+            # "two quakes measuring 7.6 and 7.4": the first is the story's main event, the next another one
+            out[i] = replace(cur, holder="second")
     return [q for k, q in enumerate(out) if k not in drop]
 
 
 def _strip_qualifier(text: str) -> str:
     return re.sub(r"(?:\s*(?:US)?[$€£¥])?\s*$", "", text)
+
+
+def zero_figures(sent: Span, times: Sequence[TimeExpr], rules: FigureRules) -> list[Quantity]:
+    """Counts of none, said with a negative determiner: "no one was killed", "there were no casualties",
+    "no dead or wounded" (a figure 0 of each measure class of people named)."""
+    out: list[Quantity] = []
+    for tok in sent:
+        if tok.lower_ not in rules.zero_determiners or tok.dep_ != "det" or tok.head.i < tok.i:
+            continue
+        head = tok.head
+        lemma = head.lemma_.lower()
+        nouns = [head] + [c for c in head.children if c.dep_ == "conj"]
+        if lemma in ("one", "body") or head.pos_ == "PRON":
+            # "no one was killed or injured": the predicates say what is counted
+            verb = head.head if head.dep_ in ("nsubj", "nsubjpass") else None
+            if verb is None:
+                continue
+            nouns = [v for v in [verb] + [c for c in verb.children if c.dep_ == "conj"] if v.pos_ in ("VERB", "ADJ")]
+        for word in nouns:
+            word_lemma = word.lemma_.lower()
+            klass = rules.classes.get(word_lemma)
+            if klass not in rules.people_classes:
+                continue
+            start, end = (tok.idx, head.idx + len(head.text)) if word is head or word.pos_ == "VERB" else (
+                tok.idx, word.idx + len(word.text))
+            quantity = Quantity(text=sent.doc.text[start:end], value=0.0, qualifier="exact", unit=None,
+                                counted=None if word.pos_ == "VERB" else word_lemma, event=None, modifiers=(),
+                                start=start, end=end, dimension="count", measure=word_lemma, hedge="exact")
+            anchor = word
+            predicate = word if word.pos_ == "VERB" else _predicate(word, rules)
+            out.append(replace(quantity, flags=_flags(quantity, anchor, None, None, predicate, sent, rules),
+                               time=_clause_time(quantity, predicate, anchor, sent, times)))
+    return out

@@ -28,7 +28,7 @@ from spacy.tokens import Span, Token
 
 from ..figures import FigureRules, load_figure_rules
 from ..records import Qualifier, Quantity, TimeExpr
-from .figure_frames import counts_a_noun, frame_figure, link_figures
+from .figure_frames import counts_a_noun, frame_figure, link_figures, zero_figures
 from .lexicon import Lexicon, compile_matchers
 
 _SMALL = {
@@ -240,7 +240,7 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
         if any(t.ent_type_ in ("PERSON", "ORG", "FAC", "LAW", "PRODUCT", "WORK_OF_ART", "EVENT", "GPE") for t in span):
             continue
         root = _root_of(span)
-        if year_like and not counts_a_noun(root):
+        if year_like and not counts_a_noun(root, rules):
             continue  # "in 2004", "the 2004 tsunami"; "2000 people" is a figure
         is_words = bool(m.group("words"))
         unit: str | None = None
@@ -308,4 +308,6 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
                 end=base + end,
             )
         result.append(frame_figure(quantity, m, span, root, counted_tok, sent, times, rules))
+    result += zero_figures(sent, times, rules)
+    result.sort(key=lambda q: q.start)
     return link_figures(result, sent, rules)
