@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,13 +73,19 @@ class StatementRules:
     similarity: tuple[tuple[str, float], ...]
 
     def threshold(self, rule: str) -> float:
-        return dict(self.similarity)[rule]
+        return self._lookups[0][rule]
 
     def attribute_class(self, word: str) -> str | None:
-        return dict(self.attribute_values).get(word)
+        return self._lookups[1].get(word)
 
     def canonical_value(self, word: str) -> str:
-        return dict(self.attribute_synonyms).get(word, word)
+        return self._lookups[2].get(word, word)
+
+    @cached_property
+    def _lookups(self) -> tuple[dict[str, float], dict[str, str], dict[str, str]]:
+        """similarity, attribute_values and attribute_synonyms as dicts, built once: the
+        contradiction rules ask them for every pair of frames in a story."""
+        return dict(self.similarity), dict(self.attribute_values), dict(self.attribute_synonyms)
 
     def exclusive_group(self, lemma: str) -> tuple[str, int] | None:
         """(class, group) of a predicate that excludes the other groups of its class."""
