@@ -17,6 +17,7 @@ import yaml
 from spacy.language import Language
 
 from .errors import ModelMissingError, SettingsError
+from .nlp import doc_entities, entities_held, span_entities
 from .nlp.actors import NameTable, clean_entity, collect_actors
 from .nlp.attribution import Attribution, attribute_sentence, figure_speakers, find_quote_regions
 from .nlp.frames import load_statement_rules, read_frames
@@ -124,12 +125,12 @@ class _Resolver:
             kind = attribution.kind or "group"
             name = self.names.normalise(attribution.speaker, kind if kind == "person" else None)
             if kind != "person" and name != attribution.speaker and any(
-                    e.label_ == "PERSON" and clean_entity(e.text) == name for e in sent.doc.ents):
+                    e.label_ == "PERSON" and clean_entity(e.text) == name for e in doc_entities(sent.doc)):
                 kind = "person"  # "Reyes told ...": the tagger missed the surname the article gave in full
             if kind != "person":
                 self.names.add_other(name)
             else:
-                ent = next((e for e in sent.ents if e.label_ == "PERSON" and clean_entity(e.text) == attribution.speaker), None)
+                ent = next((e for e in span_entities(sent) if e.label_ == "PERSON" and clean_entity(e.text) == attribution.speaker), None)
                 self._see_person(name, ent, attribution.title)
             self.last[kind] = name
             self.last["any"] = name
@@ -139,7 +140,7 @@ class _Resolver:
         at = attribution.anaphor_at
         pronoun = next((t.lower_ for t in sent if t.idx == at), "") if at is not None else ""
         if attribution.anaphor == "person":
-            earlier = [e for e in sent.ents if e.label_ == "PERSON" and at is not None and e.end_char <= at
+            earlier = [e for e in span_entities(sent) if e.label_ == "PERSON" and at is not None and e.end_char <= at
                        and _is_subject(e.root) and clean_entity(e.text) != attribution.via]
             if earlier:
                 name = self.names.normalise(clean_entity(earlier[-1].text), "person")
@@ -164,7 +165,7 @@ class _Resolver:
 
     def see_subjects(self, sent: "Span", regions: list[tuple[int, int]]) -> None:
         """People who are the subject of a clause outside quotes become antecedents for "he" and "she"."""
-        for ent in sent.ents:
+        for ent in span_entities(sent):
             if any(s <= ent.start_char < e for s, e in regions):
                 continue
             if ent.label_ == "PERSON" and _is_subject(ent.root):
@@ -214,6 +215,11 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def read_doc(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: FigureRules | None = None) -> ArticleReading:
     """What one parsed article says, sentence by sentence; `doc` must be the parse of `article.text`."""
+    with entities_held(doc):
+        return _read_parsed(article, doc, lexicon, figure_rules)
+
+
+def _read_parsed(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: FigureRules | None) -> ArticleReading:
     text = article.text
     english = article.language in (None, "en") or article.language.startswith("en")
     published = parse_published(article.published)
@@ -251,7 +257,7 @@ def read_doc(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: Figur
         root = sent.root
         main_verbs = (root.i,) + tuple(c.i for c in root.children if c.dep_ in ("ccomp", "conj") and c.pos_ in ("VERB", "AUX"))
         entities = tuple(
-            Entity(e.text, e.label_, e.start_char, e.end_char) for e in sent.ents if e.label_ in _ENTITY_LABELS
+            Entity(e.text, e.label_, e.start_char, e.end_char) for e in span_entities(sent) if e.label_ in _ENTITY_LABELS
         )
         mentions.append(
             Mention(
