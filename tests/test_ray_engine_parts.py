@@ -36,6 +36,33 @@ def test_a_large_jsonl_file_read_in_chunks_gives_the_local_readers_documents(tmp
     assert [d.input for d in documents if d.error] == [f"{path}#8"]  # the bad line keeps its number and reason
 
 
+def test_a_large_csv_file_read_in_chunks_gives_the_local_readers_documents(tmp_path, settings):
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["title", "text", "published"])
+    for i in range(60):
+        writer.writerow([f"Report {i}", f'Article {i} says "something"\nover two lines, with commas. ' * 6, "2024-05-01"])
+        if i == 20:
+            out.write("\n")  # a blank line is no record
+    out.write('Report late,"a quote that never closes, 2024-05-02\nReport after,text,2024-05-03\n')
+    path = tmp_path / "archive.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    chunks = list_chunks([str(path)], chunk_bytes=2000)
+    assert len(chunks) > 3 and {c["kind"] for c in chunks} == {"csv"}
+    documents = [d for c in chunks for d in read_chunk(c, settings)]
+    assert documents == list(read_path(path, settings, name=str(path)))
+    assert [d.input for d in documents if d.error] == [f"{path}#61"]  # the unclosed quote, numbered in the file
+
+
+def test_a_csv_file_in_another_encoding_stays_one_chunk(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(("title,text\n" + "Caf\xe9 news,Un article sur le caf\xe9 du coin.\n" * 200).encode("latin-1"))
+    assert [c["kind"] for c in list_chunks([str(path)], chunk_bytes=1000)] == ["file"]
+
+
 def test_a_small_file_is_one_chunk(tmp_path, settings):
     path = tmp_path / "small.jsonl"
     path.write_text("\n".join(jsonl_lines(10)) + "\n", encoding="utf-8")

@@ -1,13 +1,15 @@
-"""Inputs for the Ray engine as chunks: one small file is one chunk, a large JSONL or Parquet file many.
+"""Inputs for the Ray engine as chunks: one small file is one chunk, a large JSONL, CSV or Parquet file many.
 
 A chunk is a plain dict (a Ray Data row) naming a file and a part of it: a byte range of
-whole lines for JSONL, a range of row groups for Parquet, the whole file otherwise. Chunks
+whole lines for JSONL, of whole records (read after the header row) for CSV, a range of
+row groups for Parquet, the whole file otherwise. Chunks
 are listed in the order the local engine reads its inputs, so (chunk, position) orders the
 documents exactly as `read_inputs` would. Reading a chunk reuses the local readers.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import re
 from collections.abc import Iterator, Sequence
@@ -66,7 +68,11 @@ def _chunks_of(path: Path, name: str, chunk_bytes: int) -> list[dict[str, Any]]:
 
         groups = pq.ParquetFile(path).metadata.num_row_groups
         return [{**whole, "kind": "parquet", "start": g, "stop": g + 1} for g in range(groups)]
-    if suffix not in (".jsonl", ".ndjson") or not path.is_file() or path.stat().st_size <= chunk_bytes:
+    if not path.is_file() or path.stat().st_size <= chunk_bytes:
+        return [whole]
+    if suffix == ".csv":
+        return _csv_chunks(path, whole, chunk_bytes)
+    if suffix not in (".jsonl", ".ndjson"):
         return [whole]
     chunks = []
     start, line = 0, 1
@@ -84,7 +90,53 @@ def _chunks_of(path: Path, name: str, chunk_bytes: int) -> list[dict[str, Any]]:
     return chunks
 
 
+def _csv_chunks(path: Path, whole: dict[str, Any], chunk_bytes: int) -> list[dict[str, Any]]:
+    """A large UTF-8 CSV file as chunks of whole records, each read with the header row before it.
+
+    A record ends at a line break outside double quotes (an even count of quotes so far).
+    A file in another encoding, or whose dialect quotes otherwise, stays one chunk.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(8192)
+    try:
+        dialect = csv.Sniffer().sniff(head.decode("utf-8-sig", errors="ignore")[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or dialect.quotechar != '"' or not dialect.doublequote:
+        return [whole]
+    chunks: list[dict[str, Any]] = []
+    header_stop = 0  # bytes of the header record
+    quotes = offset = line = rows = 0
+    start, start_line, start_row = 0, 0, 0
+    with path.open("rb") as stream:
+        for raw in stream:
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return [whole]
+            quotes += raw.count(b'"')
+            offset += len(raw)
+            line += 1
+            if quotes % 2:
+                continue  # inside a quoted field: the record goes on
+            if not header_stop:
+                header_stop = start = offset
+                start_line = line
+                continue
+            if raw.strip(b"\r\n"):
+                rows += 1
+            if offset - start >= chunk_bytes:
+                chunks.append({**whole, "kind": "csv", "start": start, "stop": offset, "header": header_stop,
+                               "first_line": start_line, "first_row": start_row})
+                start, start_line, start_row = offset, line, rows
+    if offset > start or not chunks:
+        chunks.append({**whole, "kind": "csv", "start": start, "stop": offset, "header": header_stop,
+                       "first_line": start_line, "first_row": start_row})
+    return chunks if len(chunks) > 1 else [whole]
+
+
 _LINE_NUMBER = re.compile(r"on line (\d+)")
+_CSV_PLACE = re.compile(r"\b(rows?) (\d+) \(lines (\d+)-(\d+)\)")
 
 
 def read_chunk(chunk: dict[str, Any], settings: Settings) -> Iterator[RawDocument]:
@@ -101,11 +153,34 @@ def read_chunk(chunk: dict[str, Any], settings: Settings) -> Iterator[RawDocumen
         first = sum(parquet.metadata.row_group(g).num_rows for g in range(chunk["start"]))
         for number, record in enumerate(parquet.read_row_groups([chunk["start"]]).to_pylist(), start=first + 1):
             yield record_to_document(record, f"{name}#{number}")
+    elif chunk["kind"] == "csv":
+        yield from _read_csv_chunk(path, name, chunk)
     else:
         with path.open("rb") as stream:
             stream.seek(chunk["start"])
             data = stream.read(chunk["stop"] - chunk["start"])
         yield from _numbered_jsonl(data, name, chunk["first_line"])
+
+
+def _read_csv_chunk(path: Path, name: str, chunk: dict[str, Any]) -> Iterator[RawDocument]:
+    """The records of some rows of a CSV file (read after its header row), numbered as in the whole file."""
+    with path.open("rb") as stream:
+        header = stream.read(chunk["header"])
+        stream.seek(chunk["start"])
+        data = stream.read(chunk["stop"] - chunk["start"])
+    rows, lines = chunk["first_row"], chunk["first_line"] - header.count(b"\n")
+
+    def renumber(match: re.Match) -> str:
+        return f"{match[1]} {int(match[2]) + rows} (lines {int(match[3]) + lines}-{int(match[4]) + lines})"
+
+    for document in read_csv(decode_bytes(header + data), name):
+        if "#" not in document.input:  # the header row itself is at fault: said once, by the first chunk
+            if not rows:
+                yield document
+            continue
+        number = int(document.input.rsplit("#", 1)[1]) + rows
+        error = document.error and _CSV_PLACE.sub(renumber, document.error, count=1)
+        yield replace(document, input=f"{name}#{number}", error=error)
 
 
 GZIP_LINES = 20_000  # lines of a compressed JSONL file decoded at a time
