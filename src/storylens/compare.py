@@ -297,7 +297,8 @@ def compare_story(story: Story, readings: Mapping[str, ArticleReading], encoder,
     conflicts: list[Conflict] = list(numeric)
     similarity = ClaimSimilarity([m.content or m.text for m in candidates], claim_vectors)
     if len(candidates):
-        conflicts += find_contradictions(candidates, claim_vectors, Voices(sources, speaker_of))
+        conflicts += find_contradictions(candidates, claim_vectors, Voices(sources, speaker_of),
+                                         encoder=encoder if len(story_readings) > 1 else None)
 
     groups = group_claims(candidates, similarity, settings.claim_threshold)
     claim_of_mention: dict[int, str] = {}

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .nlp.frames import StatementRules, load_statement_rules
+from .embed import Encoder
+from .nlp.frames import Opposition, StatementRules, load_statement_rules
 from .records import Conflict, ConflictSide, Mention, StatementFrame
 
 _PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those", "who", "which"})
@@ -160,26 +161,85 @@ def _harm_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: S
     return []
 
 
-def _state_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: StatementRules) -> list[_Edge]:
+class SubjectAligner:
+    """Whether two argument keys name one thing: the same word or name ("ins tabar" / "tabar"), one
+    `same_thing` group of statements.yaml, or phrases the story encoder finds close."""
+
+    def __init__(self, rules: StatementRules, encoder: Encoder | None = None) -> None:
+        self.rules = rules
+        self.encoder = encoder
+        self.groups = dict(rules.same_thing)
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def prepare(self, keys: Sequence[str]) -> None:
+        """Encode the keys met in one story at once."""
+        new = sorted({k for k in keys if k and k not in self.vectors})
+        if self.encoder is not None and new:
+            for key, vector in zip(new, self.encoder.encode([f"the {k}" for k in new])):
+                self.vectors[key] = vector
+
+    def match(self, a: str, b: str) -> int:
+        """2: the same word or name; 1: the same thing by meaning; 0: not shown to be the same."""
+        if not a or not b:
+            return 0
+        if a == b or _same_name(a, b):
+            return 2
+        if a in self.groups and self.groups.get(a) == self.groups.get(b):
+            return 1
+        if a in self.vectors and b in self.vectors and \
+                float(self.vectors[a] @ self.vectors[b]) >= self.rules.threshold("subject"):
+            return 1
+        return 0
+
+    def topics(self, a: str, b: str) -> int:
+        """Two state topics ("subject[:predicate[:object]]") about one thing: the weaker part's match."""
+        pa, pb = a.split(":"), b.split(":")
+        if len(pa) != len(pb) or any(x != y for x, y in zip(pa[1:2], pb[1:2])):
+            return 0
+        return min(self.match(x, y) for x, y in zip(pa[:1] + pa[2:], pb[:1] + pb[2:]))
+
+
+def _same_name(a: str, b: str) -> bool:
+    """"ins tabar" and "tabar": one name the other ends with."""
+    ta, tb = a.split(), b.split()
+    short, long = (ta, tb) if len(ta) < len(tb) else (tb, ta)
+    return 0 < len(short) < len(long) and long[-len(short):] == short and len(short[-1]) >= 3
+
+
+def _state_stances(frame: StatementFrame, opposition: Opposition) -> dict[str, str]:
+    """topic -> the state this frame gives it ("the vote was not unanimous": split)."""
+    out: dict[str, str] = {}
+    for cue in frame.states:
+        state, _, topic = cue.partition("@")
+        if state not in (opposition.first, opposition.second) or topic.split(":")[0] in _PRONOUNS:
+            continue
+        if frame.negated:
+            if not opposition.negation_flips:
+                continue  # "did not replace": the event is neither done nor to come
+            state = opposition.second if state == opposition.first else opposition.first
+        out[topic] = "" if out.get(topic, state) != state else state  # both states: none
+    return {t: st for t, st in out.items() if st}
+
+
+def _state_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: StatementRules,
+                 aligner: SubjectAligner, sim: float, background: bool = False) -> list[_Edge]:
+    """Opposite states of one subject; `background`: the frames come from relative clauses too."""
     if not _times_agree(fa, fb):
         return []
     edges = []
     for opposition in rules.oppositions:
-        def stances(frame: StatementFrame) -> dict[str, str]:
-            """topic -> the state this frame gives it ("the vote was not unanimous": split)."""
-            out: dict[str, str] = {}
-            for cue in frame.states:
-                state, _, topic = cue.partition("@")
-                if state not in (opposition.first, opposition.second) or topic.split(":")[0] in _PRONOUNS:
+        if background and not opposition.background:
+            continue
+        sa, sb = _state_stances(fa, opposition), _state_stances(fb, opposition)
+        for ta, state_a in sa.items():
+            for tb, state_b in sb.items():
+                if state_a == state_b:
                     continue
-                if frame.negated:
-                    state = opposition.second if state == opposition.first else opposition.first
-                out[topic] = "" if out.get(topic, state) != state else state  # both states: none
-            return {t: st for t, st in out.items() if st}
-        sa, sb = stances(fa), stances(fb)
-        for topic in sa.keys() & sb.keys():
-            if sa[topic] != sb[topic]:
-                first, second = (i, j) if sa[topic] == opposition.first else (j, i)
+                match = aligner.topics(ta, tb)
+                if not match or (match == 1 and sim < rules.threshold("aligned_state")):
+                    continue
+                first, second = (i, j) if state_a == opposition.first else (j, i)
+                topic = ta if len(ta) <= len(tb) else tb
                 edges.append(_Edge("state", f"{topic.replace(':', ' ')}: {opposition.say_first} / {opposition.say_second}",
                                    first, second, opposition.first, opposition.second))
     return edges
@@ -199,7 +259,8 @@ def _exclusive_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rul
     return [_Edge("exclusive", f"{group_a[0].replace('_', ' ')} of {fa.subject}", first, second, low, high)]
 
 
-def _attribute_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> list[_Edge]:
+def _attribute_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame,
+                     places_together: Callable[[str, str], bool] = lambda a, b: False) -> list[_Edge]:
     edges = []
     for attr_a in fa.attributes:
         klass_a, _, rest_a = attr_a.partition("=")
@@ -208,6 +269,8 @@ def _attribute_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> 
             klass_b, _, rest_b = attr_b.partition("=")
             value_b, _, head_b = rest_b.partition("@")
             if klass_a == klass_b and head_a == head_b and value_a != value_b:
+                if klass_a == "residence" and places_together(value_a, value_b):
+                    continue  # "Eastfield, Kent": one place may hold the other
                 first, second = (i, j) if value_a < value_b else (j, i)
                 low, high = sorted((value_a, value_b))
                 edges.append(_Edge("attribute", f"{klass_a} of {head_a.split('#')[0]}", first, second, low, high))
@@ -218,8 +281,20 @@ def _attribute_conflicts(mentions: Sequence[Mention], similarity: np.ndarray, ke
                          rules: StatementRules) -> list[_Edge]:
     """Conflicting attributes of one thing in close sentences; background clauses count (the car is grey either way)."""
     attributes = [
-        {a for f in m.frames if not any(x in rules.uncertain_modals for x in f.modality) for a in f.attributes}
+        {a for f in m.frames if not any(x in rules.uncertain_modals for x in f.modality)
+         for a in f.attributes if not (f.hedges and a.startswith("residence="))}
         if not m.text.rstrip().endswith("?") else set() for m in mentions]
+    texts = [m.text.lower() for m in mentions]
+    articles = len({m.article_id for m in mentions})
+
+    def setting(place: str) -> bool:
+        """A place many articles name is where the story happens, a wider area than a street's."""
+        named = len({m.article_id for m, t in zip(mentions, texts) if place in t})
+        return named >= max(3, articles / 3)
+
+    def places_together(a: str, b: str) -> bool:
+        return a in b or b in a or setting(a) or setting(b) or any(a in t and b in t for t in texts)
+
     edges = []
     for i, mine in enumerate(attributes):
         if not mine:
@@ -227,11 +302,18 @@ def _attribute_conflicts(mentions: Sequence[Mention], similarity: np.ndarray, ke
         for j in range(i + 1, len(mentions)):
             if not attributes[j] or keys[i] == keys[j] or mentions[i].article_id == mentions[j].article_id:
                 continue
-            if float(similarity[i, j]) < rules.threshold("attribute"):
-                continue
-            fa = StatementFrame(predicate="", attributes=tuple(sorted(mine)))
-            fb = StatementFrame(predicate="", attributes=tuple(sorted(attributes[j])))
-            edges += _attribute_edges(i, fa, j, fb)
+            sim = float(similarity[i, j])
+            if sim < rules.threshold("attribute"):
+                if sim < rules.threshold("residence"):
+                    continue
+                # A named person's home ties the sentences by itself.
+                ours = tuple(sorted(a for a in mine if a.startswith("residence=")))
+                theirs = tuple(sorted(a for a in attributes[j] if a.startswith("residence=")))
+            else:
+                ours, theirs = tuple(sorted(mine)), tuple(sorted(attributes[j]))
+            fa = StatementFrame(predicate="", attributes=ours)
+            fb = StatementFrame(predicate="", attributes=theirs)
+            edges += _attribute_edges(i, fa, j, fb, places_together)
     return edges
 
 
@@ -266,12 +348,56 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
         f.cue in rules.denial_verbs or f.relative) and f.predicate not in ("be", "have", "do", "say", "tell", "make")}
     if denied_predicates & {f.predicate for f in claim.frames if f.role == "assertion" and not f.negated}:
         shared += 4
+    # "X accused the company of ..." / "the company denied ...": an accusation against the denier.
+    accused = {f.object for f in claim.frames if f.predicate in rules.accusation_verbs and f.object and not f.negated}
+    if denial.subject and any(a == denial.subject or _same_name(a, denial.subject) for a in accused):
+        shared += 2
+    # "ruled out reports of more deaths" / "four people died": the harm a claim noun names, asserted.
+    harm = _claimed_harm(denial.denied or "", rules)
+    # A toll dated by its year ("killed 168,000 people in 2004") is another event's.
+    dated = any(t.value[:4].isdigit() for t in claim.times)
+    if harm and not dated and any(event in harm and not negated for f in claim.frames if _takes_a_side(f, claim, rules)
+                    for event, negated in _harm_frames(f, rules)):
+        shared += 4
     return shared
 
 
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _claimed_harm(denied: str, rules: StatementRules) -> frozenset[str]:
+    """The harm events a denied claim noun is about: "speculation about the rumor of several deaths" -> kill, die.
+
+    Only harm named after a claim noun and "of" or "about" counts: "denied causing the deaths"
+    denies a cause, not the deaths.
+    """
+    words = [_singular(w) for w in re.findall(r"[a-z]+", denied.lower())]
+    claim_at = next((k for k, w in enumerate(words) if w in rules.claim_nouns), None)
+    if claim_at is None:
+        return frozenset()
+    about_at = next((k for k in range(claim_at + 1, len(words)) if words[k] in ("of", "about")), None)
+    if about_at is None:
+        return frozenset()
+    return frozenset(e for w in words[about_at + 1:] for e in rules.harm_events(w))
+
+
+def _background_fact(frame: StatementFrame, mention: Mention, rules: StatementRules) -> bool:
+    """A relative clause that states an event as done or to come ("the ship, which replaced ...")."""
+    if not frame.relative or frame.hedges or mention.text.rstrip().endswith("?") or frame.cue in rules.denial_verbs:
+        return False
+    if any(m in rules.uncertain_modals for m in frame.modality):
+        return False
+    states = {cue.partition("@")[0] for cue in frame.states}
+    return any(o.background and states & {o.first, o.second} for o in rules.oppositions)
+
+
 def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices: Voices,
-                        rules: StatementRules | None = None) -> list[Conflict]:
-    """Contradictions between the mentions of one story (vectors: their unit embeddings)."""
+                        rules: StatementRules | None = None, encoder: Encoder | None = None) -> list[Conflict]:
+    """Contradictions between the mentions of one story (vectors: their unit embeddings; the
+    encoder, when given, aligns subjects by meaning)."""
     rules = rules or load_statement_rules()
     count = len(mentions)
     if count < 2:
@@ -279,14 +405,18 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
     similarity = vectors @ vectors.T if len(vectors) else np.zeros((0, 0))
     keys = [voices.key(m) for m in mentions]
     usable = [[f for f in m.frames if _takes_a_side(f, m, rules)] for m in mentions]
+    background = [[f for f in m.frames if _background_fact(f, m, rules)] for m in mentions]
+    aligner = SubjectAligner(rules, encoder)
+    aligner.prepare([part for fs in usable + background for f in fs for cue in f.states
+                     for k, part in enumerate(cue.partition("@")[2].split(":")) if k != 1])
     lowest = min(rules.threshold(r) for r in ("negation", "harm", "state", "denial"))
     edges: list[_Edge] = []
     for i in range(count):
-        if not usable[i]:
+        if not usable[i] and not background[i]:
             continue
         for j in np.flatnonzero(similarity[i, i + 1:] >= lowest) + i + 1:
             j = int(j)
-            if not usable[j] or keys[i] == keys[j]:
+            if (not usable[j] and not background[j]) or keys[i] == keys[j]:
                 continue
             if mentions[i].article_id == mentions[j].article_id and not (
                     mentions[i].speaker and mentions[j].speaker):
@@ -299,9 +429,14 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
                     if sim >= rules.threshold("harm"):
                         edges += _harm_edges(i, fa, j, fb, rules)
                     if sim >= rules.threshold("state"):
-                        edges += _state_edges(i, fa, j, fb, rules)
+                        edges += _state_edges(i, fa, j, fb, rules, aligner, sim)
                     if sim >= rules.threshold("attribute"):
                         edges += _exclusive_edges(i, fa, j, fb, rules)
+            if sim >= rules.threshold("state") and (background[i] or background[j]):
+                for fa in usable[i] + background[i]:
+                    for fb in usable[j] + background[j]:
+                        if fa.relative or fb.relative:
+                            edges += _state_edges(i, fa, j, fb, rules, aligner, sim, background=True)
     edges += _attribute_conflicts(mentions, similarity, keys, rules)
     edges += _denial_edges(mentions, usable, similarity, keys, rules, _antecedents(mentions))
     return _conflicts_from(edges, mentions, voices, rules)
@@ -335,7 +470,8 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
             proxy = mentions.index(antecedent)
             if central[proxy] and not any(f.role == "denial" or f.negated for f in antecedent.frames if not f.relative):
                 edges.append(_Edge("denial", "denial", proxy, d, "claims", "denies"))
-        if not central[proxy]:
+        # An article's first sentence tells its event, however its wording sits in the story.
+        if not central[proxy] and mentions[proxy].index > 0:
             continue
         scored = []
         for c in np.flatnonzero(similarity[proxy] >= rules.threshold("denial") - 0.15):
@@ -348,7 +484,7 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
             sim = float(similarity[proxy, c])
             # Words of the denied claim, or meaning close enough to stand without them.
             if (shared >= 2 and sim >= rules.threshold("denial")) or shared >= 4 or \
-                    (shared == 1 and sim >= rules.threshold("denial") + 0.1) or \
+                    (shared == 1 and sim >= rules.threshold("denial") + 0.15) or \
                     (sim >= rules.threshold("denial") + 0.2 and _asserts(mentions[c], rules)):
                 scored.append((shared >= 4, sim, c))
         for _, _, c in sorted(scored, reverse=True)[:MAX_DENIED]:
@@ -359,11 +495,13 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
 def _conflicts_from(edges: Sequence[_Edge], mentions: Sequence[Mention], voices: Voices,
                     rules: StatementRules) -> list[Conflict]:
     """One conflict per connected group of edges of one rule and topic."""
-    by_rule: dict[str, list[_Edge]] = defaultdict(list)
+    # Attributes and states of different things are separate conflicts even when a sentence
+    # takes part in both ("a grey car" / "Smith, of Eastfield").
+    by_rule: dict[tuple[str, str], list[_Edge]] = defaultdict(list)
     for edge in edges:
-        by_rule[edge.rule].append(edge)
+        by_rule[(edge.rule, edge.topic if edge.rule in ("attribute", "state") else "")].append(edge)
     conflicts = []
-    for rule, group in by_rule.items():
+    for (rule, _), group in by_rule.items():
         for component in _components(group):
             topic = max(Counter(e.topic for e in component).items(), key=lambda kv: (kv[1], kv[0]))[0]
             firsts = sorted({e.first for e in component} - {e.second for e in component})

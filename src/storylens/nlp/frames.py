@@ -49,6 +49,8 @@ class Opposition:
     second: str
     say_first: str
     say_second: str
+    background: bool = False  # a relative clause states it too ("the ship, which replaced ...")
+    negation_flips: bool = True  # "is not X" gives the other state (not for tense: "did not replace")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,16 @@ class StatementRules:
     attribute_head_words: tuple[tuple[str, frozenset[str]], ...]  # class -> the only heads it describes
     oppositions: tuple[Opposition, ...]
     similarity: tuple[tuple[str, float], ...]
+    single_event_predicates: frozenset[str] = frozenset()
+    accusation_verbs: frozenset[str] = frozenset()
+    residence_verbs: frozenset[str] = frozenset()
+    entry_verbs: frozenset[str] = frozenset()
+    entry_motion_verbs: frozenset[str] = frozenset()
+    entry_causing_verbs: frozenset[str] = frozenset()
+    future_modals: frozenset[str] = frozenset()
+    same_thing: tuple[tuple[str, int], ...] = ()  # (lemma, class index): nouns that name one thing
+    event_anaphors: frozenset[str] = frozenset()
+    aspect_nouns: frozenset[str] = frozenset()
 
     def threshold(self, rule: str) -> float:
         return self._lookups[0][rule]
@@ -122,8 +134,19 @@ def parse_statement_rules(data: Any) -> StatementRules:
         distance_nouns=_lower(data.get("distance_nouns")),
         exclusive_predicates=tuple((w.lower(), g, name) for name, groups in (data.get("exclusive_predicates") or {}).items()
                                    for g, words in enumerate(groups) for w in words),
-        oppositions=tuple(Opposition(*o["cues"], *o["say"]) for o in data["oppositions"]),
+        oppositions=tuple(Opposition(*o["cues"], *o["say"], bool(o.get("background", False)),
+                                     bool(o.get("negation_flips", True))) for o in data["oppositions"]),
         similarity=tuple((k, float(v)) for k, v in data["similarity"].items()),
+        single_event_predicates=_lower(data.get("single_event_predicates")),
+        accusation_verbs=_lower(data.get("accusation_verbs")),
+        residence_verbs=_lower(data.get("residence_verbs")),
+        entry_verbs=_lower(data.get("entry_verbs")),
+        entry_motion_verbs=_lower(data.get("entry_motion_verbs")),
+        entry_causing_verbs=_lower(data.get("entry_causing_verbs")),
+        future_modals=_lower(data.get("future_modals")),
+        same_thing=tuple((w.lower(), k) for k, words in enumerate(data.get("same_thing") or ()) for w in words),
+        event_anaphors=_lower(data.get("event_anaphors")),
+        aspect_nouns=_lower(data.get("aspect_nouns")),
     )
 
 
@@ -286,7 +309,9 @@ def _states(pred: "Token", lemma: str, subject: str | None, rules: StatementRule
             found.append(f"split@{argument_key(target, rules)}")
     # Not particles: "the momentum carried over" is not "over".
     attached = [c for c in pred.children if c.dep_ in ("acomp", "attr", "advmod", "oprd", "npadvmod")]
-    attached += [g for c in pred.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    # Not dates: "replaced it in November-end" is not "end".
+    attached += [g for c in pred.children if c.dep_ == "prep" for g in c.children
+                 if g.dep_ == "pobj" and g.ent_type_ not in _TIME_LABELS]
     for state, words in rules.state_cues:
         on_predicate = lemma in words or pred.lower_ in words
         phrases = {f"{c.lower_} {g.lower_}" for c in pred.children if c.dep_ == "prep" for g in c.children}
@@ -303,7 +328,119 @@ def _states(pred: "Token", lemma: str, subject: str | None, rules: StatementRule
             topic = subject
         if topic:
             found.append(f"{state}@{topic}")
+    return tuple(found) + _event_tense(pred, lemma, rules) + _entry(pred, lemma, subject, rules)
+
+
+def _entry(pred: "Token", lemma: str, subject: str | None, rules: StatementRules) -> tuple[str, ...]:
+    """Who enters what: "AMD enters the server business", "AMD is getting into the server business"
+    and "the deal puts AMD in the server business" -> enters@amd:business."""
+    base = lemma.split()[0]
+    if base in rules.entry_verbs and lemma == base:
+        target = next((c for c in pred.children if c.dep_ == "dobj"), None)
+        entrant = subject
+    else:
+        into = next((c for c in pred.children if c.dep_ == "prep" and c.lower_ in ("into", "in")), None)
+        target = next((c for c in into.children if c.dep_ == "pobj"), None) if into is not None else None
+        if base in rules.entry_motion_verbs and into is not None and into.lower_ == "into":
+            entrant = subject
+        elif base in rules.entry_causing_verbs:
+            moved = next((c for c in pred.children if c.dep_ == "dobj"), None)
+            entrant = None if moved is None or moved.tag_ == "PRP" else argument_key(moved, rules)
+        else:
+            return ()
+    if target is None or not entrant or target.pos_ not in ("NOUN", "PROPN"):
+        return ()
+    return (f"enters@{entrant}:{argument_key(target, rules)}",)
+
+
+def _is_place_name(tok: "Token | None") -> bool:
+    """A proper noun where a place is expected ("of Eastfield", "lives in Eastfield"): the tagger's
+    label is not trusted there, only that it is not a person, a date or a number."""
+    return tok is not None and tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "DATE", "TIME", "CARDINAL", "NORP")
+
+
+def _residences(pred: "Token", lemma: str, subj: "Token | None", clause: list["Token"],
+                rules: StatementRules) -> tuple[str, ...]:
+    """Where a named person lives: "Raj Smith, 59, of Eastfield" (a name, an age, "of" a place) or
+    "Smith, who lives in Eastfield" -> residence=eastfield@smith. A move, a past span ("lived in X
+    until 2010", "used to live") or a time on the clause says where someone lived once, not now."""
+    found = []
+    for tok in clause:
+        # A name with an age is a person, whatever the tagger says.
+        if tok.pos_ != "PROPN" or not any(c.dep_ == "appos" and c.like_num for c in tok.children):
+            continue
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        place = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if _is_place_name(place):
+            found.append(f"residence={_name_text(place)}@{tok.lower_}")
+    person = subj is not None and subj.pos_ == "PROPN" and (
+        subj.ent_type_ == "PERSON" or any(c.lower_ == "who" for c in pred.children if c.dep_ == "nsubj"))
+    if lemma in rules.residence_verbs and person and not any(
+            c.dep_ in ("npadvmod", "tmod") or c.ent_type_ in _TIME_LABELS or c.lower_ in ("until", "before", "since", "ago")
+            for c in pred.children) and pred.head.lemma_ != "use":
+        for prep in pred.children:
+            place = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.dep_ == "prep" and \
+                prep.lower_ == "in" else None
+            if _is_place_name(place):
+                found.append(f"residence={_name_text(place)}@{subj.lower_}")
     return tuple(found)
+
+
+def _name_text(tok: "Token") -> str:
+    """A proper noun with its compound parts: "South Ozone Park"."""
+    start = tok.i
+    while start > tok.sent.start and tok.doc[start - 1].dep_ == "compound" and tok.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    return tok.doc[start: tok.i + 1].text.lower()
+
+
+def _state_subject(subj: "Token | None", rules: StatementRules) -> str | None:
+    """What a state is of: the subject, the thing of an aspect ("the size of the move" -> move), and
+    for an event anaphor the predicate of the clause before it ("the bank lowered its rate, and the
+    move surprised markets" -> lower)."""
+    if subj is None:
+        return None
+    tok = subj
+    if tok.lemma_.lower() in rules.aspect_nouns:
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        tok = next((c for c in of.children if c.dep_ == "pobj"), tok) if of is not None else tok
+    if tok.lemma_.lower() in rules.event_anaphors and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+        before = tok.doc[tok.sent.start: tok.i]
+        antecedent = next((t for t in reversed(before) if t.pos_ == "VERB" and t.dep_ in ("ROOT", "conj")), None)
+        if antecedent is not None:
+            return antecedent.lemma_.lower()
+    return argument_key(tok, rules)
+
+
+def _event_tense(pred: "Token", lemma: str, rules: StatementRules) -> tuple[str, ...]:
+    """A single event told as done or as still to come: "X replaced Y" -> done@x:replace:y,
+    "X will replace Y" -> ahead@x:replace:y. Negated, repeated ("again") or conditional events say neither."""
+    if lemma not in rules.single_event_predicates:
+        return ()
+    if any(c.dep_ == "neg" or c.lower_ in ("again", "never", "not") for c in pred.children):
+        return ()
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "until", "once") for c in pred.children):
+        return ()
+    auxes = [c for c in pred.children if c.dep_ in ("aux", "auxpass")]
+    modals = {c.lower_ for c in auxes if c.tag_ == "MD"}
+    if modals and not modals <= rules.future_modals:
+        return ()
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in pred.children)
+    subject = _subject(pred)
+    subject = _resolved_subject(subject) if subject is not None else None
+    doer = next((g for c in pred.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None) \
+        if passive else subject
+    undergoer = subject if passive else next((c for c in pred.children if c.dep_ == "dobj"), None)
+    if doer is None or doer.tag_ in ("PRP", "WDT", "WP"):
+        return ()
+    topic = f"{argument_key(doer, rules)}:{lemma}" + (f":{argument_key(undergoer, rules)}" if undergoer is not None else "")
+    if modals:
+        return (f"ahead@{topic}",)
+    if pred.tag_ == "VBD" and not auxes or pred.tag_ == "VBN" and any(
+            c.lemma_ == "have" or (c.dep_ == "auxpass" and c.tag_ == "VBD") for c in auxes):
+        return (f"done@{topic}",)
+    return ()
 
 
 def _attributes(clause: list["Token"], rules: StatementRules) -> tuple[str, ...]:
@@ -365,7 +502,9 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
         subj = _subject(pred)
         subj = _resolved_subject(subj) if subj is not None else None
         obj_tok = next((c for c in pred.children if c.dep_ in ("dobj", "attr", "acomp", "oprd")), None)
-        negated = any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in pred.children)
+        # "will not only turn itself into ..., it will ...": "not only" adds, it does not negate.
+        negated = any((c.dep_ == "neg" and not (c.i + 1 < len(c.doc) and c.nbor().lower_ == "only"))
+                      or (c.dep_ == "advmod" and c.lower_ == "never") for c in pred.children)
         negated = negated or any(_arg_negated(a) for a in (subj, obj_tok) if a is not None)
         if subj is not None and subj.lower_ in ("nobody", "nothing", "none"):
             negated = True
@@ -427,8 +566,8 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
             cue=cue or (reporting_verb if pred.dep_ == "ROOT" and role == "assertion" and speaker else None),
             role=role,
             denied=denied,
-            states=_states(pred, lemma, argument_key(subj, rules) if subj is not None else None, rules),
-            attributes=_attributes(clause, rules),
+            states=_states(pred, lemma, _state_subject(subj, rules), rules),
+            attributes=_attributes(clause, rules) + _residences(pred, lemma, subj, clause, rules),
             relative=_is_background(pred),
             start=start,
             end=last.idx + len(last.text),
