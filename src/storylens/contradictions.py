@@ -152,7 +152,10 @@ def _negation_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> l
 def _harm_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: StatementRules) -> list[_Edge]:
     if not _times_agree(fa, fb):
         return []
-    a, b = _harm_frames(fa, rules), _harm_frames(fb, rules)
+    a = _harm_frames(fa, rules)
+    if not a:
+        return []
+    b = _harm_frames(fb, rules)
     for event_a, neg_a in a:
         for event_b, neg_b in b:
             if event_a == event_b and neg_a != neg_b:
@@ -224,6 +227,8 @@ def _state_stances(frame: StatementFrame, opposition: Opposition) -> dict[str, s
 def _state_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: StatementRules,
                  aligner: SubjectAligner, sim: float, background: bool = False) -> list[_Edge]:
     """Opposite states of one subject; `background`: the frames come from relative clauses too."""
+    if not fa.states or not fb.states:
+        return []  # a state on each side or nothing to oppose: most pairs stop here
     if not _times_agree(fa, fb):
         return []
     edges = []
