@@ -118,11 +118,31 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` gives for JSON, without its deep copies: dataclasses as dicts of
+    their fields in order, tuples and lists as lists."""
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
 def reading_to_json(reading: ArticleReading) -> str:
     """A reading without its article (stored separately) as JSON."""
-    data = dataclasses.asdict(reading)
-    del data["article"]
+    data = {f.name: _plain(getattr(reading, f.name)) for f in dataclasses.fields(reading) if f.name != "article"}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+_MENTION_FIELDS = frozenset(f.name for f in dataclasses.fields(Mention))
 
 
 def reading_from_json(article: Article, text: str) -> ArticleReading:
@@ -138,8 +158,7 @@ def reading_from_json(article: Article, text: str) -> ArticleReading:
         for key in ("hedges", "scare_quotes", "loaded_terms", "cues"):
             m[key] = tuple(m.get(key, ()))
         m["frames"] = tuple(frame_from_dict(f) for f in m.get("frames", ()))
-        known = {f.name for f in dataclasses.fields(Mention)}
-        return Mention(**{k: v for k, v in m.items() if k in known})
+        return Mention(**{k: v for k, v in m.items() if k in _MENTION_FIELDS})
 
     framing = data.get("framing") or {}
     return ArticleReading(
