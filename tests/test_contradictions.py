@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from storylens.contradictions import Voices, find_contradictions
-from storylens.records import Article, Mention, StatementFrame
+from storylens.records import Article, Mention, StatementFrame, TimeExpr
 
 
 def mention(article_id: str, text: str, *frames: StatementFrame, speaker: str | None = None, index: int = 0) -> Mention:
@@ -230,6 +230,197 @@ def test_one_outlet_never_contradicts_itself() -> None:
     assert contradictions([a, b]) == []
 
 
+def test_existence_said_of_people_is_not_negated_by_another_set_of_people() -> None:
+    a = mention("a", "There were a dozen other people at the party, the landlord said.",
+                StatementFrame("be", subject="people", object="people"), speaker="the landlord")
+    b = mention("b", "There wasn't anyone panicking, a guest said.",
+                StatementFrame("be", subject="people", object="people", negated=True), speaker="a guest")
+    assert contradictions([a, b]) == []
+
+
+# ---------------------------------------------------------------- subjects aligned by meaning
+
+def test_synonym_subjects_in_one_same_thing_group_align() -> None:
+    a = mention("a", "The walkout at the depot is over, the operator said.",
+                StatementFrame("be", subject="walkout", states=("completed@walkout",)), speaker="the operator")
+    b = mention("b", "The stoppage at the depot was still going on, a union official said.",
+                StatementFrame("go on", subject="stoppage", states=("continuing@stoppage",)), speaker="a union official")
+    (conflict,) = contradictions([a, b])
+    assert {s.article_id: s.stance for s in conflict.sides} == {"a": "completed", "b": "continuing"}
+
+
+@pytest.mark.parametrize("similarity, second", [
+    (0.8, ("continuing@talks",)),  # another thing: "the walkout is over" / "the talks are continuing"
+    (0.8, ("continuing@ballot",)),
+    (0.25, ("continuing@stoppage",)),  # synonyms, but the sentences are too far apart to be about one event
+])
+def test_subjects_not_shown_to_be_one_thing_do_not_align(similarity, second) -> None:
+    a = mention("a", "The walkout at the depot is over, the operator said.",
+                StatementFrame("be", subject="walkout", states=("completed@walkout",)), speaker="the operator")
+    b = mention("b", "Another outlet's sentence about the depot.", StatementFrame("x", subject="s", states=second),
+                speaker="a union official")
+    assert contradictions([a, b], similarity=similarity) == []
+
+
+class KeyEncoder:
+    """Vectors for "the <subject>" phrases: two subjects share a vector, the rest are orthogonal."""
+
+    dimensions = 8
+
+    def __init__(self, same: set[str]) -> None:
+        self.same = same
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row, 0 if text.removeprefix("the ") in self.same else 1 + row % 7] = 1.0
+        return out
+
+
+def test_the_encoder_aligns_subjects_outside_the_groups() -> None:
+    a = mention("a", "The airlift is complete, the mayor said.",
+                StatementFrame("be", subject="airlift", states=("completed@airlift",)), speaker="the mayor")
+    b = mention("b", "The evacuation flights were continuing, the army said.",
+                StatementFrame("continue", subject="flight", states=("continuing@flight",)), speaker="the army")
+    vectors = np.linalg.cholesky(np.array([[1.0, 0.8], [0.8, 1.0]])).astype(np.float32)
+    voices = Voices({"a": "outlet-a", "b": "outlet-b"}, lambda m: m.speaker)
+    assert len(find_contradictions([a, b], vectors, voices, encoder=KeyEncoder({"airlift", "flight"}))) == 1
+    assert find_contradictions([a, b], vectors, voices, encoder=KeyEncoder({"airlift"})) == []
+    assert find_contradictions([a, b], vectors, voices) == []  # no encoder: only words and groups
+
+
+# ---------------------------------------------------------------- one event done, or still to come
+
+def test_an_event_told_as_done_and_as_still_to_come_fires() -> None:
+    a = mention("a", "The Kestrel will eventually replace the Osprey on patrol.",
+                StatementFrame("replace", subject="kestrel", object="osprey", modality=("will",),
+                               states=("ahead@kestrel:replace:osprey",)))
+    b = mention("b", "HMS Kestrel, which replaced the frigate Osprey last month, sailed on Monday.",
+                StatementFrame("replace", subject="hms kestrel", object="osprey", relative=True,
+                               states=("done@hms kestrel:replace:osprey",)),
+                StatementFrame("sail", subject="hms kestrel"), speaker="a navy officer")
+    (conflict,) = contradictions([a, b])
+    assert {s.article_id: s.stance for s in conflict.sides} == {"a": "ahead", "b": "done"}
+
+
+@pytest.mark.parametrize("second", [
+    # another party
+    StatementFrame("replace", subject="heron", object="osprey", states=("done@heron:replace:osprey",)),
+    # the same tense
+    StatementFrame("replace", subject="kestrel", object="osprey", states=("ahead@kestrel:replace:osprey",)),
+    # hedged
+    StatementFrame("replace", subject="kestrel", object="osprey", hedges=("reportedly",),
+                   states=("done@kestrel:replace:osprey",)),
+    # a past event of another kind
+    StatementFrame("inspect", subject="kestrel", object="osprey", states=("done@kestrel:inspect:osprey",)),
+])
+def test_tense_states_that_do_not_clash(second) -> None:
+    a = mention("a", "The Kestrel will eventually replace the Osprey on patrol.",
+                StatementFrame("replace", subject="kestrel", object="osprey", modality=("will",),
+                               states=("ahead@kestrel:replace:osprey",)))
+    b = mention("b", "Another outlet's sentence about the patrol.", second, speaker="a navy officer")
+    assert contradictions([a, b]) == []
+
+
+# ---------------------------------------------------------------- entering
+
+def test_entering_against_not_entering_fires_from_relative_clauses_too() -> None:
+    a = mention("a", "Veltron bought Corra, a move that puts Veltron in the phone business.",
+                StatementFrame("put", subject="move", object="veltron", relative=True,
+                               states=("enters@veltron:business",)))
+    b = mention("b", "He confirmed that Veltron was not getting into the phone business.",
+                StatementFrame("get", subject="veltron", negated=True, relative=True,
+                               states=("enters@veltron:business",)), speaker="Veltron's chief")
+    (conflict,) = contradictions([a, b])
+    assert {s.article_id: s.stance for s in conflict.sides} == {"a": "enters", "b": "stays_out"}
+
+
+def test_entering_by_another_company_does_not_clash() -> None:
+    a = mention("a", "Veltron bought Corra, a move that puts Corra in the phone business.",
+                StatementFrame("put", subject="move", object="corra", relative=True, states=("enters@corra:business",)))
+    b = mention("b", "He confirmed that Veltron was not getting into the phone business.",
+                StatementFrame("get", subject="veltron", negated=True, relative=True,
+                               states=("enters@veltron:business",)), speaker="Veltron's chief")
+    assert contradictions([a, b]) == []
+
+
+# ---------------------------------------------------------------- where a named person lives
+
+def test_two_homes_of_one_named_person_fire() -> None:
+    a = mention("a", "Dana Pruitt, 41, of Millbrook, was taken to hospital.",
+                StatementFrame("take", attributes=("residence=millbrook@pruitt",)))
+    b = mention("b", "Pruitt, who lived in Eastvale, died on Sunday, police said.",
+                StatementFrame("live", subject="pruitt", relative=True, attributes=("residence=eastvale@pruitt",)),
+                speaker="police")
+    (conflict,) = contradictions([a, b], similarity=0.35)
+    assert {s.stance for s in conflict.sides} == {"millbrook", "eastvale"}
+
+
+def test_a_place_and_the_area_around_it_do_not_clash() -> None:
+    a = mention("a", "Dana Pruitt, 41, of Millbrook, was taken to hospital.",
+                StatementFrame("take", attributes=("residence=millbrook@pruitt",)))
+    b = mention("b", "Pruitt, who lived in Harlow County, died on Sunday, police said.",
+                StatementFrame("live", subject="pruitt", relative=True, attributes=("residence=harlow county@pruitt",)),
+                speaker="police")
+    c = mention("c", "The crash happened in Millbrook, Harlow County, on Friday.", StatementFrame("happen", subject="crash"))
+    assert contradictions([a, b, c], similarity=0.35) == []
+
+
+def test_a_place_most_articles_name_is_the_setting_not_a_home() -> None:
+    a = mention("a", "Dana Pruitt, 41, of Harlow, was taken to hospital.",
+                StatementFrame("take", attributes=("residence=harlow@pruitt",)))
+    b = mention("b", "Pruitt, who lived in Eastvale, died on Sunday, police said.",
+                StatementFrame("live", subject="pruitt", relative=True, attributes=("residence=eastvale@pruitt",)),
+                speaker="police")
+    others = [mention(x, f"The crash in Harlow closed the road, outlet {x} said.", StatementFrame("close", subject="crash"))
+              for x in ("c", "d", "e")]
+    assert contradictions([a, b, *others], similarity=0.35) == []
+
+
+# ---------------------------------------------------------------- denials of harm and of accusations
+
+def test_ruling_out_reports_of_deaths_denies_the_deaths() -> None:
+    a = mention("a", "Six people died in the flood, the governor told reporters.",
+                StatementFrame("die", subject="people", cue="tell"), speaker="the governor")
+    b = mention("b", "The agency chief ruled out rumours of further deaths.",
+                StatementFrame("rule out", subject="chief", object="rumour", role="denial",
+                               denied="rumours of further deaths"), speaker="the agency chief", index=1)
+    (conflict,) = contradictions([a, b], similarity=0.25)
+    assert {s.article_id: s.stance for s in conflict.sides} == {"a": "claims", "b": "denies"}
+
+
+@pytest.mark.parametrize("denied, claim_times", [
+    ("causing the deaths at the plant", ()),  # a denied cause, not denied deaths
+    ("rumours of further deaths", (TimeExpr("1998", "1998", "year", 40, 44),)),  # another event's toll
+])
+def test_harm_denials_that_are_not_linked(denied, claim_times) -> None:
+    a = Mention(article_id="a", index=0, text="Six people died in the flood of 1998, the governor said.", start=0,
+                end=60, speaker="the governor", times=claim_times,
+                frames=(StatementFrame("die", subject="people", cue="say"),))
+    b = mention("b", "The agency chief denied it.",
+                StatementFrame("deny", subject="chief", role="denial", denied=denied), speaker="the agency chief", index=1)
+    assert contradictions([a, b], similarity=0.25) == []
+
+
+def test_a_denial_answers_an_accusation_against_the_denier() -> None:
+    a = mention("a", "He accused Norbay Freight of hiring crews from abroad.",
+                StatementFrame("accuse", subject="he", object="norbay freight"), speaker="a union leader")
+    b = mention("b", "Norbay Freight denied hiring foreign crews during the dispute.",
+                StatementFrame("deny", subject="norbay freight", role="denial", denied="hiring foreign crews"),
+                speaker="Norbay Freight")
+    (conflict,) = contradictions([a, b], similarity=0.3)
+    assert {s.article_id: s.stance for s in conflict.sides} == {"a": "claims", "b": "denies"}
+
+
+def test_an_accusation_against_someone_else_is_not_answered() -> None:
+    a = mention("a", "He accused the port authority of hiring crews from abroad.",
+                StatementFrame("accuse", subject="he", object="port authority"), speaker="a union leader")
+    b = mention("b", "Norbay Freight denied hiring foreign crews during the dispute.",
+                StatementFrame("deny", subject="norbay freight", role="denial", denied="hiring foreign crews"),
+                speaker="Norbay Freight")
+    assert contradictions([a, b], similarity=0.3) == []
+
+
 # ---------------------------------------------------------------- from parsed sentences
 
 @pytest.mark.slow
@@ -248,6 +439,16 @@ def test_one_outlet_never_contradicts_itself() -> None:
      "Police said the cyclist was struck by a white Ford Transit on Mill Road.", True),
     ("Harlow Foods will compete with its own suppliers in the bread market, analysts said.",
      "\"We are not competing with our suppliers in the bread market,\" Dana Reel said.", True),
+    ("The walkout at the Arlen bus depot is over, the operator said.",
+     "A union official said the stoppage at the Arlen bus depot was still going on.", True),
+    ("The walkout at the Arlen bus depot is over, the operator said.",
+     "A union official said the talks at the Arlen bus depot were still going on.", False),
+    ("The Kestrel will eventually replace the Osprey on the Arlen patrol.",
+     "The Kestrel, which replaced the Osprey on the Arlen patrol in May, sailed on Monday.", True),
+    ("The Kestrel will eventually replace the Osprey on the Arlen patrol.",
+     "The Kestrel, which replaced the Heron on the Arlen patrol in May, sailed on Monday.", False),
+    ("Veltron bought Corra on Monday, a move that puts Veltron in the phone business.",
+     "Veltron is not getting into the phone business, its chief said on Monday.", True),
 ])
 def test_parsed_sentence_pairs(nlp, fake_encoder, first, second, fires) -> None:
     from storylens.read import load_lexicon, read_doc

@@ -155,3 +155,91 @@ def test_rejected_as_baseless_claims_is_a_denial(nlp) -> None:
     found = [f for f in frames_of(nlp, "The firm rejected as baseless claims that it had known about the fault.")
              if f.role == "denial"]
     assert len(found) == 1 and found[0].denied.startswith("baseless claims")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, state", [
+    # should fire: one event told as still to come, and as done (active, passive, relative clause)
+    ("The Kestrel will eventually replace the Osprey on patrol.", "ahead@kestrel:replace:osprey"),
+    ("The Osprey was replaced by the Kestrel last month.", "done@kestrel:replace:osprey"),
+    ("The Kestrel, which replaced the Osprey in May, sailed on Monday.", "done@kestrel:replace:osprey"),
+    ("Mayor Ann Colby has resigned.", "done@ann colby:resign"),
+])
+def test_single_events_told_as_done_or_to_come(nlp, text, state) -> None:
+    assert state in {s for f in frames_of(nlp, text) for s in f.states}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    # should not fire: negated, conditional, repeated, uncertain, or not a single event
+    "The Kestrel did not replace the Osprey.",
+    "If the Kestrel replaced the Osprey, the navy would say so.",
+    "The Kestrel replaced the Osprey again.",
+    "The Kestrel might replace the Osprey.",
+    "Veltron bought Corra last week.",
+])
+def test_events_that_are_neither_done_nor_to_come(nlp, text) -> None:
+    states = {s for f in frames_of(nlp, text) for s in f.states}
+    assert not {s for s in states if s.startswith(("done@", "ahead@"))}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, negated", [
+    ("Veltron enters the phone business with the purchase.", False),
+    ("Veltron is not getting into the phone business, its chief said.", True),
+    ("The purchase puts Veltron in the phone business.", False),
+    ("The deal takes Veltron into the phone business.", False),
+])
+def test_entering_is_read_from_the_parse(nlp, text, negated) -> None:
+    entering = [f for f in frames_of(nlp, text) if "enters@veltron:business" in f.states]
+    assert [f.negated for f in entering] == [negated]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Veltron took the call in the office.",
+    "The deal takes Corra into the phone business.",
+    "Veltron is getting ready for the launch.",
+])
+def test_what_is_not_an_entry_by_veltron(nlp, text) -> None:
+    assert not any(s.startswith("enters@veltron") for f in frames_of(nlp, text) for s in f.states)
+
+
+@pytest.mark.slow
+def test_not_only_is_not_a_negation(nlp) -> None:
+    turn = frame(nlp, "Veltron will not only enter the phone market, it will lead it.", "enter")
+    assert not turn.negated
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, residence", [
+    ("Dana Pruitt, 41, of Millbrook, was taken to hospital.", "residence=millbrook@pruitt"),
+    ("Pruitt, who lived in Eastvale, died on Sunday.", "residence=eastvale@pruitt"),
+])
+def test_where_a_named_person_lives(nlp, text, residence) -> None:
+    assert residence in {a for f in frames_of(nlp, text) for a in f.attributes}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Pruitt lived in Eastvale until 2015.",  # a past home
+    "Pruitt moved to Eastvale four years ago.",  # a move
+    "The mayor of Millbrook opened the bridge.",  # an office, not a home
+    "The company, which is based in Eastvale, grew.",
+])
+def test_what_does_not_say_where_someone_lives(nlp, text) -> None:
+    assert not any(a.startswith("residence=") for f in frames_of(nlp, text) for a in f.attributes)
+
+
+@pytest.mark.slow
+def test_a_state_of_an_event_anaphor_is_the_state_of_the_clause_before(nlp) -> None:
+    states = {s for f in frames_of(nlp, "The bank lowered its rate, and the size of the move took markets by surprise.")
+              for s in f.states}
+    assert "surprise@lower" in states
+
+
+@pytest.mark.slow
+def test_a_date_is_not_a_state_cue(nlp) -> None:
+    states = {s for f in frames_of(nlp, "The Kestrel, which relieved the Osprey at the end of May, sailed on.")
+              for s in f.states}
+    assert not any(s.startswith("completed@") for s in states)

@@ -139,6 +139,8 @@ def _negation_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> l
     if fa.predicate in _LIGHT_PREDICATES and not (fa.object and fa.object == fb.object
                                                   and _subject_known(fa.subject) and fa.subject == fb.subject):
         return []
+    if fa.predicate in _LIGHT_PREDICATES and fa.subject == fa.object:
+        return []  # "there were people ..." / "there wasn't anyone ...": existence, said of different sets
     if not _same_subject(fa, fb) or not _times_agree(fa, fb):
         return []
     if (fa.object and fb.object and fa.object != fb.object) and not _shared_arguments(fa, fb):

@@ -343,7 +343,8 @@ def _entry(pred: "Token", lemma: str, subject: str | None, rules: StatementRules
         target = next((c for c in into.children if c.dep_ == "pobj"), None) if into is not None else None
         if base in rules.entry_motion_verbs and into is not None and into.lower_ == "into":
             entrant = subject
-        elif base in rules.entry_causing_verbs:
+        elif base in rules.entry_causing_verbs and into is not None and (into.lower_ == "into" or base == "put"):
+            # "took the call in the office" is no entry; "put the firm in the server business" is
             moved = next((c for c in pred.children if c.dep_ == "dobj"), None)
             entrant = None if moved is None or moved.tag_ == "PRP" else argument_key(moved, rules)
         else:
@@ -356,7 +357,7 @@ def _entry(pred: "Token", lemma: str, subject: str | None, rules: StatementRules
 def _is_place_name(tok: "Token | None") -> bool:
     """A proper noun where a place is expected ("of Eastfield", "lives in Eastfield"): the tagger's
     label is not trusted there, only that it is not a person, a date or a number."""
-    return tok is not None and tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "DATE", "TIME", "CARDINAL", "NORP")
+    return tok is not None and tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "DATE", "TIME", "CARDINAL")
 
 
 def _residences(pred: "Token", lemma: str, subj: "Token | None", clause: list["Token"],
@@ -373,8 +374,9 @@ def _residences(pred: "Token", lemma: str, subj: "Token | None", clause: list["T
         place = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         if _is_place_name(place):
             found.append(f"residence={_name_text(place)}@{tok.lower_}")
-    person = subj is not None and subj.pos_ == "PROPN" and (
-        subj.ent_type_ == "PERSON" or any(c.lower_ == "who" for c in pred.children if c.dep_ == "nsubj"))
+    # "Smith, who lives in ...": "who" makes a capitalised head a person (the tagger may call it a noun).
+    person = subj is not None and (subj.pos_ == "PROPN" and subj.ent_type_ == "PERSON" or subj.is_title and any(
+        c.lower_ == "who" for c in pred.children if c.dep_ == "nsubj"))
     if lemma in rules.residence_verbs and person and not any(
             c.dep_ in ("npadvmod", "tmod") or c.ent_type_ in _TIME_LABELS or c.lower_ in ("until", "before", "since", "ago")
             for c in pred.children) and pred.head.lemma_ != "use":
