@@ -71,6 +71,11 @@ def conflicts(*given, **kwargs):
     (frame(200, "depth", dimension="length", unit="ft"), frame(200, "depth", dimension="length", unit="m")),
     (frame(4.0, "rate", dimension="percent", unit="%"), frame(4.5, "rate", dimension="percent", unit="%")),
     (frame(120, "cancel", counted="flight"), frame(300, "cancel", counted="flight")),
+    (frame(4, "drop", counted="bomb"), frame(5, "drop", counted="bomb")),  # named things under their own verb
+    (frame(0, "kill", text="no one"), frame(12, "kill")),  # none against some
+    (frame(5.4, "plunge", dimension="percent", unit="%", holder="greek stocks"),
+     frame(3.9, "close down", dimension="percent", unit="%", holder="greek stocks")),  # one fall, two sizes
+    (frame(120000, "population", holder="qeshm island"), frame(200000, "population", holder="qeshm")),
 ])
 def test_two_outlets_disagreeing_on_one_measure_conflict(a, b):
     (conflict,) = conflicts(("Harbour Gazette", a), ("Valley Post", b))
@@ -156,6 +161,22 @@ NOT_CONFLICTS = {
     "a bare count of an unknown predicate": (frame(4, "explode"), frame(3, "explode")),
     "values too far apart to be one measure": (frame(2507, "be", counted="member"),
                                                frame(2.5e6, "be", counted="people")),
+    "none against a toll of another scale": (frame(0, "kill", text="no one"), frame(230000, "kill")),
+    "populations of two places": (frame(120000, "population", holder="qeshm island"),
+                                  frame(500000, "population", holder="bandar abbas")),
+    "counts made in two places": (frame(1, "fall", counted="bomb", holder="within camp"),
+                                  frame(2, "fall", counted="bomb", holder="on airstrip")),
+    "a local count against the toll": (frame(1, "kill", counted="man", holder="in village"), frame(24, "kill")),
+    "the seriously injured against all injured": (frame(30, "injure", holder="seriously", hedge="about"),
+                                                  frame(249, "injure")),
+    "the worst-hit villages against the villages hit": (frame(4, "hit", counted="village", holder="hardest-hit"),
+                                                        frame(5, "hit", counted="village")),
+    "a group a portion is taken from": (frame(2.5e6, "cast", counted="people", flags=["whole"]),
+                                        frame(2.44e6, "cast", counted="people")),
+    "a fall against a rise": (frame(5.4, "plunge", dimension="percent", unit="%", holder="stocks"),
+                              frame(3.9, "climb", dimension="percent", unit="%", holder="stocks")),
+    "a count under a verb of falling prices is no fall": (frame(4, "drop", counted="bomb"),
+                                                          frame(2, "plunge", counted="bomb")),
 }
 
 
@@ -181,6 +202,39 @@ def test_a_voice_giving_two_values_keeps_the_one_it_repeats():
     figures = collect_figures([a, b], articles, lambda m: m.speaker, RULES, Settings())
     (conflict,) = find_figure_conflicts(figures, Settings(), RULES)[0]
     assert sorted(s.value for s in conflict.sides) == [3, 5]
+
+
+def test_a_population_without_its_place_joins_the_one_place_named():
+    found = conflicts(("A", frame(120000, "population", holder="qeshm island")), ("B", frame(200000, "population")))
+    assert len(found) == 1
+
+
+def test_a_population_without_its_place_stays_apart_when_two_places_are_named():
+    found = conflicts(("A", frame(120000, "population", holder="qeshm island")),
+                      ("B", frame(500000, "population", holder="bandar abbas")), ("C", frame(200000, "population")))
+    assert found == []
+
+
+def test_a_clause_dated_outside_the_event_window_is_another_event():
+    quake = dict(measure="magnitude", dimension="magnitude")
+    same_week = compare(("A", frame(6.1, **quake), "2013-07-02"), ("B", frame(6.4, **quake, time="2013-07-01"),
+                                                                   "2013-07-02"))[0]
+    months_before = compare(("A", frame(6.1, **quake), "2013-07-02"), ("B", frame(6.4, **quake, time="2013-04-20"),
+                                                                       "2013-07-02"))[0]
+    assert len(same_week) == 1 and months_before == []
+
+
+def test_the_event_window_comes_from_the_settings():
+    quake = dict(measure="magnitude", dimension="magnitude")
+    given = (("A", frame(6.1, **quake), "2013-07-02"), ("B", frame(6.4, **quake, time="2013-04-20"), "2013-07-02"))
+    wide = Settings().with_changes(figures_event_window_days=120)
+    assert len(compare(*given, settings=wide)[0]) == 1
+
+
+def test_how_large_a_count_none_is_compared_with_comes_from_the_settings():
+    given = (("A", frame(0, "kill", text="no one")), ("B", frame(120, "kill")))
+    assert conflicts(*given) == []
+    assert len(conflicts(*given, settings=Settings().with_changes(figures_none_compared_up_to=1000))) == 1
 
 
 # --- updates ------------------------------------------------------------------------------

@@ -74,10 +74,49 @@ def test_years_are_not_counts_and_a_metre_is_not_a_million(nlp, text):
     ("Turnout was 90 percent.", "TURNOUT"),
     ("The 13-inch model starts at $1,199.", "PRICE"),
     ("Wolcott put the real cost at 60 million.", "PRICE"),
+    ("Police put the march at roughly 30,000 people.", "PROTEST"),
+    ("Reports pegged the offer to be as high as $184 million.", "VALUE"),
+    ("The island, home to 120,000 people, was shaken.", "POPULATION"),
+    ("The camp consists of over 24,000 refugees.", "POPULATION"),
+    ("The city of population 167,000 lost power.", "POPULATION"),
+    ("Greek stocks plunged 5.4 per cent.", "FALL"),
+    ("Two undersea cables suffered severe damage.", "DAMAGE"),
+    ("A gunman shot to death one person.", "KILL"),
+    ("The 15-inch model sells for $1,499.", "PRICE"),
 ])
 def test_the_measure_class_follows_the_predicate_or_property(nlp, text, klass):
     q = only(nlp, text)
     assert measure_of(q, RULES).klass == klass
+
+
+@pytest.mark.parametrize(("text", "klass"), [
+    ("Police put 30,000 people at risk.", "PROTEST"),  # no object that names a measure
+    ("Aid reached 24,000 refugees in the camp.", "POPULATION"),  # reaching is not holding
+    ("Planes dropped four bombs.", "FALL"),  # a count under a verb of falling prices
+    ("A gunman shot three people.", "KILL"),
+])
+def test_the_measure_class_stays_quiet_on_lookalikes(nlp, text, klass):
+    assert all(measure_of(q, RULES) is None or measure_of(q, RULES).klass != klass for q in figures(nlp, text))
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("No one was killed or injured in the attack.", [("KILL", 0.0), ("WOUND", 0.0)]),
+    ("Fortunately there were no casualties in the camp.", [("WOUND", 0.0)]),
+])
+def test_a_count_of_none_is_read(nlp, text, wanted):
+    assert [(measure_of(q, RULES).klass, q.value) for q in figures(nlp, text)] == wanted
+
+
+@pytest.mark.parametrize("text", [
+    "He had no children.",  # no class of people counted
+    "No decision was taken on Friday.",
+])
+def test_a_negative_determiner_alone_is_no_figure(nlp, text):
+    assert figures(nlp, text) == []
+
+
+def test_a_count_of_no_further_casualties_is_an_increment(nlp):
+    assert "increment" in only(nlp, "There were no further casualties.").flags
 
 
 def test_an_unknown_predicate_keeps_its_own_lemma(nlp):
@@ -94,9 +133,38 @@ def test_an_unknown_predicate_keeps_its_own_lemma(nlp):
     ("Wayne had five catches in the game.", "wayne"),
     ("A second quake of magnitude 7.4 hit hours later.", "second"),
     ("The 13-inch MacBook Pro starts at $1,199.", "13 inch macbook pro"),
+    ("The navy seized three other rifles.", "other navy"),
+    ("Around 30 people were seriously injured.", "seriously"),
+    ("Officials named the four hardest-hit villages.", "hardest-hit"),
+    ("One bomb fell within the camp.", "within camp"),
+    ("Clashes broke out in Salonika, where 50,000 people marched.", "in salonika"),
+    ("More than a dozen people were killed by a quake in eastern China.", "in eastern china"),
+    ("The quake struck Qeshm island, home to 120,000 people.", "qeshm"),
+    ("Yida is a camp of about 20,000 refugees.", "yida"),
 ])
 def test_holders_come_from_the_parse(nlp, text, holder):
     assert only(nlp, text).holder == holder
+
+
+@pytest.mark.parametrize("text", [
+    "Seven automatic rifles were found.",  # a describing adjective
+    "More than 300 crew members were held.",  # a noun of the same kind of people
+    "Around 30 people were injured.",
+    "Twelve people were killed in the attack.",  # an event, not a place
+    "The camp consists of over 24,000 refugees.",  # a place with no name
+])
+def test_holders_stay_empty_without_a_subset_or_place(nlp, text):
+    assert only(nlp, text).holder is None
+
+
+def test_the_second_of_two_magnitudes_joined_by_and_is_another_quake(nlp):
+    found = figures(nlp, "Aid came after two quakes, measuring 7.6 and 7.4, struck the coast.")
+    assert [q.holder for q in found if q.dimension == "magnitude"] == [None, "second"]
+
+
+def test_two_magnitudes_of_two_outlets_keep_no_holder(nlp):
+    found = figures(nlp, "A quake measuring 7.6 struck the coast, and aftershocks followed.")
+    assert [q.holder for q in found if q.dimension == "magnitude"] == [None]
 
 
 def test_a_nationality_holder_needs_no_list_of_nationalities(nlp):
@@ -118,6 +186,8 @@ def test_a_nationality_holder_needs_no_list_of_nationalities(nlp):
     ("The economy will grow by 1.5 per cent.", "forecast"),
     ("He hit 33 homers last season.", "other_event"),
     ("The death toll rose to 57 on Thursday.", "update"),
+    ("Almost all of the 2.5 million people eligible voted.", "whole"),
+    ("Kiir accused Sudan of bombing Guffa in recent days, killing at least seven people.", "other_event"),
 ])
 def test_flags_fire(nlp, text, flag):
     assert any(flag in q.flags for q in figures(nlp, text))
@@ -134,6 +204,8 @@ def test_flags_fire(nlp, text, flag):
     ("The economy grew by 1.5 per cent.", "forecast"),
     ("He hit 33 homers on Sunday.", "other_event"),
     ("The bombers dropped four bombs.", "update"),
+    ("Reports put the offer as high as $184 million.", "peak"),
+    ("Some 2.5 million people voted on Sunday.", "whole"),
 ])
 def test_flags_stay_quiet(nlp, text, flag):
     assert not any(flag in q.flags for q in figures(nlp, text))
@@ -153,6 +225,22 @@ def test_qualifiers_are_read_as_written(nlp):
 def test_a_year_in_the_clause_is_its_time(nlp):
     q = only(nlp, "The 2004 tsunami killed 230,000 people.")
     assert q.time == "2004"
+
+
+@pytest.mark.parametrize(("text", "time"), [
+    ("In 2004, a huge earthquake triggered a tsunami that killed 230,000 people.", "2004"),
+    ("That temblor killed at least six people and caused heavy damage in September.", "month:september"),
+])
+def test_the_time_of_the_clause_a_figure_depends_on_is_its_time(nlp, text, time):
+    assert figures(nlp, text)[0].time == time
+
+
+def test_a_figure_in_an_undated_clause_has_no_time(nlp):
+    assert only(nlp, "The quake triggered a tsunami that killed 230,000 people.").time is None
+
+
+def test_as_high_as_is_an_upper_bound(nlp):
+    assert only(nlp, "Reports put the offer as high as $184 million.").hedge == "up_to"
 
 
 # --- end to end: two outlets, read and compared ---------------------------------------------

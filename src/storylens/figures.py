@@ -23,6 +23,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,10 @@ class FigureRules:
     non_count_classes: frozenset[str] = frozenset()
     ordered_dimensions: frozenset[str] = frozenset()
     zero_determiners: frozenset[str] = frozenset()
+    degree_modifiers: frozenset[str] = frozenset()
+    placed_classes: frozenset[str] = frozenset()
+    place_prepositions: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -158,6 +163,10 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         non_count_classes=frozenset(data.get("non_count_classes") or ()),
         ordered_dimensions=frozenset(_words(data.get("ordered_dimensions"))),
         zero_determiners=frozenset(_words(data.get("zero_determiners"))),
+        degree_modifiers=frozenset(_words(data.get("degree_modifiers"))),
+        placed_classes=frozenset(data.get("placed_classes") or ()),
+        place_prepositions=frozenset(_words(data.get("place_prepositions"))),
+        place_nouns=frozenset(_words(data.get("place_nouns"))),
     )
 
 
@@ -188,7 +197,8 @@ def load_figure_rules(path: Path | None = None) -> FigureRules:
 COMPARISON_SETTINGS = ("claim_threshold", "denial_similarity", "approximate_tolerance", "figures_conversion_tolerance",
                        "figures_same_article_sentences",
                        "figures_round_above",
-                       "figures_round_fraction", "figures_round_tolerance", "figures_close_tolerance", "figures_min_difference")
+                       "figures_round_fraction", "figures_round_tolerance", "figures_close_tolerance", "figures_min_difference",
+                       "figures_none_compared_up_to", "figures_event_window_days")
 
 
 def comparison_settings(settings: Settings, rules: FigureRules) -> tuple[tuple[str, str], ...]:
@@ -350,6 +360,8 @@ def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article]
     years = story_years(articles, mentions)
     published_years = {a.published[:4] for a in articles.values() if a.published}
     published_months = {a.published[:7] for a in articles.values() if a.published}
+    days = sorted(a.published[:10] for a in articles.values() if a.published and len(a.published) >= 10)
+    window = (_shift(days[0], -settings.figures_event_window_days), _shift(days[-1], 1)) if days else None
     figures = []
     for mention in mentions:
         article = articles[mention.article_id]
@@ -364,6 +376,8 @@ def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article]
                 continue  # "the 2004 tsunami killed 230,000": a clause dated by a bare year is background
             if time and (time.startswith("month:") or (len(time) == 7 and time not in published_months)):
                 continue  # "struck in September": a clause dated by a month alone is background
+            if time and window and len(time) == 10 and not window[0] <= time <= window[1]:
+                continue  # "on April 20 a quake jolted Maluku", in a story of July: another event
             if time is None and measure.klass in rules.evolving_classes and article.published:
                 time = article.published[:10]  # a running count is as of its report
             if quantity.holder is None and measure.dimension == "age":
@@ -382,6 +396,13 @@ def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article]
     return figures
 
 
+def _shift(day: str, days: int) -> str:
+    try:
+        return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return day
+
+
 def _holder_key(holder: str | None) -> str | None:
     if not holder:
         return None
@@ -389,7 +410,7 @@ def _holder_key(holder: str | None) -> str | None:
     return " ".join(words) or None
 
 
-def _holder_groups(group: Sequence[Figure], dimension: str) -> list[list[Figure]]:
+def _holder_groups(group: Sequence[Figure], measure: Measure, rules: FigureRules) -> list[list[Figure]]:
     """Figures of one measure split by holder; a figure without a holder joins only an unambiguous group."""
     holders = sorted({f.holder for f in group if f.holder}, key=len)
     canon: dict[str, str] = {}
@@ -398,11 +419,15 @@ def _holder_groups(group: Sequence[Figure], dimension: str) -> list[list[Figure]
         target = next((c for c in dict.fromkeys(canon.values()) if set(c.split()) <= words or words <= set(c.split())),
                       None)
         canon[holder] = target or holder
+    named = set(canon.values())
+    # A place's population without the place's name ("the camp holds 24,000") is the population of
+    # the one place the story names, when it names only one.
+    sole = next(iter(named)) if len(named) == 1 and measure.klass in rules.placed_classes else None
     buckets: dict[str | None, list[Figure]] = defaultdict(list)
     for figure in group:
-        # A figure without a holder is compared only with others without one: "23 pirates" and
-        # "12 Somali pirates" are not one count.
-        buckets[canon[figure.holder] if figure.holder else None].append(figure)
+        # Otherwise a figure without a holder is compared only with others without one: "23 pirates"
+        # and "12 Somali pirates" are not one count.
+        buckets[canon[figure.holder] if figure.holder else sole].append(figure)
     return [b for b in buckets.values() if b]
 
 
@@ -491,14 +516,15 @@ def _summary(label: str, sides: Sequence[Figure]) -> str:
     return f"{label}: " + " vs ".join(f"{v} ({'; '.join(voices)})" for v, voices in by_value.items())
 
 
-def _plausible(a: Figure, b: Figure, rules: FigureRules) -> bool:
+def _plausible(a: Figure, b: Figure, rules: FigureRules, settings: Settings) -> bool:
     """Two values close enough to be reports of one measure (7.6 and 7.7), not of two things (6.1 and 7.7)."""
     kind, limit = rules.plausible_spread.get(a.measure.dimension, ("ratio", float("inf")))
     if kind == "absolute":
         return abs(a.base - b.base) <= limit
     small, large = sorted((abs(a.base), abs(b.base)))
     if small == 0:
-        return a.measure.dimension == "count"  # "no one was killed" against "12 were killed": none or some
+        # "no one was killed" against "12 were killed": none or some
+        return a.measure.dimension == "count" and large <= settings.figures_none_compared_up_to
     return large / small <= limit
 
 
@@ -511,7 +537,7 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
     conflicts: list[Conflict] = []
     histories: list[FigureHistory] = []
     for measure, group in by_measure.items():
-        for bucket in _holder_groups(group, measure.dimension):
+        for bucket in _holder_groups(group, measure, rules):
             bucket = _one_value_per_voice(bucket, settings)
             holder = next((f.holder for f in bucket if f.holder), None)
             label = measure.label() + (f" of {holder}" if holder else "")
@@ -520,7 +546,7 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
             for i, a in enumerate(bucket):
                 for j in range(i + 1, len(bucket)):
                     b = bucket[j]
-                    if not _plausible(a, b, rules):
+                    if not _plausible(a, b, rules, settings):
                         continue
                     if (a.time and b.time and a.time != b.time) or "update" in a.quantity.flags \
                             or "update" in b.quantity.flags:

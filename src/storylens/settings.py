@@ -124,6 +124,12 @@ class Settings:
         "many sentences apart (further apart, an article is usually giving another measure).")
     figures_min_difference: float = _setting(
         0.0, "Figures whose allowed values lie closer than this fraction of the larger one do not conflict.")
+    figures_event_window_days: int = _setting(
+        7, "A figure whose clause is dated by a day more than this many days before the story's first "
+        "publication date (or after its last) is about another event and never conflicts.")
+    figures_none_compared_up_to: float = _setting(
+        100.0, "A count of none ('no one was killed') is compared only with counts up to this large; against "
+        "larger ones it is taken to be about something else.")
     # output
     max_claims_per_story: int = _setting(400, "Claims kept per story in reports (most supported first).")
 

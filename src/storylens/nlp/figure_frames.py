@@ -49,7 +49,7 @@ def _hedge_of(before: str, rules: FigureRules) -> str:
     """The qualifier written just before a figure ("more than", "nearly"), as its name; exact when none."""
     window = before[-40:].lower()
     for phrase, name in rules.qualifiers:
-        if re.search(r"(?<![\w])" + re.escape(phrase) + r"\s*(?:[$€£¥]|us\$)?\s*$", window):
+        if re.search(r"(?<![\w])" + re.escape(phrase) + r"\s*(?:an?\s+)?(?:[$€£¥]|us\$)?\s*$", window):
             return name
     return "exact"
 
@@ -122,6 +122,9 @@ def _verb_lemma(verb: Token, rules: FigureRules | None = None) -> str:
     if rules is not None:
         for child in verb.children:
             pair = f"{verb.lemma_.lower()} {child.lemma_.lower() if child.dep_ == 'dobj' else child.lower_}"
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" else None
+            if obj is not None and f"{pair} {obj.lemma_.lower()}" in rules.classes:
+                return f"{pair} {obj.lemma_.lower()}"  # "shot to death" -> "shoot to death"
             if child.dep_ in ("prep", "dobj") and pair in rules.classes:
                 return pair  # "moved to safety" -> "move to", "left their homes" -> "leave home"
     return verb.lemma_.lower()
@@ -154,17 +157,48 @@ def _estimated(anchor: Token, rules: FigureRules) -> Token | None:
     return None
 
 
-def _population_of(anchor: Token, rules: FigureRules) -> bool:
-    """A count of the people a place holds: "home to 167,000 people", "the camp consists of 24,000 refugees"."""
+def _population_of(anchor: Token, rules: FigureRules) -> Token | None:
+    """The place whose people a count is: "home to 167,000 people", "the camp consists of 24,000 refugees"."""
     head = anchor.head
-    if anchor.dep_ == "pobj" and head.lower_ in ("to", "by") and "home" in (
-            {head.head.lemma_.lower()} | {c.lemma_.lower() for c in head.head.children if c.dep_ in ("advmod", "attr")}):
-        return True
+    if anchor.dep_ == "pobj" and head.lower_ in ("to", "by"):
+        if head.head.lemma_.lower() == "home":
+            return head.head
+        home = next((c for c in head.head.children if c.dep_ in ("advmod", "attr") and c.lemma_.lower() == "home"), None)
+        if home is not None:
+            return home
     verb = head.head if anchor.dep_ == "pobj" and head.dep_ == "prep" else head if anchor.dep_ == "dobj" else None
     if verb is None or verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in rules.containing_predicates:
-        return False
+        return None
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return subject is not None and subject.lemma_.lower() in rules.population_nouns
+    return subject if subject is not None and subject.lemma_.lower() in rules.population_nouns else None
+
+
+def _place_name(place: Token) -> str | None:
+    """The name of the place a population phrase is about ("Qeshm island, home to 120,000", "Manokwari, a
+    city of 160,000", "Yida is a camp of 20,000", "Manokwari city, which is home to ...")."""
+    node = place
+    before = place.doc[place.i - 2] if place.i >= 2 and place.doc[place.i - 1].text == "," else None
+    if before is not None and before.pos_ in ("NOUN", "PROPN"):
+        node = before  # "Qeshm island, home to 120,000": an appositive, however it was parsed
+    for _ in range(5):
+        if node.ent_type_ in ("GPE", "LOC", "FAC") or node.pos_ == "PROPN":
+            return _entity_text(node).lower()
+        named = next((c for c in node.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+        if named is not None:
+            return _entity_text(named).lower()
+        if node.dep_ in ("appos", "relcl", "acl", "advmod", "npadvmod", "attr", "pobj", "prep", "conj") \
+                or node.pos_ in ("AUX", "VERB"):
+            subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
+                if node.pos_ in ("AUX", "VERB") else None
+            if subject is not None and subject.pos_ != "PRON" and subject != place:
+                node = subject
+                continue
+            if node.head == node:
+                return None
+            node = node.head
+            continue
+        return None
+    return None
 
 
 def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rules: FigureRules
@@ -196,15 +230,16 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
         noun = _estimated(anchor, rules)
         if noun is not None and count and _known(noun.lemma_.lower(), rules):
             return noun.lemma_.lower(), noun, None  # "police put the march at 30,000"
-    if count and _population_of(anchor, rules):
-        return "population", None, None  # "home to 167,000 people", "the camp houses 20,000 refugees"
+    place = _population_of(anchor, rules) if count else None
+    if place is not None:
+        return "population", place, None  # "home to 167,000 people", "the camp houses 20,000 refugees"
     if noun is not None and noun.lemma_.lower() in rules.restating_nouns and noun.dep_ == "pobj" \
             and noun.head.head.pos_ in ("NOUN", "PROPN"):
         noun = noun.head.head  # "an offer in the range of $145-175 million": the offer
     if anchor.dep_ in ("npadvmod", "nmod") and head.pos_ == "ADJ" and not count:
         return head.lemma_.lower(), None, _predicate(head, rules)  # "10 metres long", "35 km deep"
     if noun is not None and count and noun.lemma_.lower() in rules.population_nouns and anchor.dep_ == "pobj":
-        return "population", None, None  # "a city of 160,000", "home to 22,000 refugees"
+        return "population", noun, None  # "a city of 160,000", "home to 22,000 refugees"
     if noun is not None:
         lemma = noun.lemma_.lower()
         if lemma not in rules.restating_nouns and (lemma in rules.property_nouns or not count):
@@ -294,12 +329,29 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                 found.append(_entity_text(child))
             elif lemma in ignored or child.lower_ in ignored:
                 continue
-            elif child.pos_ == "ADJ" and lemma not in rules.contrasting_modifiers and child.lower_ not in rules.contrasting_modifiers:
-                continue  # "three undersea cables" counts cables; "three other rifles" is a subset
+            elif child.pos_ == "ADJ" and lemma not in rules.contrasting_modifiers \
+                    and child.lower_ not in rules.contrasting_modifiers and not _superlative(child):
+                continue  # "three undersea cables" counts cables; "three other rifles", "the worst-hit villages" are subsets
             elif child.pos_ == "NOUN" and kind is not None and rules.objects.get(lemma) == kind:
                 continue  # "300 crew members": a member of the crew counts people either way
             elif child.pos_ in ("ADJ", "NOUN", "PROPN"):
-                found.append(child.lower_)
+                found.append(_modifier_text(child) if _superlative(child) else child.lower_)
+        if predicate is not None:
+            # "30 people seriously injured": a degree of the predicate picks out a subset
+            found += [c.lower_ for c in predicate.children if c.dep_ == "advmod" and c.lower_ in rules.degree_modifiers]
+        if counted_tok is not None:
+            found += [_modifier_text(c) for c in counted_tok.children if c.dep_ in ("amod", "compound")
+                      and c.i < counted_tok.i and c.pos_ != "ADJ" and _superlative(c)]
+        if predicate is not None:
+            # Where it was counted: "one bomb fell within the camp", "one man was killed in a village"
+            places = _places(predicate, rules)
+            if any(c.lower_ == "where" for c in predicate.children):
+                # "clashes broke out in Salonika, where 50,000 marched"
+                places += [("in", predicate.head)] if predicate.dep_ == "relcl" else _places(predicate.head, rules)
+            for prep, place in places:
+                if place is not None and (place.ent_type_ in ("GPE", "LOC", "FAC") or place.lemma_.lower() in
+                                          rules.place_nouns or (place.pos_ == "PROPN" and place.ent_type_ not in _NOT_PLACES)):
+                    found.append(f"{prep} {_phrase(place) or place.lower_}")
         if predicate is not None and predicate.lemma_.lower() not in people_verbs | neutral:
             subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is not None and subject != anchor and subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
@@ -478,7 +530,10 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
             break
         node = node.head
     # Another event or period: an earlier or later one named by a modifier, or a clause dated elsewhere.
-    scope = [c for t in (anchor, counted_tok, noun, predicate) if t is not None for c in t.children]
+    # The clause a participle depends on too ("bombing Guffa in recent days, killing seven").
+    above = predicate.head if predicate is not None and predicate.dep_ == "advcl" and predicate.tag_ == "VBG" else None
+    scope = [c for t in (anchor, counted_tok, noun, predicate, above) if t is not None for c in t.children
+             if t is not above or c.dep_ in ("prep", "npadvmod")]
     # "since last October" starts the period counted; it is not another event
     scope = [c for c in scope if c.lower_ != "since"]
     scope += [g for c in list(scope) if c.dep_ in ("prep", "npadvmod", "nsubj", "nsubjpass", "agent") for g in c.subtree]
@@ -492,6 +547,37 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
             break
     # An outlet's own conversion or a replaced value are found by link_figures.
     return tuple(dict.fromkeys(flags))
+
+
+def _places(verb: Token, rules: FigureRules) -> list[tuple[str, Token | None]]:
+    """(preposition, object) of a verb's phrases of place, also inside its agent ("killed by a quake in China")."""
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in rules.place_prepositions]
+    for agent in (c for c in verb.children if c.dep_ == "agent"):
+        for obj in (c for c in agent.children if c.dep_ == "pobj"):
+            preps += [c for c in obj.children if c.dep_ == "prep" and c.lower_ in rules.place_prepositions]
+    return [(p.lower_, next((c for c in p.children if c.dep_ == "pobj"), None)) for p in preps]
+
+
+def _conj_root(tok: Token) -> Token:
+    """The first verb of a chain of coordinated verbs."""
+    while tok.dep_ in _COORDINATED and tok.head != tok and tok.head.pos_ in ("VERB", "AUX"):
+        tok = tok.head
+    return tok
+
+
+# Entity types of a proper noun after "in" that are not places ("killed in the Boston Marathon bombing").
+_NOT_PLACES = ("PERSON", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "CARDINAL", "ORDINAL", "PRODUCT")
+# Coordinated clauses ("killed six, injured 50 and caused damage"; the parser labels some "dep").
+_COORDINATED = ("conj", "dep")
+
+
+def _modifier_text(tok: Token) -> str:
+    return "".join(t.text_with_ws for t in tok.subtree).strip().lower()
+
+
+def _superlative(tok: Token) -> bool:
+    """A superlative, or a modifier built on one ("the worst-hit villages", "the hardest hit")."""
+    return tok.tag_ in ("JJS", "RBS") or any(c.tag_ in ("JJS", "RBS") for c in tok.children)
 
 
 def _event_time(text: str, rules: FigureRules) -> bool:
@@ -543,6 +629,12 @@ def _clause_time(quantity: Quantity, predicate: Token | None, anchor: Token, sen
     for _ in range(3):
         # The figure's own clause first, then the clause it depends on ("occurred in 2002, killing three").
         clause = _clause_tokens(head)
+        if not [t for t in times if any(tok.idx <= t.start < tok.idx + len(tok) for tok in clause)]:
+            # a clause coordinated with it dates it too ("killed six, injured 50 and caused damage in September")
+            first = _conj_root(head)
+            chain = [first] + [t for t in first.subtree if t.dep_ in _COORDINATED and t.pos_ in ("VERB", "AUX")
+                               and _conj_root(t) == first]
+            clause = clause + [t for s in chain if s != head for t in _clause_tokens(s)]
         inside = [t for t in times if any(tok.idx <= t.start < tok.idx + len(tok) for tok in clause)]
         if inside:
             nearest = min(inside, key=lambda t: min(abs(t.start - quantity.end), abs(quantity.start - t.end)))
@@ -558,6 +650,9 @@ def _clause_time(quantity: Quantity, predicate: Token | None, anchor: Token, sen
         if head.dep_ not in ("advcl", "xcomp", "conj", "acl", "relcl") or head.head == head:
             break
         head = head.head
+        if head.pos_ in ("NOUN", "PROPN"):
+            # "In 2004 a quake triggered a tsunami that killed 230,000": the clause the noun is an argument of
+            head = _governing_verb(head)
     return None
 
 
@@ -591,6 +686,8 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
             and dimension == "count" and value < 12 and not float(value).is_integer():
         dimension, unit, lemma = "magnitude", None, "magnitude"
     holder = _holder(dimension, anchor, root, counted_tok, noun, predicate, sent, rules)
+    if lemma == "population" and dimension == "count":
+        holder = _place_name(noun) if noun is not None else None  # whose population: the place, not the people
     if _one_of_several(root):
         holder = f"one of several {holder}" if holder else "one of several"
     if dimension == "length" and (lemma is None or lemma in rules.neutral_predicates or lemma == "be") and holder:
