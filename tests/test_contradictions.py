@@ -385,7 +385,8 @@ def test_ruling_out_reports_of_deaths_denies_the_deaths() -> None:
     b = mention("b", "The agency chief ruled out rumours of further deaths.",
                 StatementFrame("rule out", subject="chief", object="rumour", role="denial",
                                denied="rumours of further deaths"), speaker="the agency chief", index=1)
-    (conflict,) = contradictions([a, b], similarity=0.25)
+    # Harm named on both sides ties sentences the encoder finds far apart.
+    (conflict,) = contradictions([a, b], similarity=0.15)
     assert {s.article_id: s.stance for s in conflict.sides} == {"a": "claims", "b": "denies"}
 
 
@@ -400,6 +401,16 @@ def test_harm_denials_that_are_not_linked(denied, claim_times) -> None:
     b = mention("b", "The agency chief denied it.",
                 StatementFrame("deny", subject="chief", role="denial", denied=denied), speaker="the agency chief", index=1)
     assert contradictions([a, b], similarity=0.25) == []
+
+
+def test_a_denial_without_harm_needs_closer_sentences() -> None:
+    a = mention("a", "Six workers dumped solvent at the plant, the governor told reporters.",
+                StatementFrame("dump", subject="people", object="solvent", cue="tell"), speaker="the governor")
+    b = mention("b", "The agency chief ruled out rumours of solvent dumped at the plant.",
+                StatementFrame("rule out", subject="chief", object="rumour", role="denial",
+                               denied="rumours of solvent dumped at the plant"), speaker="the agency chief", index=1)
+    assert contradictions([a, b], similarity=0.15) == []
+    assert len(contradictions([a, b], similarity=0.4)) == 1
 
 
 def test_a_denial_answers_an_accusation_against_the_denier() -> None:

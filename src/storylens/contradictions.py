@@ -360,13 +360,19 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
     if denial.subject and any(a == denial.subject or _same_name(a, denial.subject) for a in accused):
         shared += 2
     # "ruled out reports of more deaths" / "four people died": the harm a claim noun names, asserted.
-    harm = _claimed_harm(denial.denied or "", rules)
-    # A toll dated by its year ("killed 168,000 people in 2004") is another event's.
-    dated = any(t.value[:4].isdigit() for t in claim.times)
-    if harm and not dated and any(event in harm and not negated for f in claim.frames if _takes_a_side(f, claim, rules)
-                    for event, negated in _harm_frames(f, rules)):
+    if _harm_link(denial, claim, rules):
         shared += 4
     return shared
+
+
+def _harm_link(denial: StatementFrame, claim: Mention, rules: StatementRules) -> bool:
+    """A denial of reports of harm ("ruled out rumours of more deaths") and a sentence that asserts that harm."""
+    harm = _claimed_harm(denial.denied or "", rules)
+    # A toll dated by its year ("killed 168,000 people in 2004") is another event's.
+    if not harm or any(t.value[:4].isdigit() for t in claim.times):
+        return False
+    return any(event in harm and not negated for f in claim.frames if _takes_a_side(f, claim, rules)
+               for event, negated in _harm_frames(f, rules))
 
 
 def _singular(word: str) -> str:
@@ -481,9 +487,13 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
         if not central[proxy] and mentions[proxy].index > 0:
             continue
         scored = []
-        for c in np.flatnonzero(similarity[proxy] >= rules.threshold("denial") - 0.15):
+        # Harm named on both sides ties sentences worded far apart ("rumours of more deaths" /
+        # "four people died in the quake").
+        for c in np.flatnonzero(similarity[proxy] >= rules.threshold("denial") - 0.25):
             c = int(c)
             if c in (d, proxy) or keys[c] == keys[d] or not usable[c] or not central[c]:
+                continue
+            if similarity[proxy, c] < rules.threshold("denial") - 0.15 and not _harm_link(denial, mentions[c], rules):
                 continue
             if mentions[c].article_id == mentions[d].article_id and not mentions[c].speaker:
                 continue
