@@ -13,7 +13,8 @@ from storylens.clean import clean_document
 from storylens.dedupe import mark_duplicates
 from storylens.ingest import read_path
 from storylens.ray_engine.blocks import Placement, block_span, blocks_of, merge_blocks, split_merged, term_counts
-from storylens.ray_engine.duplicates import DuplicateResolver, band_keys, band_ranges, signature
+from storylens.ray_engine.duplicates import (WORD_LSH_THRESHOLD, DuplicateResolver, band_keys, band_ranges, signature,
+                                             word_signature)
 from storylens.ray_engine.sources import list_chunks, read_chunk
 from storylens.records import RawDocument
 from storylens.stories import ClusterInput, arrival_order
@@ -44,7 +45,8 @@ def test_a_large_csv_file_read_in_chunks_gives_the_local_readers_documents(tmp_p
     writer = csv.writer(out)
     writer.writerow(["title", "text", "published"])
     for i in range(60):
-        writer.writerow([f"Report {i}", f'Article {i} says "something"\nover two lines, with commas. ' * 6, "2024-05-01"])
+        text = f'Article {i} says "something"\nover two lines, with commas. ' * 6
+        writer.writerow([f"Report {i}", text, "2024-05-01"])
         if i == 20:
             out.write("\n")  # a blank line is no record
     out.write('Report late,"a quote that never closes, 2024-05-02\nReport after,text,2024-05-03\n')
@@ -95,18 +97,21 @@ def test_urls_are_refused_with_the_reason(settings):
 
 def _resolve_by_band_keys(articles, settings):
     """What the Ray engine decides: band keys grouped (as the shuffle does), then replayed in order."""
-    ranges = band_ranges(settings.near_duplicate_threshold)
-    buckets = defaultdict(list)
-    signatures = {}
+    layouts = {"s": band_ranges(settings.near_duplicate_threshold), "w": band_ranges(WORD_LSH_THRESHOLD)}
+    buckets = {"s": defaultdict(list), "w": defaultdict(list)}
+    signatures, words = {}, {}
     for position, article in enumerate(articles):
         if article.status == "ok":
             signatures[position] = signature(article).astype(np.uint32)
-            for key in band_keys(signatures[position], ranges):
-                buckets[key].append(position)
+            words[position] = word_signature(article)
+            for kind, values in (("s", signatures[position]), ("w", words[position])):
+                for key in band_keys(values, layouts[kind], kind) if values is not None else ():
+                    buckets[kind][key].append(position)
     resolver = DuplicateResolver(settings.near_duplicate_threshold)
-    resolver.add_pairs(((0, later), (0, earlier)) for members in buckets.values()
-                       for i, later in enumerate(members) for earlier in members[:i])
-    return [resolver.check((0, p), a, signatures.get(p)) for p, a in enumerate(articles)]
+    for kind in ("s", "w"):
+        resolver.add_pairs((((0, later), (0, earlier)) for members in buckets[kind].values()
+                            for i, later in enumerate(members) for earlier in members[:i]), words=kind == "w")
+    return [resolver.check((0, p), a, signatures.get(p), words.get(p)) for p, a in enumerate(articles)]
 
 
 def test_duplicates_by_band_keys_are_the_local_engines_duplicates(settings):
@@ -119,6 +124,20 @@ def test_duplicates_by_band_keys_are_the_local_engines_duplicates(settings):
                 for i, t in enumerate(texts)]
     expected = mark_duplicates(articles, settings)
     assert [a.status for a in expected][:5] == ["ok", "ok", "duplicate", "duplicate", "duplicate"]
+    assert _resolve_by_band_keys(articles, settings) == expected
+
+
+def test_a_copy_with_words_changed_all_through_is_the_duplicate_the_local_engine_finds(settings):
+    words = [f"word{n}" for n in range(100)]
+    original = " ".join(words) + "."
+    # Every thirteenth word changed: few 5-word shingles survive, but nearly all words are the same.
+    changed = " ".join(f"new{n}" if n % 13 == 3 else w for n, w in enumerate(words)) + "."
+    other = " ".join(f"term{n}" for n in range(70)) + "."
+    articles = [clean_document(RawDocument(input=f"in-{i}.txt", kind="text", body=t), settings)
+                for i, t in enumerate([original, other, changed])]
+    expected = mark_duplicates(articles, settings)
+    assert [a.status for a in expected] == ["ok", "ok", "duplicate"]
+    assert "words changed" in (expected[2].reason or "")
     assert _resolve_by_band_keys(articles, settings) == expected
 
 

@@ -1,9 +1,10 @@
 """Near-duplicates across the whole input by MinHash band keys, with the local engine's decisions.
 
-Workers compute each article's MinHash signature and its LSH band keys (the bands
-`datasketch.MinHashLSH` would use at the same threshold); grouping rows by band key (a
-shuffle) gives every pair of articles that LSH would offer as candidates. The driver then
-replays the local engine's order-dependent rule over the sparse list of
+Workers compute each article's two MinHash signatures, as the local `DuplicateIndex` does
+(word 5-shingles, and the set of words of a text with enough of them), and their LSH band
+keys (the bands `datasketch.MinHashLSH` would use at the same thresholds); grouping rows by
+band key (a shuffle) gives every pair of articles that LSH would offer as candidates. The
+driver then replays the local engine's order-dependent rule over the sparse lists of
 candidate pairs: the first of a set of copies is the original, later ones point at it.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from datasketch import MinHashLSH
 
-from ..dedupe import NUM_PERM, _minhash, shingle_text
+from ..dedupe import NUM_PERM, WORD_SET_MIN_WORDS, WORD_SET_THRESHOLD, _minhash, shingle_text, word_set
 from ..records import Article
 
 Position = tuple[int, int]  # (chunk, position in chunk): the local engine's reading order
@@ -32,8 +33,18 @@ def signature(article: Article) -> np.ndarray:
     return _minhash(shingle_text(article.text)).hashvalues
 
 
-def band_keys(hashvalues: np.ndarray, ranges: Sequence[tuple[int, int]]) -> list[str]:
-    return [f"{band}:{hashvalues[start:end].tobytes().hex()}" for band, (start, end) in enumerate(ranges)]
+WORD_LSH_THRESHOLD = WORD_SET_THRESHOLD - 0.2  # the looser band layout the local word-set index uses
+
+
+def word_signature(article: Article) -> np.ndarray | None:
+    """The MinHash of the article's set of words, when it has enough words for the local word-set check."""
+    words = word_set(article.text)
+    return _minhash(words).hashvalues if len(words) >= WORD_SET_MIN_WORDS else None
+
+
+def band_keys(hashvalues: np.ndarray, ranges: Sequence[tuple[int, int]], kind: str = "") -> list[str]:
+    """One key per band; `kind` keeps the keys of different signatures apart."""
+    return [f"{kind}{band}:{hashvalues[start:end].tobytes().hex()}" for band, (start, end) in enumerate(ranges)]
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -46,38 +57,47 @@ class DuplicateResolver:
     """Replays `DuplicateIndex.check` in reading order over precomputed candidate pairs.
 
     Feed every article in reading order, stored ones (`remember`) before new ones (`check`),
-    with its signature; only the signatures of articles in some candidate pair are kept.
+    with its signatures; only the signatures of articles in some candidate pair are kept.
     Holds a content hash and an id per kept article, and the candidate pairs.
     """
 
     threshold: float
     candidates: dict[Position, list[Position]] = field(default_factory=dict)
+    word_candidates: dict[Position, list[Position]] = field(default_factory=dict)
     _exact: dict[str, str] = field(default_factory=dict)
     _kept: dict[Position, str] = field(default_factory=dict)
     _signatures: dict[Position, np.ndarray] = field(default_factory=dict)
+    _word_signatures: dict[Position, np.ndarray] = field(default_factory=dict)
     _paired: set[Position] = field(default_factory=set)
+    _word_paired: set[Position] = field(default_factory=set)
 
-    def add_pairs(self, pairs: Iterable[tuple[Position, Position]]) -> None:
-        """(later, earlier) positions of articles sharing an LSH band."""
+    def add_pairs(self, pairs: Iterable[tuple[Position, Position]], words: bool = False) -> None:
+        """(later, earlier) positions of articles sharing an LSH band of shingles (or, `words`, of word sets)."""
+        candidates, paired = (self.word_candidates, self._word_paired) if words else (self.candidates, self._paired)
         for later, earlier in pairs:
-            self.candidates.setdefault(later, []).append(earlier)
-            self._paired.update((later, earlier))
+            candidates.setdefault(later, []).append(earlier)
+            paired.update((later, earlier))
 
-    def _keep_signature(self, position: Position, hashvalues: np.ndarray | None) -> None:
+    def _keep_signatures(self, position: Position, hashvalues: np.ndarray | None,
+                         word_values: np.ndarray | None) -> None:
         if position in self._paired and hashvalues is not None:
             self._signatures[position] = hashvalues
+        if position in self._word_paired and word_values is not None:
+            self._word_signatures[position] = word_values
 
-    def remember(self, position: Position, article: Article, hashvalues: np.ndarray | None = None) -> None:
+    def remember(self, position: Position, article: Article, hashvalues: np.ndarray | None = None,
+                 word_values: np.ndarray | None = None) -> None:
         """An article already in the store: later copies of it are duplicates."""
-        self._keep_signature(position, hashvalues)
+        self._keep_signatures(position, hashvalues, word_values)
         if article.status != "ok":
             return
         self._exact.setdefault(article.content_hash or "", article.id)
         self._kept[position] = article.id
 
-    def check(self, position: Position, article: Article, hashvalues: np.ndarray | None = None) -> Article:
+    def check(self, position: Position, article: Article, hashvalues: np.ndarray | None = None,
+              word_values: np.ndarray | None = None) -> Article:
         """The article as the local engine's `DuplicateIndex.check` would return it."""
-        self._keep_signature(position, hashvalues)
+        self._keep_signatures(position, hashvalues, word_values)
         if article.status != "ok":
             return article
         content_hash = article.content_hash or ""
@@ -86,18 +106,30 @@ class DuplicateResolver:
             copy_id = hashlib.sha256(f"{content_hash}\n{article.input}".encode("utf-8")).hexdigest()[:12]
             return replace(article, id=copy_id, status="duplicate", duplicate_of=original,
                            reason=f"exact copy of {original}")
-        best_id, best_score = None, 0.0
-        # Earliest first, so that of two equally close originals the first one read wins.
-        for earlier in sorted(set(self.candidates.get(position, ()))):
-            kept = self._kept.get(earlier)
-            if kept is None:
-                continue
-            score = similarity(self._signatures[position], self._signatures[earlier])
-            if score > best_score:
-                best_id, best_score = kept, score
+        best_id, best_score = self._closest(position, self.candidates, self._signatures)
         if best_id is not None and best_score >= self.threshold:
             return replace(article, status="duplicate", duplicate_of=best_id,
                            reason=f"near-duplicate (syndicated copy) of {best_id}, {best_score:.0%} similar")
+        if word_values is not None:
+            best_id, best_score = self._closest(position, self.word_candidates, self._word_signatures)
+            if best_id is not None and best_score >= WORD_SET_THRESHOLD:
+                return replace(article, status="duplicate", duplicate_of=best_id,
+                               reason=f"near-duplicate (copy with words changed) of {best_id}, "
+                               f"{best_score:.0%} of its words")
         self._exact[content_hash] = article.id
         self._kept[position] = article.id
         return article
+
+    def _closest(self, position: Position, candidates: dict[Position, list[Position]],
+                 signatures: dict[Position, np.ndarray]) -> tuple[str | None, float]:
+        """The kept earlier candidate most similar to the article at `position`, and how similar."""
+        best_id, best_score = None, 0.0
+        # Earliest first, so that of two equally close originals the first one read wins.
+        for earlier in sorted(set(candidates.get(position, ()))):
+            kept = self._kept.get(earlier)
+            if kept is None or earlier not in signatures:
+                continue
+            score = similarity(signatures[position], signatures[earlier])
+            if score > best_score:
+                best_id, best_score = kept, score
+        return best_id, best_score

@@ -32,7 +32,7 @@ from ..settings import Settings
 from ..store import Store
 from ..stories import arrival_order
 from .blocks import merge_blocks, split_merged, term_counts
-from .duplicates import DuplicateResolver, band_ranges
+from .duplicates import WORD_LSH_THRESHOLD, DuplicateResolver, band_ranges
 from .sources import list_chunks
 from .workers import (ModelLoader, ReadingWorker, StoryComparer, admitted_articles, band_rows, bucket_pairs,
                       cluster_group, prepare_chunks, prepare_stored)
@@ -134,11 +134,16 @@ def _prepare(store: Store, inputs: Sequence[str], settings: Settings) -> Any:
     return prepared.materialize()
 
 
-def _candidate_pairs(prepared: Any, settings: Settings) -> set[tuple[tuple[int, int], tuple[int, int]]]:
-    """(later, earlier) positions of articles sharing an LSH band (grouped by band key)."""
-    pairs = (prepared.map_batches(band_rows, fn_kwargs={"ranges": band_ranges(settings.near_duplicate_threshold)})
-             .groupby("band", num_partitions=_partitions(prepared)).map_groups(bucket_pairs).take_all())
-    return {((p["later_chunk"], p["later_position"]), (p["earlier_chunk"], p["earlier_position"])) for p in pairs}
+def _candidate_pairs(prepared: Any, settings: Settings) -> dict[int, set[tuple[tuple[int, int], tuple[int, int]]]]:
+    """(later, earlier) positions of articles sharing an LSH band (grouped by band key), by kind of band
+    (0 word shingles, 1 set of words)."""
+    ranges = {"ranges": band_ranges(settings.near_duplicate_threshold), "word_ranges": band_ranges(WORD_LSH_THRESHOLD)}
+    pairs: dict[int, set[tuple[tuple[int, int], tuple[int, int]]]] = {0: set(), 1: set()}
+    for p in (prepared.map_batches(band_rows, fn_kwargs=ranges)
+              .groupby("band", num_partitions=_partitions(prepared)).map_groups(bucket_pairs).iter_rows()):
+        later, earlier = (p["later_chunk"], p["later_position"]), (p["earlier_chunk"], p["earlier_position"])
+        pairs[int(p["kind"])].add((later, earlier))
+    return pairs
 
 
 def _partitions(dataset: Any) -> int:
@@ -151,7 +156,10 @@ def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
     """Store the new articles in reading order, as `pipeline.ingest_into` decides; returns the ids
     of the "ok" ones by position."""
     resolver = DuplicateResolver(settings.near_duplicate_threshold)
-    resolver.add_pairs(_candidate_pairs(prepared, settings))
+    pairs = _candidate_pairs(prepared, settings)
+    resolver.add_pairs(pairs[0])
+    resolver.add_pairs(pairs[1], words=True)
+    del pairs
     admission = Admission(store, settings, summary)
     admitted: dict[tuple[int, int], str] = {}
     # Blocks keep their order (preserve_order), so rows arrive in reading order, stored ones first.
@@ -159,10 +167,11 @@ def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
         position = (int(row["chunk"]), int(row["position"]))
         article: Article = pickle.loads(row["record"])
         hashvalues = np.frombuffer(row["signature"], dtype=np.uint32) if row["signature"] else None
+        word_values = np.frombuffer(row["words"], dtype=np.uint32) if row["words"] else None
         if position[0] < 0:
-            resolver.remember(position, article, hashvalues)
+            resolver.remember(position, article, hashvalues, word_values)
             continue
-        stored = admission.admit(article, lambda a: resolver.check(position, a, hashvalues))  # noqa: B023
+        stored = admission.admit(article, lambda a: resolver.check(position, a, hashvalues, word_values))  # noqa: B023
         if stored is not None and stored.status == "ok":
             admitted[position] = stored.id
     admission.commit()

@@ -23,7 +23,7 @@ from ..records import Article
 from ..settings import Settings
 from ..stories import build_inputs
 from .blocks import blocks_of, cluster_block
-from .duplicates import band_keys, signature
+from .duplicates import band_keys, signature, word_signature
 from .sources import read_chunk
 
 Batch = dict[str, Any]
@@ -32,7 +32,7 @@ ModelLoader = Callable[[Settings], Any]  # settings -> `pipeline.Models`; `Model
 
 def prepare_chunks(batch: Batch, settings: Settings) -> Batch:
     """Chunks -> cleaned articles with their place in reading order and MinHash signature."""
-    out: dict[str, list] = {"chunk": [], "position": [], "record": [], "signature": []}
+    out: dict[str, list] = {"chunk": [], "position": [], "record": [], "signature": [], "words": []}
     for chunk in _rows(batch):
         for position, raw in enumerate(read_chunk(chunk, settings)):
             _add_article(out, chunk["chunk"], position, clean_document(raw, settings))
@@ -41,7 +41,7 @@ def prepare_chunks(batch: Batch, settings: Settings) -> Batch:
 
 def prepare_stored(batch: Batch) -> Batch:
     """Articles already in the store (pickled) -> the same columns, so later copies of them are found."""
-    out: dict[str, list] = {"chunk": [], "position": [], "record": [], "signature": []}
+    out: dict[str, list] = {"chunk": [], "position": [], "record": [], "signature": [], "words": []}
     for row in _rows(batch):
         _add_article(out, -1, int(row["position"]), pickle.loads(row["record"]))
     return _columns(out)
@@ -52,30 +52,40 @@ def _add_article(out: dict[str, list], chunk: int, position: int, article: Artic
     out["position"].append(position)
     out["record"].append(pickle.dumps(article))
     # MinHash values are below 2**32: four bytes each keep the shuffle small.
-    out["signature"].append(signature(article).astype(np.uint32).tobytes() if article.status == "ok" else b"")
+    ok = article.status == "ok"
+    out["signature"].append(signature(article).astype(np.uint32).tobytes() if ok else b"")
+    words = word_signature(article) if ok else None
+    out["words"].append(b"" if words is None else words.astype(np.uint32).tobytes())
 
 
-def band_rows(batch: Batch, ranges: list[tuple[int, int]]) -> Batch:
-    """One row per (LSH band key, article) of the articles with text, keyed by an 8-byte hash of the band."""
-    out: dict[str, list] = {"band": [], "chunk": [], "position": []}
+def band_rows(batch: Batch, ranges: list[tuple[int, int]], word_ranges: list[tuple[int, int]]) -> Batch:
+    """One row per (LSH band key, article) of the articles with text, keyed by an 8-byte hash of the band;
+    `kind` 0 for bands of word shingles, 1 for bands of the set of words."""
+    out: dict[str, list] = {"band": [], "kind": [], "chunk": [], "position": []}
     for row in _rows(batch):
-        if not row["signature"]:
-            continue
-        values = np.frombuffer(row["signature"], dtype=np.uint32)
-        for key in band_keys(values, ranges):
-            out["band"].append(int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True))
-            out["chunk"].append(int(row["chunk"]))
-            out["position"].append(int(row["position"]))
+        for kind, (column, layout, prefix) in enumerate((("signature", ranges, "s"), ("words", word_ranges, "w"))):
+            if not row[column]:
+                continue
+            values = np.frombuffer(row[column], dtype=np.uint32)
+            for key in band_keys(values, layout, prefix):
+                out["band"].append(int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little",
+                                                  signed=True))
+                out["kind"].append(kind)
+                out["chunk"].append(int(row["chunk"]))
+                out["position"].append(int(row["position"]))
     return _columns(out)
 
 
 def bucket_pairs(batch: Batch) -> Batch:
-    """Every (later, earlier) pair of articles sharing one band key."""
+    """Every (later, earlier) pair of articles sharing one band key, and the key's kind."""
     members = sorted(zip((int(c) for c in batch["chunk"]), (int(p) for p in batch["position"])))
-    out: dict[str, list] = {"later_chunk": [], "later_position": [], "earlier_chunk": [], "earlier_position": []}
+    kind = int(batch["kind"][0]) if len(batch["kind"]) else 0
+    out: dict[str, list] = {"kind": [], "later_chunk": [], "later_position": [], "earlier_chunk": [],
+                            "earlier_position": []}
     for i, later in enumerate(members):
         for earlier in members[:i]:
             if earlier != later:
+                out["kind"].append(kind)
                 out["later_chunk"].append(later[0])
                 out["later_position"].append(later[1])
                 out["earlier_chunk"].append(earlier[0])
@@ -171,7 +181,8 @@ def _rows(batch: Batch) -> list[dict[str, Any]]:
     return [{c: batch[c][i] for c in columns} for i in range(size)]
 
 
-_OBJECT_COLUMNS = frozenset({"record", "signature", "reading", "item", "error", "node", "article_id", "worker"})
+_OBJECT_COLUMNS = frozenset({"record", "signature", "words", "reading", "item", "error", "node", "article_id",
+                             "worker"})
 _FLOAT_COLUMNS = frozenset({"peak_mb"})
 
 
