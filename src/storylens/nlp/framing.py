@@ -79,9 +79,11 @@ def find_loaded_terms(st: SentenceText, lexicon: Lexicon) -> tuple[str, ...]:
     if pattern is None:
         return ()
     found = [re.sub(r"[\s-]+", " ", m.group(0)) for m in pattern.finditer(st.words)]
-    terms = {re.sub(r"[\s-]+", " ", t): t for t in lexicon.loaded_terms}
     for m in pattern.finditer(st.lemmas):
         found.append(re.sub(r"[\s-]+", " ", m.group(0)))
+    if not found:
+        return ()  # most sentences: no need to spell out every term of the lexicon
+    terms = {re.sub(r"[\s-]+", " ", t): t for t in lexicon.loaded_terms}
     canon = [terms.get(f, f) for f in found]
     unique = _dedupe(canon)
     return tuple(t for t in unique if not any(t != o and re.search(rf"(?<!\w){re.escape(t)}(?!\w)", o) for o in unique))
