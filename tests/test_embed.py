@@ -74,3 +74,40 @@ def test_without_a_writable_cache_the_encoder_still_loads(tmp_path):
     encoder = embed.load_encoder(cache_dir=blocker / "storylens")
     vectors = encoder.encode(SENTENCES[:2])
     assert vectors.shape == (2, 384) and vectors[0] @ vectors[1] > 0.5
+
+
+class CountingEncoder:
+    """Counts the texts it is asked to embed."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder = encoder
+        self.dimensions = encoder.dimensions
+        self.asked: list[str] = []
+
+    def encode(self, texts):
+        self.asked += texts
+        return self.encoder.encode(texts)
+
+
+def test_remembered_vectors_are_the_encoders_and_each_text_is_encoded_once(fake_encoder):
+    counting = CountingEncoder(fake_encoder)
+    remembering = embed.RememberingEncoder(counting)
+    first = ["Dam breach floods the valley", "Crews work through the night", "Dam breach floods the valley"]
+    second = ["Crews work through the night", "The mayor orders an evacuation", ""]
+    assert np.array_equal(remembering.encode(first), fake_encoder.encode(first))
+    assert np.array_equal(remembering.encode(second), fake_encoder.encode(second))
+    assert counting.asked == ["Dam breach floods the valley", "Crews work through the night",
+                              "The mayor orders an evacuation", ""]
+    assert remembering.encode([]).shape == (0, 384)
+
+
+def test_remembering_keeps_at_most_its_capacity_and_forgets_the_oldest(fake_encoder):
+    counting = CountingEncoder(fake_encoder)
+    remembering = embed.RememberingEncoder(counting, capacity=2)
+    for text in ("flood warning", "rescue boats", "power cut"):
+        remembering.encode([text])
+    remembering.encode(["power cut", "flood warning"])  # the newest is remembered, the oldest was forgotten
+    assert counting.asked == ["flood warning", "rescue boats", "power cut", "flood warning"]
+    # more distinct texts in one call than the capacity: every row still answered
+    texts = ["one text", "two texts", "three texts"]
+    assert np.array_equal(remembering.encode(texts), fake_encoder.encode(texts))

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -87,6 +88,8 @@ class MiniLMEncoder:
         self._tokenizer.no_padding()
         self._batch_size = batch_size
         self._workers = max(1, workers)
+        # One text at a time: a text's vector never depends on the other texts of a call.
+        self.text_by_text = batch_size == 1
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised embeddings, shape (len(texts), 384)."""
@@ -132,6 +135,36 @@ class MiniLMEncoder:
             feed["token_type_ids"] = np.zeros_like(row)
         pooled = self._session.run(None, feed)[0][0].mean(axis=0)
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+
+
+class RememberingEncoder:
+    """An encoder that embeds each distinct text once and keeps the last `capacity` vectors, so a
+    sentence met again (a wire copy in two outlets, a story compared again) is not encoded again.
+
+    Only for an encoder that encodes text by text: then every answer is the one it would give.
+    """
+
+    def __init__(self, encoder: Encoder, capacity: int = 20_000) -> None:
+        self.encoder = encoder
+        self.dimensions = encoder.dimensions
+        self.capacity = capacity
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised embeddings, one row per text, as the wrapped encoder gives them."""
+        found = {text: self._vectors[text] for text in dict.fromkeys(texts) if text in self._vectors}
+        missing = [text for text in dict.fromkeys(texts) if text not in found]
+        if missing:
+            found.update(zip(missing, self.encoder.encode(missing)))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row] = found[text]
+        for text, vector in found.items():
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+        while len(self._vectors) > self.capacity:
+            self._vectors.popitem(last=False)
+        return out
 
 
 def default_cache_dir() -> Path:

@@ -45,9 +45,12 @@ class Models:
 
     @classmethod
     def load(cls, settings: Settings) -> "Models":
-        from .embed import load_encoder
+        from .embed import RememberingEncoder, load_encoder
 
-        return cls(nlp=load_nlp(settings), encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=load_lexicon(settings.lexicon_path, settings.loaded_term_packs))
+        encoder = load_encoder(quantized=settings.encoder_quantized)
+        if encoder.text_by_text:  # its vectors can be remembered: each depends on its text alone
+            encoder = RememberingEncoder(encoder)
+        return cls(nlp=load_nlp(settings), encoder=encoder, lexicon=load_lexicon(settings.lexicon_path, settings.loaded_term_packs))
 
 
 @dataclass
