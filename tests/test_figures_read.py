@@ -83,6 +83,9 @@ def test_years_are_not_counts_and_a_metre_is_not_a_million(nlp, text):
     ("Two undersea cables suffered severe damage.", "DAMAGE"),
     ("A gunman shot to death one person.", "KILL"),
     ("The 15-inch model sells for $1,499.", "PRICE"),
+    ("Greek stocks closed down 3.9 percent.", "FALL"),
+    ("The latest count of the dead is only one person.", "KILL"),
+    ("The 15-inch MacBook Pro starts off at $1,799.", "PRICE"),
 ])
 def test_the_measure_class_follows_the_predicate_or_property(nlp, text, klass):
     q = only(nlp, text)
@@ -94,6 +97,8 @@ def test_the_measure_class_follows_the_predicate_or_property(nlp, text, klass):
     ("Aid reached 24,000 refugees in the camp.", "POPULATION"),  # reaching is not holding
     ("Planes dropped four bombs.", "FALL"),  # a count under a verb of falling prices
     ("A gunman shot three people.", "KILL"),
+    ("The shops closed at 9 and reopened at 11 with 40 staff.", "FALL"),  # no "down"
+    ("The victims were 12 children.", "KILL"),  # a subject of no class
 ])
 def test_the_measure_class_stays_quiet_on_lookalikes(nlp, text, klass):
     assert all(measure_of(q, RULES) is None or measure_of(q, RULES).klass != klass for q in figures(nlp, text))

@@ -125,8 +125,8 @@ def _verb_lemma(verb: Token, rules: FigureRules | None = None) -> str:
             obj = next((c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" else None
             if obj is not None and f"{pair} {obj.lemma_.lower()}" in rules.classes:
                 return f"{pair} {obj.lemma_.lower()}"  # "shot to death" -> "shoot to death"
-            if child.dep_ in ("prep", "dobj") and pair in rules.classes:
-                return pair  # "moved to safety" -> "move to", "left their homes" -> "leave home"
+            if child.dep_ in ("prep", "dobj", "advmod") and pair in rules.classes:
+                return pair  # "moved to safety" -> "move to", "left their homes" -> "leave home", "closed down"
     return verb.lemma_.lower()
 
 
@@ -268,6 +268,10 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
                                and _known(c.lemma_.lower(), rules)), None)
             if complement is not None:
                 return complement.lemma_.lower(), None, predicate
+            subject = next((c for c in predicate.children if c.dep_ == "nsubj" and c != anchor), None)
+            named = _class_noun(subject, rules) if count and subject is not None else None
+            if named is not None:
+                return named.lemma_.lower(), named, predicate  # "the number of the dead is 12"
             if not count:
                 break  # "the price is $5": a copula alone does not say what a measure is
         if lemma in rules.neutral_predicates or lemma in rules.forecast_predicates:
@@ -556,6 +560,17 @@ def _places(verb: Token, rules: FigureRules) -> list[tuple[str, Token | None]]:
         for obj in (c for c in agent.children if c.dep_ == "pobj"):
             preps += [c for c in obj.children if c.dep_ == "prep" and c.lower_ in rules.place_prepositions]
     return [(p.lower_, next((c for c in p.children if c.dep_ == "pobj"), None)) for p in preps]
+
+
+def _class_noun(noun: Token, rules: FigureRules) -> Token | None:
+    """A subject noun of a known class, or its "of" object ("the toll", "the latest data of the fatality")."""
+    if _known(noun.lemma_.lower(), rules) and noun.lemma_.lower() not in rules.neutral_nouns:
+        return noun
+    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is not None and _known(obj.lemma_.lower(), rules):
+            return obj
+    return None
 
 
 def _conj_root(tok: Token) -> Token:
