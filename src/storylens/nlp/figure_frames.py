@@ -226,6 +226,12 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
             noun = subject  # "the toll rose to 12"
         elif obj is not None and head.lower_ in ("at", "to") and obj.lemma_.lower() in rules.property_nouns:
             noun = obj  # "put the real cost at 60 million", "cut its rate to 3.25 per cent"
+    if noun is None and not count:
+        # "$60 million in funding", "$5 billion in revenue": the noun after "in" names the measure
+        for prep in (c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "in"):
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.lemma_.lower() in rules.property_nouns:
+                noun = obj
     if noun is None:
         noun = _estimated(anchor, rules)
         if noun is not None and count and _known(noun.lemma_.lower(), rules):
@@ -349,6 +355,8 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
         if predicate is not None:
             # Where it was counted: "one bomb fell within the camp", "one man was killed in a village"
             places = _places(predicate, rules)
+            if predicate.dep_ == "advcl" and predicate.tag_ == "VBG":
+                places += _places(predicate.head, rules)  # "In a village a landslide hit a farm, killing one man"
             if any(c.lower_ == "where" for c in predicate.children):
                 # "clashes broke out in Salonika, where 50,000 marched"
                 places += [("in", predicate.head)] if predicate.dep_ == "relcl" else _places(predicate.head, rules)
