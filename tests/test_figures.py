@@ -76,6 +76,7 @@ def conflicts(*given, **kwargs):
     (frame(5.4, "plunge", dimension="percent", unit="%", holder="greek stocks"),
      frame(3.9, "close down", dimension="percent", unit="%", holder="greek stocks")),  # one fall, two sizes
     (frame(120000, "population", holder="qeshm island"), frame(200000, "population", holder="qeshm")),
+    (frame(6, "kill", counted="child"), frame(8, "kill", counted="kid")),
 ])
 def test_two_outlets_disagreeing_on_one_measure_conflict(a, b):
     (conflict,) = conflicts(("Harbour Gazette", a), ("Valley Post", b))
@@ -173,6 +174,7 @@ NOT_CONFLICTS = {
                                                         frame(5, "hit", counted="village")),
     "a group a portion is taken from": (frame(2.5e6, "cast", counted="people", flags=["whole"]),
                                         frame(2.44e6, "cast", counted="people")),
+    "children killed against the toll": (frame(6, "kill", counted="child"), frame(24, "kill")),
     "a fall against a rise": (frame(5.4, "plunge", dimension="percent", unit="%", holder="stocks"),
                               frame(3.9, "climb", dimension="percent", unit="%", holder="stocks")),
     "a count under a verb of falling prices is no fall": (frame(4, "drop", counted="bomb"),

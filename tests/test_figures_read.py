@@ -86,6 +86,7 @@ def test_years_are_not_counts_and_a_metre_is_not_a_million(nlp, text):
     ("Greek stocks closed down 3.9 percent.", "FALL"),
     ("The latest count of the dead is only one person.", "KILL"),
     ("The 15-inch MacBook Pro starts off at $1,799.", "PRICE"),
+    ("The start-up is backed with $60 million in funding.", "FUNDING"),
 ])
 def test_the_measure_class_follows_the_predicate_or_property(nlp, text, klass):
     q = only(nlp, text)
@@ -99,6 +100,7 @@ def test_the_measure_class_follows_the_predicate_or_property(nlp, text, klass):
     ("A gunman shot three people.", "KILL"),
     ("The shops closed at 9 and reopened at 11 with 40 staff.", "FALL"),  # no "down"
     ("The victims were 12 children.", "KILL"),  # a subject of no class
+    ("The buyer paid $60 million in cash.", "FUNDING"),  # cash is no measure
 ])
 def test_the_measure_class_stays_quiet_on_lookalikes(nlp, text, klass):
     assert all(measure_of(q, RULES) is None or measure_of(q, RULES).klass != klass for q in figures(nlp, text))
@@ -146,6 +148,7 @@ def test_an_unknown_predicate_keeps_its_own_lemma(nlp):
     ("More than a dozen people were killed by a quake in eastern China.", "in eastern china"),
     ("The quake struck Qeshm island, home to 120,000 people.", "qeshm"),
     ("Yida is a camp of about 20,000 refugees.", "yida"),
+    ("In a village a landslide engulfed a farm, killing one man.", "in village"),
 ])
 def test_holders_come_from_the_parse(nlp, text, holder):
     assert only(nlp, text).holder == holder
