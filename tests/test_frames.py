@@ -243,3 +243,22 @@ def test_a_date_is_not_a_state_cue(nlp) -> None:
     states = {s for f in frames_of(nlp, "The Kestrel, which relieved the Osprey at the end of May, sailed on.")
               for s in f.states}
     assert not any(s.startswith("completed@") for s in states)
+
+
+@pytest.mark.slow
+def test_no_one_with_a_hyphen_negates_its_clause(nlp) -> None:
+    injured = frame(nlp, "The fire chief added that no-one had been injured in the blaze.", "injure")
+    assert injured.negated and injured.subject == "people"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, background", [
+    # what an infinitive aims at is not stated
+    ("Crews worked hard to ensure that the fire didn't spread further.", "spread", True),
+    ("The firm acted to make sure that no data was lost.", "lose", True),
+    # a reported clause and an infinitive itself are
+    ("The chief said that the fire didn't spread further.", "spread", False),
+    ("We are not intending to compete with our customers.", "compete", False),
+])
+def test_the_aim_of_an_infinitive_is_background(nlp, text, predicate, background) -> None:
+    assert frame(nlp, text, predicate).relative is background

@@ -206,7 +206,8 @@ def _arg_negated(tok: "Token") -> bool:
     """An argument that negates its clause: "no one", "nobody", "no casualties"."""
     if tok.lower_ in ("nobody", "nothing", "none", "noone"):
         return True
-    return any(c.dep_ in ("det", "neg", "advmod") and c.lower_ in ("no", "not", "never") for c in tok.children)
+    # "no-one" is parsed as "no" compounded with "one"
+    return any(c.dep_ in ("det", "neg", "advmod", "compound") and c.lower_ in ("no", "not", "never") for c in tok.children)
 
 
 def _subject(pred: "Token") -> "Token | None":
@@ -245,11 +246,16 @@ def _clause_tokens(pred: "Token", predicates: set[int]) -> list["Token"]:
 
 
 def _is_background(pred: "Token") -> bool:
-    """Relative clauses and clauses of time, condition or reason tell background, not the stance."""
+    """Relative clauses and clauses of time, condition or reason tell background, not the stance;
+    so does what an infinitive aims at ("worked to ensure that the fire did not spread")."""
     tok = pred
+    content = False
     for _ in range(12):
         if tok.dep_ in _BACKGROUND_DEPS:
             return True
+        if content and tok.dep_ in ("xcomp", "advcl") and any(c.tag_ == "TO" for c in tok.children):
+            return True
+        content = content or tok.dep_ == "ccomp"
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATE_MARKS for c in tok.children):
             return True
         if tok.dep_ != "ROOT" and any(c.tag_ in ("WRB", "WP", "WDT") and c.dep_ in ("advmod", "nsubj", "dobj", "nsubjpass")
