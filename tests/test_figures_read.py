@@ -149,6 +149,8 @@ def test_an_unknown_predicate_keeps_its_own_lemma(nlp):
     ("The quake struck Qeshm island, home to 120,000 people.", "qeshm"),
     ("Yida is a camp of about 20,000 refugees.", "yida"),
     ("In a village a landslide engulfed a farm, killing one man.", "in village"),
+    ("A 32-year-old British climber died on the ridge.", "british climber"),
+    ("A 36-year-old climber died on the ridge.", "climber"),
 ])
 def test_holders_come_from_the_parse(nlp, text, holder):
     assert only(nlp, text).holder == holder

@@ -326,8 +326,13 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                 if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in rules.time_nouns | {"old"}:
                     target = node
                     break
-        return _entity_text(target) if target is not None and target.ent_type_ == "PERSON" else (
-            target.lemma_.lower() if target is not None else None)
+        if target is None:
+            return None
+        if target.ent_type_ == "PERSON":
+            return _entity_text(target)
+        # "a 32-year-old British climber" and "a 36-year-old Australian climber" are two people
+        nationality = [_entity_text(c).lower() for c in target.children if c.ent_type_ == "NORP" and c.i < target.i]
+        return " ".join(nationality + [target.lemma_.lower()])
     if dimension == "count":
         found = []
         kind = rules.objects.get(counted_tok.lemma_.lower()) if counted_tok is not None else None
