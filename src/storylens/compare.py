@@ -194,10 +194,11 @@ def group_claims(mentions: Sequence[Mention], similarity: ClaimSimilarity, thres
     pair_sums = members.T @ matrix @ members  # group x group: summed similarity
     holds = holds[:, :total]
     alive = np.ones(total, dtype=bool)
+    # group x group: some article has a mention in both; kept up to date as groups merge
+    shared = (holds.T.astype(np.int32) @ holds.astype(np.int32)) > 0
     while True:
         average = pair_sums / np.outer(sizes, sizes)
-        blocked = (holds.T.astype(np.int32) @ holds.astype(np.int32)) > 0
-        blocked |= ~alive[:, None] | ~alive[None, :]
+        blocked = shared | ~alive[:, None] | ~alive[None, :]
         average = np.where(blocked, -np.inf, np.triu(average, 1))
         np.fill_diagonal(average, -np.inf)
         a, b = np.unravel_index(int(np.argmax(average)), average.shape)
@@ -209,6 +210,8 @@ def group_claims(mentions: Sequence[Mention], similarity: ClaimSimilarity, thres
         pair_sums[:, a] += pair_sums[:, b]
         sizes[a] += sizes[b]
         holds[:, a] |= holds[:, b]
+        shared[a, :] |= shared[b, :]
+        shared[:, a] |= shared[:, b]
         alive[b] = False
     return [sorted(g) for g in groups if g]
 
