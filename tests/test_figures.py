@@ -179,6 +179,8 @@ NOT_CONFLICTS = {
                               frame(3.9, "climb", dimension="percent", unit="%", holder="stocks")),
     "a count under a verb of falling prices is no fall": (frame(4, "drop", counted="bomb"),
                                                           frame(2, "plunge", counted="bomb")),
+    "a distance fallen is no fall in a price": (frame(60, "fall", dimension="length", unit="m"),
+                                                frame(200, "fall", dimension="length", unit="m")),
 }
 
 

@@ -38,7 +38,7 @@ RULES_PATH = Path(__file__).parent / "data" / "figures.yaml"
 SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py or nlp/frames.py (statements.yaml)
 # change: stored readings made by other rules are read again.
-READING_RULES = 7
+READING_RULES = 8
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
@@ -91,7 +91,8 @@ class FigureRules:
     containing_predicates: frozenset[str] = frozenset()
     money_argument_prepositions: frozenset[str] = frozenset()
     portion_words: frozenset[str] = frozenset()
-    non_count_classes: frozenset[str] = frozenset()
+    change_classes: frozenset[str] = frozenset()
+    change_dimensions: frozenset[str] = frozenset()
     ordered_dimensions: frozenset[str] = frozenset()
     zero_determiners: frozenset[str] = frozenset()
     degree_modifiers: frozenset[str] = frozenset()
@@ -160,7 +161,8 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         containing_predicates=frozenset(_words(data.get("containing_predicates"))),
         money_argument_prepositions=frozenset(_words(data.get("money_argument_prepositions"))),
         portion_words=frozenset(_words(data.get("portion_words"))),
-        non_count_classes=frozenset(data.get("non_count_classes") or ()),
+        change_classes=frozenset(data.get("change_classes") or ()),
+        change_dimensions=frozenset(_words(data.get("change_dimensions"))),
         ordered_dimensions=frozenset(_words(data.get("ordered_dimensions"))),
         zero_determiners=frozenset(_words(data.get("zero_determiners"))),
         degree_modifiers=frozenset(_words(data.get("degree_modifiers"))),
@@ -255,8 +257,8 @@ def measure_of(quantity: Quantity, rules: FigureRules) -> Measure | None:
         return None
     dimension = quantity.dimension or "count"
     klass = rules.measure_class(quantity.measure)
-    if dimension == "count" and klass in rules.non_count_classes:
-        klass = quantity.measure  # "four bombs were dropped" is no fall in a price
+    if klass in rules.change_classes and dimension not in rules.change_dimensions:
+        klass = quantity.measure  # "four bombs were dropped", "he fell 60 metres": no fall in a price
     counted = (quantity.counted or "").lower() or None
     if counted in rules.ignored_counted_nouns:
         return None  # "four times the speed": a multiplier, not a count
