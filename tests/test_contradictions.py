@@ -81,6 +81,14 @@ def test_no_casualties_against_unrelated_sentence_does_not_fire() -> None:
     assert contradictions([a, b], similarity=0.5) == []
 
 
+def test_harm_not_caused_by_something_is_still_harm() -> None:
+    a = mention("a", "A second deputy suffered a minor injury at the scene.",
+                StatementFrame("suffer", subject="deputy", object="injury"))
+    b = mention("b", "Officials said the deputy's injuries were not caused by gunfire.",
+                StatementFrame("cause", subject="injury", preps=("by:gunfire",), negated=True), speaker="officials")
+    assert contradictions([a, b]) == []
+
+
 def test_dissimilar_sentences_never_conflict() -> None:
     a = mention("a", "An official said 9 people were killed in the raid.", StatementFrame("kill", subject="people"),
                 speaker="an official")
@@ -269,11 +277,14 @@ class KeyEncoder:
 
     def __init__(self, same: set[str]) -> None:
         self.same = same
+        self.axes: dict[str, int] = {}
 
     def encode(self, texts):
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for row, text in enumerate(texts):
-            out[row, 0 if text.removeprefix("the ") in self.same else 1 + row % 7] = 1.0
+            key = text.removeprefix("the ")
+            axis = 0 if key in self.same else self.axes.setdefault(key, 1 + len(self.axes))
+            out[row, axis] = 1.0
         return out
 
 

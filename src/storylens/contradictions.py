@@ -105,6 +105,8 @@ def _harm_frames(frame: StatementFrame, rules: StatementRules) -> list[tuple[str
     out = []
     for noun in (frame.subject, frame.object):
         events = rules.harm_events(noun or "")
+        if frame.negated and noun == frame.subject and any(p.startswith("by:") for p in frame.preps):
+            continue  # "the injuries were not caused by gunfire" denies a cause, not the injuries
         if events and frame.predicate not in events:
             out += [(e, frame.negated) for e in sorted(events)]
     harm_verbs = {e for _, events in rules.harm_nouns for e in events}
@@ -176,12 +178,13 @@ class SubjectAligner:
         self.groups = dict(rules.same_thing)
         self.vectors: dict[str, np.ndarray] = {}
 
-    def prepare(self, keys: Sequence[str]) -> None:
-        """Encode the keys met in one story at once."""
-        new = sorted({k for k in keys if k and k not in self.vectors})
-        if self.encoder is not None and new:
-            for key, vector in zip(new, self.encoder.encode([f"the {k}" for k in new])):
-                self.vectors[key] = vector
+    def _vector(self, key: str) -> np.ndarray | None:
+        """"the <key>" encoded once, only for keys that reach a comparison (most pairs stop before)."""
+        if self.encoder is None:
+            return None
+        if key not in self.vectors:
+            self.vectors[key] = self.encoder.encode([f"the {key}"])[0]
+        return self.vectors[key]
 
     def match(self, a: str, b: str) -> int:
         """2: the same word or name; 1: the same thing by meaning; 0: not shown to be the same."""
@@ -191,8 +194,8 @@ class SubjectAligner:
             return 2
         if a in self.groups and self.groups.get(a) == self.groups.get(b):
             return 1
-        if a in self.vectors and b in self.vectors and \
-                float(self.vectors[a] @ self.vectors[b]) >= self.rules.threshold("subject"):
+        va, vb = self._vector(a), self._vector(b)
+        if va is not None and vb is not None and float(va @ vb) >= self.rules.threshold("subject"):
             return 1
         return 0
 
@@ -420,8 +423,6 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
     usable = [[f for f in m.frames if _takes_a_side(f, m, rules)] for m in mentions]
     background = [[f for f in m.frames if _background_fact(f, m, rules)] for m in mentions]
     aligner = SubjectAligner(rules, encoder)
-    aligner.prepare([part for fs in usable + background for f in fs for cue in f.states
-                     for k, part in enumerate(cue.partition("@")[2].split(":")) if k != 1])
     lowest = min(rules.threshold(r) for r in ("negation", "harm", "state", "denial"))
     edges: list[_Edge] = []
     for i in range(count):
