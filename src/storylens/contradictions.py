@@ -109,7 +109,7 @@ def _harm_frames(frame: StatementFrame, rules: StatementRules) -> list[tuple[str
             continue  # "the injuries were not caused by gunfire" denies a cause, not the injuries
         if events and frame.predicate not in events:
             out += [(e, frame.negated) for e in sorted(events)]
-    harm_verbs = {e for _, events in rules.harm_nouns for e in events}
+    harm_verbs = rules.harm_verbs
     if frame.predicate in harm_verbs and (frame.subject == "people" or frame.object == "people"):
         out.append((frame.predicate, frame.negated))
     return out
@@ -424,6 +424,7 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
     background = [[f for f in m.frames if _background_fact(f, m, rules)] for m in mentions]
     aligner = SubjectAligner(rules, encoder)
     lowest = min(rules.threshold(r) for r in ("negation", "harm", "state", "denial"))
+    thresholds = tuple(rules.threshold(r) for r in ("negation", "harm", "state", "attribute"))
     edges: list[_Edge] = []
     for i in range(count):
         if not usable[i] and not background[i]:
@@ -436,17 +437,18 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
                     mentions[i].speaker and mentions[j].speaker):
                 continue  # an outlet's own sentences are its one account
             sim = float(similarity[i, j])
+            negation_close, harm_close, state_close, attribute_close = (sim >= at for at in thresholds)
             for fa in usable[i]:
                 for fb in usable[j]:
-                    if sim >= rules.threshold("negation"):
+                    if negation_close:
                         edges += _negation_edges(i, fa, j, fb)
-                    if sim >= rules.threshold("harm"):
+                    if harm_close:
                         edges += _harm_edges(i, fa, j, fb, rules)
-                    if sim >= rules.threshold("state"):
+                    if state_close:
                         edges += _state_edges(i, fa, j, fb, rules, aligner, sim)
-                    if sim >= rules.threshold("attribute"):
+                    if attribute_close:
                         edges += _exclusive_edges(i, fa, j, fb, rules)
-            if sim >= rules.threshold("state") and (background[i] or background[j]):
+            if state_close and (background[i] or background[j]):
                 for fa in usable[i] + background[i]:
                     for fb in usable[j] + background[j]:
                         if fa.relative or fb.relative:

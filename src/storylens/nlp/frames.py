@@ -107,7 +107,16 @@ class StatementRules:
         return dict(self.attribute_head_words).get(klass, frozenset())
 
     def harm_events(self, noun: str) -> frozenset[str]:
-        return dict(self.harm_nouns).get(noun, frozenset())
+        return self._harm_events.get(noun, frozenset())
+
+    @cached_property
+    def _harm_events(self) -> dict[str, frozenset[str]]:
+        return dict(self.harm_nouns)
+
+    @cached_property
+    def harm_verbs(self) -> frozenset[str]:
+        """Every harm event a noun names ("killed", "injured")."""
+        return frozenset(e for _, events in self.harm_nouns for e in events)
 
 
 def _lower(words: Any) -> frozenset[str]:
