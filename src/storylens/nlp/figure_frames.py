@@ -269,7 +269,7 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     while predicate is not None and seen < 3:
         seen += 1
         lemma = _verb_lemma(predicate, rules)
-        if lemma in ("be", "remain", "become"):
+        if lemma in rules.copula_predicates:
             complement = next((c for c in predicate.children if c.dep_ in ("acomp", "attr") and c != anchor
                                and _known(c.lemma_.lower(), rules)), None)
             if complement is not None:
@@ -375,12 +375,12 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                 found.append(_entity_text(subject))  # "Wayne had five catches": Wayne's
         return " ".join(dict.fromkeys(f.lower() for f in found)) or None
     if dimension == "magnitude":
-        quake = noun if noun is not None and noun.lemma_.lower() not in ("magnitude", "richter", "scale") else None
+        quake = noun if noun is not None and noun.lemma_.lower() not in rules.scale_nouns else None
         if quake is None:
             node = anchor
             for _ in range(4):
                 node = node.head
-                if node.pos_ == "NOUN" and node.lemma_.lower() not in ("magnitude", "richter", "scale"):
+                if node.pos_ == "NOUN" and node.lemma_.lower() not in rules.scale_nouns:
                     quake = node
                     break
                 if node.head == node:
@@ -454,7 +454,7 @@ def _dimension(m: re.Match[str], unit: str | None, counted_tok: Token | None, ro
         if lemma in rules.units:
             dim, shown, _ = rules.units[lemma]
             return dim, unit if dim == "duration" and unit else shown
-    if prev is not None and prev.lower_ in ("aged", "age"):
+    if prev is not None and prev.lower_ in rules.age_words:
         return "age", "yr"
     near = {t.lemma_.lower() for t in (prev, nxt, root.head) if t is not None}
     if near & rules.magnitude_words:
