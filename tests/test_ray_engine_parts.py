@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
@@ -12,7 +12,7 @@ import pytest
 from storylens.clean import clean_document
 from storylens.dedupe import mark_duplicates
 from storylens.ingest import read_path
-from storylens.ray_engine.blocks import Placement, block_span, blocks_of, merge_blocks, split_merged, term_counts
+from storylens.ray_engine.blocks import Placement, blocks_of, merge_blocks, plan_blocks, split_merged, term_counts
 from storylens.ray_engine.duplicates import (WORD_LSH_THRESHOLD, DuplicateResolver, band_keys, band_ranges, signature,
                                              word_signature)
 from storylens.ray_engine.sources import list_chunks, read_chunk
@@ -149,12 +149,25 @@ def test_articles_that_share_no_band_are_all_kept(settings):
     assert [a.status for a in _resolve_by_band_keys(articles, settings)] == ["ok"] * 5
 
 
-def test_an_article_near_a_block_edge_is_clustered_in_both_blocks(settings):
-    span = block_span(settings)
-    assert blocks_of(10 * span + span // 2, settings) == [10]
-    assert sorted(blocks_of(10 * span + 1, settings)) == [9, 10]
-    assert sorted(blocks_of(11 * span - 1, settings)) == [10, 11]
-    assert blocks_of(None, settings) == [-1]
+def test_an_input_up_to_the_block_size_is_one_block_with_its_undated_articles(settings):
+    days = Counter({700_000 + d: 10 for d in range(0, 400, 2)} | {None: 50})  # 2,050 articles over 400 days
+    plan = plan_blocks(days, settings, block_articles=2_050)
+    assert plan.whole
+    assert {b for day in days for b in blocks_of(day, plan)} == {0}
+
+
+def test_a_large_input_is_cut_into_blocks_of_days_and_an_article_near_an_edge_is_in_both(settings):
+    days = Counter({700_000 + d: 10 for d in range(400)} | {None: 50})  # 10 articles a day
+    plan = plan_blocks(days, settings, block_articles=1_000)
+    assert len(plan.starts) == 3  # 100-day blocks, the last 100 days one block
+    sizes = Counter(blocks_of(day, plan)[0] for day in days.elements())
+    assert all(n >= 1_000 for block, n in sizes.items() if block != -1) and sizes[-1] == 50
+    edge = plan.starts[0]
+    assert blocks_of(edge + 50, plan) == [1]
+    assert sorted(blocks_of(edge + 1, plan)) == [0, 1]
+    assert sorted(blocks_of(edge - 1, plan)) == [0, 1]
+    assert blocks_of(edge - settings.cluster_window_days - 1, plan) == [0]
+    assert blocks_of(None, plan) == [-1]
 
 
 def test_stories_meeting_at_a_block_edge_merge_and_others_stay_apart():
@@ -191,7 +204,7 @@ def _event_article(article_id: str, event: str, day: int, variant: int, settings
 
 def _edge_merge(settings, second_event: str):
     """Block 0 holds dam articles, block 1 `second_event` articles; one overlap article (m) is in both stories."""
-    edge = block_span(settings)
+    edge = 700_000
     first = [_event_article(f"a{n}", "dam", edge - 3 + n % 3, n, settings) for n in range(4)]
     second = [_event_article(f"b{n}", second_event, edge + n % 3, n + 1, settings) for n in range(4)]
     bridge = _event_article("m", "dam", edge, 7, settings)
@@ -225,11 +238,16 @@ def test_one_event_that_crosses_a_block_edge_stays_one_story(settings):
 def test_an_article_the_reader_failed_on_is_left_out_of_its_blocks_stories(settings):
     import pickle
 
-    from storylens.ray_engine.workers import cluster_group
+    from storylens.ray_engine.workers import NO_DAY, block_rows, cluster_group
 
     items = [_event_article(f"a{n}", "dam", 100, n, settings) for n in range(3)]
-    batch = {"block": np.array([0] * 4), "item": np.array([pickle.dumps(i) for i in items] + [b""], dtype=object)}
-    placed = [pickle.loads(r) for r in cluster_group(batch, settings, term_counts(items), 3)["record"]]
+    read = {"item": np.array([pickle.dumps(i) for i in items] + [b""], dtype=object),
+            "day": np.array([100, 100, 100, NO_DAY]),
+            "error": np.array(["", "", "", "unreadable: the reader failed: boom"], dtype=object)}
+    plan = plan_blocks(Counter(i.day for i in items), settings)
+    blocks = block_rows(read, plan)
+    assert len(blocks["item"]) == 3
+    placed = [pickle.loads(r) for r in cluster_group(blocks, settings, plan, term_counts(items), 3)["record"]]
     assert sorted(p.article_id for p in placed) == ["a0", "a1", "a2"]
 
 

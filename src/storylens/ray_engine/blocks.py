@@ -1,18 +1,21 @@
 """Stories at scale: the local clustering run per block of days, blocks overlapping, merged at edges.
 
-Articles further apart than the clustering window never share a story, so the days are cut
-into blocks of `BLOCK_WINDOWS` windows, each block also taking the articles one window
-either side of it. Each block is clustered on its own (a Ray task) by `StoryClusterer`
-with term weights from the whole input, so pair scores are those of the local engine;
-an article in an overlap lands in two blocks, and the stories that share it merge. A story
-made by such a merge is checked for a split as the local engine checks every story it
-groups (`split_story`), so two events that met only at the edge part again. When all
-articles fall in one block the result is the local engine's, story for story.
-Undated articles form a block of their own.
+An input of at most `block_articles` articles is one block: the local batch clustering,
+whose answer it is, story for story. A larger one is cut into blocks of whole days
+(`plan_blocks`), each of at least `block_articles` articles and wider than two clustering
+windows, each also taking the articles one window either side of it; undated articles form
+a block of their own. Articles further apart than the window never share a story, so each
+block is clustered on its own (a Ray task) by `StoryClusterer` with term weights from the
+whole input; an article in an overlap lands in two blocks, and the stories that share it
+merge. A story made by such a merge is checked for a split as the local engine checks every
+story it groups (`split_story`), so two events that met only at the edge part again. Cut
+into blocks, the answer is close to the local one but not always the same: an article's
+nearest neighbours are sought within its block, not among all articles.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from ..records import Story
 from ..settings import Settings
 from ..stories import ClusterInput, PairScorer, StoryClusterer, arrival_order, split_story
 
-BLOCK_WINDOWS = 26  # a block spans this many clustering windows (half a year at the default window)
+BLOCK_ARTICLES = 20_000  # inputs up to this size are clustered whole; larger ones in blocks at least this large
 UNDATED = -1
 
 
@@ -46,20 +49,47 @@ def term_counts(items: Iterable[ClusterInput]) -> Counter[str]:
     return counts
 
 
-def block_span(settings: Settings) -> int:
-    return max(settings.cluster_window_days, 1) * BLOCK_WINDOWS
+@dataclass(frozen=True)
+class BlockPlan:
+    """Where the blocks of days start. No starts: one block (number 0) holds every article, dated or not."""
+
+    starts: tuple[int, ...]  # first day of blocks 1, 2, ... (block 0 takes the days before the first start)
+    window: int  # the clustering window in days: articles this close to an edge are in both blocks
+
+    @property
+    def whole(self) -> bool:
+        return not self.starts
 
 
-def blocks_of(day: int | None, settings: Settings) -> list[int]:
+def plan_blocks(days: Counter[int | None], settings: Settings, block_articles: int = BLOCK_ARTICLES) -> BlockPlan:
+    """Blocks for articles with these publication days (None: undated), `block_articles` or more each."""
+    window = max(settings.cluster_window_days, 1)
+    if sum(days.values()) <= block_articles:
+        return BlockPlan((), window)
+    starts: list[int] = []
+    first, count = None, 0
+    for day in sorted(d for d in days if d is not None):
+        if first is not None and count >= block_articles and day - first > 2 * window:
+            starts.append(day)
+            first, count = None, 0
+        first = day if first is None else first
+        count += days[day]
+    if starts and sum(n for d, n in days.items() if d is not None and d >= starts[-1]) < block_articles:
+        starts.pop()  # the last block would be small: the one before it takes its days
+    return BlockPlan(tuple(starts), window)
+
+
+def blocks_of(day: int | None, plan: BlockPlan) -> list[int]:
     """The blocks an article is clustered in: its own, and a neighbour's when it is within a window of the edge."""
+    if plan.whole:
+        return [0]
     if day is None:
         return [UNDATED]
-    span, window = block_span(settings), max(settings.cluster_window_days, 1)
-    block = day // span
+    block = bisect.bisect_right(plan.starts, day)
     out = [block]
-    if day - block * span < window:
+    if block > 0 and day - plan.starts[block - 1] < plan.window:
         out.append(block - 1)
-    if (block + 1) * span - day <= window:
+    if block < len(plan.starts) and plan.starts[block] - day <= plan.window:
         out.append(block + 1)
     return out
 
@@ -75,12 +105,12 @@ class Placement:
     home: bool  # the article's own block (not an overlap): its explanation is kept
 
 
-def cluster_block(block: int, items: Sequence[ClusterInput], settings: Settings,
+def cluster_block(block: int, items: Sequence[ClusterInput], settings: Settings, plan: BlockPlan,
                   document_frequency: Counter[str], articles: int) -> list[Placement]:
     """The local batch clustering of one block's articles."""
     clusterer = StoryClusterer(settings, scorer=FixedWeightsScorer(settings, document_frequency, articles))
     clusterer.add_batch(items)
-    home = {i.article_id for i in items if blocks_of(i.day, settings)[0] == block}
+    home = {i.article_id for i in items if blocks_of(i.day, plan)[0] == block}
     return [Placement(block, story.id, article_id, why, article_id in home)
             for story in clusterer.stories() for article_id, why in story.explanations]
 

@@ -3,8 +3,8 @@
 Ray Data reads the inputs in chunks and cleans and signs each article in parallel; LSH
 band keys are grouped (a shuffle) to find near-duplicate candidates; the driver replays the
 local admission rules in reading order and stores the articles; an actor pool reads and
-embeds them (each actor loads spaCy and the encoder once); stories are clustered per block
-of days (blocks.py) and each story's dossier is built by a task on an encoder actor.
+embeds them (each actor loads spaCy and the encoder once); stories are clustered whole, or
+per block of days when the input is large (blocks.py), and each story's dossier is built by a task on an encoder actor.
 
 The driver streams every stage's results into the SQLite store and holds per article only
 small keys (ids, positions, arrival order), never texts of the whole input nor an N x N
@@ -31,11 +31,11 @@ from ..records import Article
 from ..settings import Settings
 from ..store import Store
 from ..stories import arrival_order
-from .blocks import merge_blocks, split_merged, term_counts
+from .blocks import BLOCK_ARTICLES, merge_blocks, plan_blocks, split_merged, term_counts
 from .duplicates import WORD_LSH_THRESHOLD, DuplicateResolver, band_ranges
 from .sources import list_chunks
-from .workers import (ModelLoader, ReadingWorker, StoryComparer, admitted_articles, band_rows, bucket_pairs,
-                      cluster_group, prepare_chunks, prepare_stored)
+from .workers import (ModelLoader, ReadingWorker, StoryComparer, admitted_articles, band_rows, block_rows,
+                      bucket_pairs, cluster_group, prepare_chunks, prepare_stored)
 
 READ_BATCH = 64  # articles per call of a reading actor
 
@@ -51,6 +51,7 @@ class RayOptions:
     address: str | None = None
     workers: int = 2
     load_models: ModelLoader | None = None
+    block_articles: int = BLOCK_ARTICLES  # inputs up to this size are clustered whole, as the local engine does
 
 
 @dataclass
@@ -109,7 +110,7 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
                           Models(nlp=None, encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=None))
                 touched = cluster_new(store, models, settings)
             else:
-                touched = _cluster(store, readings, settings)
+                touched = _cluster(store, readings, settings, options.block_articles)
             missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
             _compare(store, touched | missing | store.stale_story_ids(), settings, options, progress, summary.nodes)
         summary.stories_touched = len(touched)
@@ -181,7 +182,7 @@ def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
 def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], settings: Settings,
           options: RayOptions, summary: RayRunSummary, progress: Progress) -> Any:
     """Read and embed this run's new articles and any stored ones not placed yet (a resumed run);
-    store readings and vectors. Returns the dataset of (block, item) rows for clustering."""
+    store readings and vectors. Returns the dataset of (item, day, error) rows for clustering."""
     import ray
 
     # Readings carry the version of the rules that made them, as on the local engine.
@@ -220,22 +221,28 @@ def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], set
                 items.append(pickle.loads(item))
         store.save_readings(readings, rules_version)
         store.save_vectors(items)
-    return read.select_columns(["block", "item", "reading"])
+    return read.select_columns(["item", "day", "error"])
 
 
-def _cluster(store: Store, read: Any, settings: Settings) -> set[str]:
-    """Stories of a store that had none: blocks clustered as tasks, merged at their edges."""
+def _cluster(store: Store, read: Any, settings: Settings, block_articles: int) -> set[str]:
+    """Stories of a store that had none: the whole input clustered as one task, or blocks of days
+    clustered as tasks and merged at their edges."""
     counts: Counter[str] = Counter()
     order: dict[str, tuple[int, str]] = {}
+    days: Counter[int | None] = Counter()
     for batch in read.iter_batches(batch_size=1024, batch_format="numpy"):
-        home = [pickle.loads(i) for i, r in zip(batch["item"], batch["reading"]) if r]
-        counts.update(term_counts(home))
-        order.update((i.article_id, arrival_order(i)) for i in home)
+        items = [pickle.loads(i) for i, error in zip(batch["item"], batch["error"]) if not error]
+        counts.update(term_counts(items))
+        order.update((i.article_id, arrival_order(i)) for i in items)
+        days.update(i.day for i in items)
     if not order:
         return set()
-    placements = (read.select_columns(["block", "item"]).groupby("block", num_partitions=_partitions(read))
-                  .map_groups(cluster_group, fn_kwargs={"settings": settings, "document_frequency": counts,
-                                                        "articles": len(order)}).take_all())
+    plan = plan_blocks(days, settings, block_articles)
+    blocks = read.map_batches(block_rows, fn_kwargs={"plan": plan}, num_cpus=0)
+    placements = (blocks.groupby("block", num_partitions=max(1, min(len(plan.starts) + 2, 200)))
+                  .map_groups(cluster_group, fn_kwargs={"settings": settings, "plan": plan,
+                                                        "document_frequency": counts, "articles": len(order)})
+                  .take_all())
     merged = merge_blocks((pickle.loads(p["record"]) for p in placements), order)
     # Stories that met at a block edge are checked for a split; only their articles are fetched.
     wanted = {a for story in merged.stories if story.id in merged.merged for a in story.article_ids}
@@ -249,12 +256,12 @@ def _cluster(store: Store, read: Any, settings: Settings) -> set[str]:
 
 
 def _items_of(read: Any, wanted: set[str]) -> dict[str, Any]:
-    """The clustering inputs of the wanted articles (each once, from its own block's row)."""
+    """The clustering inputs of the wanted articles."""
     items = {}
     if wanted:
         for batch in read.iter_batches(batch_size=1024, batch_format="numpy"):
-            for item, reading in zip(batch["item"], batch["reading"]):
-                if reading and (found := pickle.loads(item)).article_id in wanted:
+            for item, error in zip(batch["item"], batch["error"]):
+                if not error and (found := pickle.loads(item)).article_id in wanted:
                     items[found.article_id] = found
     return items
 

@@ -22,11 +22,12 @@ from ..read import read_articles
 from ..records import Article
 from ..settings import Settings
 from ..stories import build_inputs
-from .blocks import blocks_of, cluster_block
+from .blocks import BlockPlan, blocks_of, cluster_block
 from .duplicates import band_keys, signature, word_signature
 from .sources import read_chunk
 
 Batch = dict[str, Any]
+NO_DAY = 0  # the day column of an undated article (day numbers are proleptic ordinals, 1 and up)
 ModelLoader = Callable[[Settings], Any]  # settings -> `pipeline.Models`; `Models.load` unless another is given
 
 
@@ -119,7 +120,7 @@ class ReadingWorker:
 
     def __call__(self, batch: Batch) -> Batch:
         articles = [pickle.loads(r) for r in batch["record"]]
-        out: dict[str, list] = {"article_id": [], "reading": [], "item": [], "block": [], "error": [], "node": [],
+        out: dict[str, list] = {"article_id": [], "reading": [], "item": [], "day": [], "error": [], "node": [],
                                 "worker": [], "peak_mb": []}
         readings, failed = [], []
         try:
@@ -131,15 +132,12 @@ class ReadingWorker:
                 except Exception as error:  # noqa: BLE001 - spaCy and the rules can fail on odd text
                     failed.append((article.id, f"unreadable: the reader failed: {error}"))
         for reading, item in zip(readings, build_inputs(readings, self.models.encoder)):
-            for block in blocks_of(item.day, self.settings):
-                out["article_id"].append(item.article_id)
-                out["reading"].append(pickle.dumps(reading) if block == blocks_of(item.day, self.settings)[0] else b"")
-                out["item"].append(pickle.dumps(item))
-                out["block"].append(block)
-                out["error"].append("")
-                out["node"].append(self.node)
+            for key, value in (("article_id", item.article_id), ("reading", pickle.dumps(reading)),
+                               ("item", pickle.dumps(item)), ("day", item.day or NO_DAY), ("error", ""),
+                               ("node", self.node)):
+                out[key].append(value)
         for article_id, reason in failed:
-            for key, value in (("article_id", article_id), ("reading", b""), ("item", b""), ("block", 0),
+            for key, value in (("article_id", article_id), ("reading", b""), ("item", b""), ("day", NO_DAY),
                                ("error", reason), ("node", self.node)):
                 out[key].append(value)
         out["worker"] = [self.worker] * len(out["node"])
@@ -147,11 +145,24 @@ class ReadingWorker:
         return _columns(out)
 
 
-def cluster_group(batch: Batch, settings: Settings, document_frequency: Counter[str], articles: int) -> Batch:
+def block_rows(batch: Batch, plan: BlockPlan) -> Batch:
+    """Read articles -> one row per block each is clustered in (two near a block edge)."""
+    out: dict[str, list] = {"block": [], "item": []}
+    for item, day, error in zip(batch["item"], batch["day"], batch["error"]):
+        if error:
+            continue  # an article the reader failed on is in no story
+        for block in blocks_of(None if day == NO_DAY else int(day), plan):
+            out["block"].append(block)
+            out["item"].append(item)
+    return _columns(out)
+
+
+def cluster_group(batch: Batch, settings: Settings, plan: BlockPlan, document_frequency: Counter[str],
+                  articles: int) -> Batch:
     """One block's articles -> where the local clustering puts them."""
-    items = [pickle.loads(i) for i in batch["item"] if len(i)]  # an article the reader failed on has none
+    items = [pickle.loads(i) for i in batch["item"] if len(i)]
     block = int(batch["block"][0])
-    placements = cluster_block(block, items, settings, document_frequency, articles)
+    placements = cluster_block(block, items, settings, plan, document_frequency, articles)
     return _columns({"record": [pickle.dumps(p) for p in placements]})
 
 
