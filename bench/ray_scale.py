@@ -11,7 +11,8 @@
    respelled so that copies are neither duplicates nor one story, dates shifted by k * 3
    weeks, more than the clustering window, outlets renamed), run whole at each of --sizes:
    seconds per 1,000 articles at each size (flat when time is linear), the time of each
-   stage, and the driver's peak memory.
+   stage, and the driver's peak memory. Up to 20,000 articles are clustered as one block
+   (as the local engine does); larger archives in blocks of days of at least 20,000.
    By default the archive runs with LIGHT STAND-IN MODELS: spaCy is replaced by a blank
    English tokenizer with a sentencizer and a flat parse (no tagger, parser or entities),
    the sentence encoder by a hashed bag of words. The reading rules, cleaning, MinHash

@@ -15,7 +15,8 @@ import pytest
 
 ray = pytest.importorskip("ray", reason="the Ray engine needs the 'ray' extra")
 
-from storylens.pipeline import dossier_from_store  # noqa: E402
+from bench.ray_scale import answer, answer_differences, ecbplus_jsonl, whole_topics  # noqa: E402
+from storylens.pipeline import dossier_from_store, run  # noqa: E402
 from storylens.ray_engine import RayOptions, run_on_ray  # noqa: E402
 from storylens.settings import Settings  # noqa: E402
 from storylens.store import Store  # noqa: E402
@@ -26,13 +27,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
 
-def answer(dossier: dict) -> dict:
-    """What must not depend on the engine: articles, the story partition, and each story's conflicts."""
-    return {
-        "articles": sorted((a["id"], a["status"], a.get("duplicate_of")) for a in dossier["articles"]),
-        "stories": sorted((s["id"], tuple(s["article_ids"])) for s in dossier["stories"]),
-        "conflicts": {s["id"]: s["conflicts"] for s in dossier["stories"]},
-    }
+# Whole ECB+ topics (every fourth): 225 articles, with dates read from their texts over five
+# years, copies with words changed, and stories that mix two events of one kind. All 982
+# articles are compared by `python -m bench.ray_scale --same-answer`.
+ECBPLUS_TOPICS = frozenset(range(3, 46, 4))
 
 
 def run_examples(tmp_path: Path, options: RayOptions):
@@ -60,6 +58,26 @@ def test_ray_engine_gives_the_local_answer_on_the_examples_and_a_rerun_stores_no
     again, dossier, _, _ = run_examples(tmp_path, RayOptions(workers=2))
     assert again.new == 0 and again.already_stored == again.seen == summary.seen
     assert answer(dossier) == answer(examples_dossier)
+
+
+def test_ray_engine_gives_the_local_answer_on_whole_ecbplus_topics(local_ray, models, ecbplus_path, tmp_path):
+    import json
+
+    rows = whole_topics([json.loads(line) for line in ecbplus_path.open(encoding="utf-8") if line.strip()],
+                        set(ECBPLUS_TOPICS))
+    corpus = ecbplus_jsonl(rows, tmp_path / "ecbplus.jsonl")
+    dossiers = {}
+    with Store(tmp_path / "local.db") as store:
+        run(store, [str(corpus)], Settings(), models)
+        dossiers["local"] = dossier_from_store(store)
+    with Store(tmp_path / "ray.db") as store:
+        run_on_ray(store, [str(corpus)], Settings(), RayOptions(workers=2))
+        dossiers["ray"] = dossier_from_store(store)
+    local = answer(dossiers["local"])
+    assert len(local["articles"]) == len(rows) and len(local["stories"]) >= len(ECBPLUS_TOPICS)
+    assert any(status == "duplicate" for _, status, _ in local["articles"])
+    assert answer_differences(dossiers["local"], dossiers["ray"]) == []
+    assert answer(dossiers["ray"]) == local
 
 
 def test_a_job_on_a_two_node_cluster_uses_both_nodes_and_gives_the_local_answer(examples_dossier, tmp_path):
