@@ -13,6 +13,7 @@ conversions ("25 km (15 miles)"), values the sentence replaces ("from 3.75 to 3.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import replace
 from typing import Sequence
 
@@ -49,9 +50,15 @@ def _hedge_of(before: str, rules: FigureRules) -> str:
     """The qualifier written just before a figure ("more than", "nearly"), as its name; exact when none."""
     window = before[-40:].lower()
     for phrase, name in rules.qualifiers:
-        if re.search(r"(?<![\w])" + re.escape(phrase) + r"\s*(?:an?\s+)?(?:[$€£¥]|us\$)?\s*$", window):
+        if _qualifier_before(phrase).search(window):
             return name
     return "exact"
+
+
+@lru_cache(maxsize=1024)
+def _qualifier_before(phrase: str) -> re.Pattern[str]:
+    """A qualifier phrase ending a window of text (compiled once: every figure tries every phrase)."""
+    return re.compile(r"(?<![\w])" + re.escape(phrase) + r"\s*(?:an?\s+)?(?:[$€£¥]|us\$)?\s*$")
 
 
 def _entity_text(tok: Token) -> str:

@@ -21,6 +21,7 @@ import yaml
 from ..rulefiles import check_rule_file
 from ..errors import SettingsError
 from ..records import StatementFrame
+from . import span_entities
 from .lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
 def _entity_span(tok: "Token") -> "Span | None":
     if tok.ent_type_ not in _NAME_LABELS:
         return None
-    for ent in tok.sent.ents:
+    for ent in span_entities(tok.sent):
         if ent.start <= tok.i < ent.end:
             return ent
     return None

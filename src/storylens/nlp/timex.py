@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Precision, TimeExpr
+from . import span_entities
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -283,7 +284,7 @@ def extract_times(sent: Span, published: date | None) -> list[TimeExpr]:
 
     # spaCy DATE entities that are bare years ("the year 2022").
     covered = [(s, e) for s, e, *_ in found]
-    for ent in sent.ents:
+    for ent in span_entities(sent):
         if ent.label_ != "DATE":
             continue
         s, e = ent.start_char - base, ent.end_char - base
