@@ -63,8 +63,8 @@ def test_ray_engine_gives_the_local_answer_on_the_examples_and_a_rerun_stores_no
 def test_ray_engine_gives_the_local_answer_on_whole_ecbplus_topics(local_ray, models, ecbplus_path, tmp_path):
     import json
 
-    rows = whole_topics([json.loads(line) for line in ecbplus_path.open(encoding="utf-8") if line.strip()],
-                        set(ECBPLUS_TOPICS))
+    lines = ecbplus_path.read_text(encoding="utf-8").splitlines()
+    rows = whole_topics([json.loads(line) for line in lines if line.strip()], set(ECBPLUS_TOPICS))
     corpus = ecbplus_jsonl(rows, tmp_path / "ecbplus.jsonl")
     dossiers = {}
     with Store(tmp_path / "local.db") as store:
