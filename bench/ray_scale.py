@@ -7,9 +7,9 @@
    on a local Ray with 1 and then 2 CPUs (one reading actor per CPU): articles/s,
    efficiency from 1 to 2 workers ((rate 2 / rate 1) / 2), each reading actor's peak
    resident memory, and the load average of the machine during each run.
-3. Archive: synthetic archives made from the ECB+ texts (copy k has its capitalised words
-   respelled so that copies are neither duplicates nor one story, dates shifted by k * 3
-   weeks, more than the clustering window, outlets renamed), run whole at each of --sizes:
+3. Archive: synthetic archives made from the ECB+ texts (copy k has its words of five letters
+   or more respelled so that copies are neither duplicates nor one story, dates shifted by
+   k * 3 weeks, more than the clustering window, outlets renamed), run whole at each of --sizes:
    seconds per 1,000 articles at each size (flat when time is linear), the time of each
    stage, and the driver's peak memory. Up to 20,000 articles are clustered as one block
    (as the local engine does); larger archives in blocks of days of at least 20,000.
@@ -48,7 +48,7 @@ from bench.common import load_ecbplus, peak_rss_mb
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
 SYLLABLES = ("ar", "bel", "cor", "dun", "el", "fen", "gar", "hol", "ist", "jor", "kel", "lun", "mar", "nor")
-CAPITALISED = re.compile(r"\b([A-Z][a-z]{2,})\b")
+LONG_WORD = re.compile(r"\b([A-Za-z]{5,})\b")
 BASE_DAY = date(2015, 1, 5)
 COPY_SHIFT_DAYS = 21  # copies further apart than the clustering window (14 days) never share a story
 
@@ -89,15 +89,18 @@ def whole_topics(rows: list[dict], topics: set[int]) -> list[dict]:
 
 
 def respell(text: str, copy: int) -> str:
-    """Capitalised words get a copy-specific ending: the same story about other people and places."""
+    """Words of five letters or more get a copy-specific ending, the same one wherever they occur: copy k
+    tells the same stories in other words, so copies are neither duplicates of each other (in shingles
+    or in their sets of words) nor each other's stories, while the articles of one copy relate as the
+    originals do."""
     if copy == 0:
         return text
 
     def ending(match: re.Match) -> str:
         word = match.group(1)
-        return word + SYLLABLES[zlib.crc32(f"{copy}:{word}".encode()) % len(SYLLABLES)] + str(copy % 97)
+        return word + SYLLABLES[zlib.crc32(f"{copy}:{word.lower()}".encode()) % len(SYLLABLES)] + str(copy)
 
-    return CAPITALISED.sub(ending, text)
+    return LONG_WORD.sub(ending, text)
 
 
 def synthetic_archive(rows: list[dict], size: int, path: Path) -> None:
