@@ -570,3 +570,24 @@ def test_a_page_whose_site_name_is_huge_falls_back_to_its_address():
     article = clean_document(RawDocument(input="https://news.example/ferry", kind="html", body=page,
                                          url="https://news.example/ferry"), Settings())
     assert len(article.source) <= 200
+
+
+@pytest.mark.parametrize(
+    ("title", "kept"),
+    [
+        # a feed without headlines gives the lead sentence as the title: it stays in the text
+        ("The coast guard on Tuesday rescued 14 fishermen whose trawler sank off the northern cape.", True),
+        ("Rescuers pulled 14 fishermen from the sea after their trawler sank, the coast guard said.", True),
+        # a headline repeated above the body goes, with or without a closing stop
+        ("Coast guard rescues 14 fishermen off the cape", False),
+        ("Coast guard rescues 14 fishermen.", False),
+        ("Fishermen rescued after trawler sinks off the northern cape, says U.S.", False),
+    ],
+)
+def test_a_lead_sentence_given_as_the_title_is_read_as_text(settings: Settings, title: str, kept: bool) -> None:
+    rest = "The trawler had left port on Monday evening. All of the crew were taken to hospital in the town."
+    raw = RawDocument(input="r.jsonl#1", kind="record", body=f"{title}\n{rest}", title=title)
+    article = clean_document(raw, settings)
+    assert article.title == title
+    assert article.text.startswith(title) is kept
+    assert rest in article.text

@@ -71,6 +71,9 @@ _BULLET = re.compile(r"^\s*(?:[-*•·▪►»]|\d+\.)\s+\S")
 _ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T\s])")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
 _SENTENCE_END = re.compile(r"[.,;:…]\s*$")
+# A full stop closing a sentence, not an abbreviation's ("Corp.", "U.S.") or an initial's.
+_FULL_STOP_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bCorp)(?<!\bInc)(?<!\bLtd)\.[\"'”’)]?\s*$")
+_LEAD_MIN_WORDS = 8
 
 # Lines that are widget labels on their own (compared lower-cased, trailing punctuation off).
 _WIDGET_LABELS = frozenset(
@@ -452,12 +455,12 @@ def clean_text(body: str, title: str | None = None, header: bool = True) -> Clea
         title = _take_headline(lines, wrapped=_is_wrapped([line for line in lines if line]))
         if title is not None:
             lines = _drop_first(lines)
-    elif lines and _same_text(_first(lines), title) and _first(_drop_first(lines)):
+    elif lines and _same_text(_first(lines), title) and _first(_drop_first(lines)) and not _is_lead_sentence(title):
         lines = _drop_first(lines)  # the headline repeated above the body; a one-line article keeps it
     lines, meta_date, author = _drop_boilerplate(lines)
     published = published or meta_date
     paragraphs = _paragraphs(lines)
-    if len(paragraphs) > 1 and title and _same_text(paragraphs[0], title):
+    if len(paragraphs) > 1 and title and _same_text(paragraphs[0], title) and not _is_lead_sentence(title):
         paragraphs = paragraphs[1:]
     place = None
     if paragraphs:
@@ -465,6 +468,13 @@ def clean_text(body: str, title: str | None = None, header: bool = True) -> Clea
         if place:
             paragraphs[0] = first
     return CleanedText("\n\n".join(p for p in paragraphs if p), title, published, author, place)
+
+
+def _is_lead_sentence(title: str) -> bool:
+    """A title field that is the article's first sentence, not a headline: it ends in a full stop and
+    runs over `_LEAD_MIN_WORDS` words. Feeds without headlines give the lead as the title; repeated at
+    the top of the body, it stays there to be read like any other sentence."""
+    return bool(_FULL_STOP_END.search(title)) and len(title.split()) > _LEAD_MIN_WORDS
 
 
 def _split_lines(body: str) -> list[str]:
