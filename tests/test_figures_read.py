@@ -147,6 +147,7 @@ def test_an_unknown_predicate_keeps_its_own_lemma(nlp):
     ("Clashes broke out in Salonika, where 50,000 people marched.", "in salonika"),
     ("More than a dozen people were killed by a quake in eastern China.", "in eastern china"),
     ("The quake struck Qeshm island, home to 120,000 people.", "qeshm"),
+    ("A magnitude-5.1 tremor has hurt four people.", "magnitude 5.1"),
     ("Yida is a camp of about 20,000 refugees.", "yida"),
     ("In a village a landslide engulfed a farm, killing one man.", "in village"),
     ("A 32-year-old British climber died on the ridge.", "british climber"),
@@ -162,6 +163,7 @@ def test_holders_come_from_the_parse(nlp, text, holder):
     "Around 30 people were injured.",
     "Twelve people were killed in the attack.",  # an event, not a place
     "The camp consists of over 24,000 refugees.",  # a place with no name
+    "A strong tremor shook the valley, injuring nine people.",  # a quake with no magnitude said
 ])
 def test_holders_stay_empty_without_a_subset_or_place(nlp, text):
     assert only(nlp, text).holder is None
@@ -221,6 +223,29 @@ def test_flags_stay_quiet(nlp, text, flag):
     assert not any(flag in q.flags for q in figures(nlp, text))
 
 
+def test_a_participle_after_a_bare_number_is_its_predicate(nlp):
+    found = figures(nlp, "Officers said 14 people had been injured in the unrest and 9 arrested for looting.")
+    assert [(q.value, q.measure) for q in found] == [(14, "injure"), (9, "arrest")]
+
+
+def test_a_count_of_none_is_read_but_no_report_of_any_is_not(nlp):
+    assert [q.value for q in figures(nlp, "No one was hurt when the roof fell in.")] == [0]
+    assert figures(nlp, "Officials said no damage or injuries had been reported after the tremor.") == []
+
+
+@pytest.mark.parametrize(("text", "floor"), [
+    ("The storm swept the coast, injuring dozens.", 24),
+    ("Hundreds of people were evacuated from the valley.", 200),
+])
+def test_a_vague_plural_is_a_vague_floor(nlp, text, floor):
+    (q,) = [q for q in figures(nlp, text) if "vague" in q.flags]
+    assert (q.value, q.hedge) == (floor, "at_least")
+
+
+def test_a_scale_word_of_a_number_is_no_vague_count(nlp):
+    assert not any("vague" in q.flags for q in figures(nlp, "Two hundred people were evacuated."))
+
+
 def test_a_range_is_one_figure(nlp):
     (q,) = [q for q in figures(nlp, "Offers ranged between $165 million and $180 million.") if q.dimension == "money"]
     assert (q.value, q.high, q.hedge) == (165e6, 180e6, "range")
@@ -274,6 +299,9 @@ def compare_texts(nlp, first, second):
     ("Police said as many as 20,000 people marched.", "Some 100,000 people marched, organisers said."),
     ("The quake had a magnitude of 7.6, the USGS said.", "The quake had a magnitude of 7.7, officials said."),
     ("Five people were injured, the governor said.", "The quake injured two people, ISNA reported."),
+    ("The storm flattened the pier. The mayor said the storm injured 9 people.", "The storm injured 30 people."),
+    ("A 6.2 magnitude quake struck, injuring nine people.", "A 6.2 magnitude quake injured four people."),
+    ("Officers said 14 people had been hurt and 9 arrested.", "Police said 40 people were arrested."),
 ])
 def test_sentences_that_disagree_make_a_conflict(nlp, first, second):
     assert len(compare_texts(nlp, first, second)) == 1
@@ -295,6 +323,11 @@ def test_sentences_that_disagree_make_a_conflict(nlp, first, second):
     ("A second quake of magnitude 7.4 hit later.", "The first quake had a magnitude of 7.6."),
     ("Sean Smith, 38, was arrested.", "Raj Chohan, 59, died at the scene."),
     ("The epicentre was 25 km from Aden.", "The epicentre was 15.5 miles from Aden."),
+    ("A magnitude-5.1 tremor hurt four people the next day.", "The quake injured nine people."),
+    ("The storm swept the coast, injuring dozens. The mayor said the storm injured 9 people at the school.",
+     "The storm injured 30 people."),
+    ("No injuries were reported after the aftershock.", "The quake injured nine people."),
+    ("Officers said 14 people had been hurt and 9 arrested.", "Police said 14 people were hurt."),
 ])
 def test_sentences_about_different_measures_make_no_conflict(nlp, first, second):
     assert compare_texts(nlp, first, second) == []

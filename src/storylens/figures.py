@@ -22,7 +22,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ RULES_PATH = Path(__file__).parent / "data" / "figures.yaml"
 SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py or nlp/frames.py (statements.yaml)
 # change: stored readings made by other rules are read again.
-READING_RULES = 8
+READING_RULES = 9
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
@@ -102,6 +102,8 @@ class FigureRules:
     placed_classes: frozenset[str] = frozenset()
     place_prepositions: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
+    absence_predicates: frozenset[str] = frozenset()
+    vague_counts: Mapping[str, float] = field(default_factory=dict)
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -175,6 +177,8 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         placed_classes=frozenset(data.get("placed_classes") or ()),
         place_prepositions=frozenset(_words(data.get("place_prepositions"))),
         place_nouns=frozenset(_words(data.get("place_nouns"))),
+        absence_predicates=frozenset(_words(data.get("absence_predicates"))),
+        vague_counts={k.lower(): float(v) for k, v in (data.get("vague_counts") or {}).items()},
     )
 
 
@@ -463,6 +467,25 @@ def _one_value_per_voice(bucket: Sequence[Figure], settings: Settings) -> list[F
     return kept
 
 
+def _without_vague(bucket: Sequence[Figure], settings: Settings) -> list[Figure]:
+    """The precise figures, without those their own article contradicts with a vague count.
+
+    An article that says "injuring dozens" and, once, "injuring 11 residents" speaks of two
+    counts the frame reads as one: the 11 is a part, not the article's count. A vague count
+    never takes a side itself.
+    """
+    vague = [f for f in bucket if "vague" in f.quantity.flags]
+    precise = [f for f in bucket if "vague" not in f.quantity.flags]
+    kept = []
+    for f in precise:
+        repeated = sum(g.mention.article_id == f.mention.article_id and g.base == f.base for g in precise) > 1
+        if not repeated and any(v.mention.article_id == f.mention.article_id and v.time == f.time
+                                and _clash(v, f, settings) for v in vague):
+            continue
+        kept.append(f)
+    return kept
+
+
 def _clash(a: Figure, b: Figure, settings: Settings) -> bool:
     if a.high < b.low or b.high < a.low:
         gap = max(b.low - a.high, a.low - b.high)
@@ -546,7 +569,7 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
     histories: list[FigureHistory] = []
     for measure, group in by_measure.items():
         for bucket in _holder_groups(group, measure, rules):
-            bucket = _one_value_per_voice(bucket, settings)
+            bucket = _one_value_per_voice(_without_vague(bucket, settings), settings)
             holder = next((f.holder for f in bucket if f.holder), None)
             label = measure.label() + (f" of {holder}" if holder else "")
             clashing: set[int] = set()

@@ -79,6 +79,9 @@ def _phrase(tok: Token) -> str | None:
 def _predicate(anchor: Token, rules: FigureRules, dimension: str = "count") -> Token | None:
     """The verb (or adjective) the figure is an argument of."""
     arguments = rules.money_argument_prepositions if dimension == "money" else frozenset()
+    follow = next((c for c in anchor.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.i == anchor.i + 1), None)
+    if anchor.like_num and follow is not None:
+        return follow  # "18 were hurt and 12 arrested": the participle right after a bare number
     node = anchor
     for _ in range(8):
         head = node.head
@@ -376,6 +379,12 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                 if place is not None and (place.ent_type_ in ("GPE", "LOC", "FAC") or place.lemma_.lower() in
                                           rules.place_nouns or (place.pos_ == "PROPN" and place.ent_type_ not in _NOT_PLACES)):
                     found.append(f"{prep} {_phrase(place) or place.lower_}")
+        if predicate is not None:
+            # "a magnitude-5.2 quake injured three": the count of that quake, not of every quake
+            cause = _subject_of(predicate)
+            magnitude = _stated_magnitude(cause, rules) if cause is not None and cause != anchor else None
+            if magnitude:
+                found.append(f"magnitude {magnitude}")
         if predicate is not None and predicate.lemma_.lower() not in people_verbs | neutral:
             subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is not None and subject != anchor and subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
@@ -427,6 +436,21 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
         if subject is not None and subject != anchor and subject != counted_tok:
             return _phrase(subject)
     return None
+
+
+_MAGNITUDE_VALUE = re.compile(r"(?<![\d.])(\d{1,2}\.\d)(?![\d.])")
+
+
+def _stated_magnitude(tok: Token, rules: FigureRules) -> str | None:
+    """The magnitude a phrase gives its event ("a magnitude-5.2 quake", "a 5.6 magnitude earthquake")."""
+    words = list(tok.subtree)
+    if len(words) > 12:
+        return None
+    text = " ".join(t.lower_ for t in words)
+    if not any(w in text for w in rules.magnitude_words):
+        return None
+    value = _MAGNITUDE_VALUE.search(text)
+    return value.group(1) if value else None
 
 
 def _dimension(m: re.Match[str], unit: str | None, counted_tok: Token | None, root: Token, sent: Span,
@@ -774,36 +798,3 @@ def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> lis
 
 def _strip_qualifier(text: str) -> str:
     return re.sub(r"(?:\s*(?:US)?[$€£¥])?\s*$", "", text)
-
-
-def zero_figures(sent: Span, times: Sequence[TimeExpr], rules: FigureRules) -> list[Quantity]:
-    """Counts of none, said with a negative determiner: "no one was killed", "there were no casualties",
-    "no dead or wounded" (a figure 0 of each measure class of people named)."""
-    out: list[Quantity] = []
-    for tok in sent:
-        if tok.lower_ not in rules.zero_determiners or tok.dep_ != "det" or tok.head.i < tok.i:
-            continue
-        head = tok.head
-        lemma = head.lemma_.lower()
-        nouns = [head] + [c for c in head.children if c.dep_ == "conj"]
-        if lemma in ("one", "body") or head.pos_ == "PRON":
-            # "no one was killed or injured": the predicates say what is counted
-            verb = head.head if head.dep_ in ("nsubj", "nsubjpass") else None
-            if verb is None:
-                continue
-            nouns = [v for v in [verb] + [c for c in verb.children if c.dep_ == "conj"] if v.pos_ in ("VERB", "ADJ")]
-        for word in nouns:
-            word_lemma = word.lemma_.lower()
-            klass = rules.classes.get(word_lemma)
-            if klass not in rules.people_classes:
-                continue
-            start, end = (tok.idx, head.idx + len(head.text)) if word is head or word.pos_ == "VERB" else (
-                tok.idx, word.idx + len(word.text))
-            quantity = Quantity(text=sent.doc.text[start:end], value=0.0, qualifier="exact", unit=None,
-                                counted=None if word.pos_ == "VERB" else word_lemma, event=None, modifiers=(),
-                                start=start, end=end, dimension="count", measure=word_lemma, hedge="exact")
-            anchor = word
-            predicate = word if word.pos_ == "VERB" else _predicate(word, rules)
-            out.append(replace(quantity, flags=_flags(quantity, anchor, None, None, predicate, sent, rules),
-                               time=_clause_time(quantity, predicate, anchor, sent, times)))
-    return out

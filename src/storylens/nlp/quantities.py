@@ -28,7 +28,8 @@ from spacy.tokens import Span, Token
 
 from ..figures import FigureRules, load_figure_rules
 from ..records import Qualifier, Quantity, TimeExpr
-from .figure_frames import counts_a_noun, frame_figure, link_figures, zero_figures
+from .figure_frames import counts_a_noun, frame_figure, link_figures
+from .figure_words import vague_figures, zero_figures
 from .lexicon import Lexicon, compile_matchers
 
 _SMALL = {
@@ -308,6 +309,6 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
                 end=base + end,
             )
         result.append(frame_figure(quantity, m, span, root, counted_tok, sent, times, rules))
-    result += zero_figures(sent, times, rules)
+    result += zero_figures(sent, times, rules) + vague_figures(sent, times, rules)
     result.sort(key=lambda q: q.start)
     return link_figures(result, sent, rules)
