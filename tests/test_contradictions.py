@@ -74,6 +74,16 @@ def test_people_killed_against_no_casualties_fires() -> None:
     assert {s.stance for s in conflict.sides} == {"yes", "no"}
 
 
+@pytest.mark.parametrize("denial", [
+    StatementFrame("require", subject="injury", object="surgery", negated=True),  # "the injury does not require surgery"
+    StatementFrame("expect", subject="casualty", negated=True),  # "casualties were not expected"
+])
+def test_a_harm_noun_under_another_predicate_is_not_told_to_exist_or_not(denial) -> None:
+    a = mention("a", "Four people were injured in the blast at the Orla mill.", StatementFrame("injure", object="people"))
+    b = mention("b", "Doctors said the injury of the foreman does not require surgery.", denial, speaker="doctors")
+    assert contradictions([a, b]) == []
+
+
 def test_no_casualties_against_unrelated_sentence_does_not_fire() -> None:
     a = mention("a", "One shell detonated near the school.", StatementFrame("detonate", subject="one"))
     b = mention("b", "Aid workers said there were no casualties in the raid.",
@@ -186,6 +196,14 @@ def test_conflicting_colours_of_one_thing_fire() -> None:
                 StatementFrame("hit", subject="transit", attributes=("colour=white@transit",)), speaker="police")
     (conflict,) = contradictions([a, b])
     assert {s.stance for s in conflict.sides} == {"blue", "white"}
+
+
+def test_opposite_directions_from_one_place_fire_and_neighbouring_ones_do_not() -> None:
+    a = mention("a", "The quake struck 30 miles east of Marlow.", StatementFrame("strike", attributes=("direction=east@marlow#distance",)))
+    for value, fires in (("west", True), ("northwest", True), ("southeast", False), ("northeast", False), ("east", False)):
+        b = mention("b", f"The quake struck 30 miles {value} of Marlow.",
+                    StatementFrame("strike", attributes=(f"direction={value}@marlow#distance",)))
+        assert bool(contradictions([a, b])) is fires, value
 
 
 @pytest.mark.parametrize("second", [
@@ -471,6 +489,16 @@ def test_an_accusation_against_someone_else_is_not_answered() -> None:
      "The Kestrel, which replaced the Heron on the Arlen patrol in May, sailed on Monday.", False),
     ("Veltron bought Corra on Monday, a move that puts Veltron in the phone business.",
      "Veltron is not getting into the phone business, its chief said on Monday.", True),
+    # what is negotiated or expected is not told as done
+    ("The council was negotiating to purchase the Harl depot, the paper said.",
+     "The council has not purchased the Harl depot, its treasurer said.", False),
+    ("The coroner said he was not expecting the toll of the Harl fire to rise.",
+     "The toll of the Harl fire is not expected to rise, the coroner said.", False),
+    ("A not guilty plea was entered on Dorn's behalf at the Harl court.",
+     "Not guilty pleas were entered on Dorn's behalf at the Harl court.", False),
+    # a denial is tied to what it denies, not to the rest of its sentence
+    ("Inspectors said Vantor Chemicals dumped solvent into the Elbe canal.",
+     "Denying that it had broken any rule, Vantor Chemicals dumped solvent into the Elbe canal for years.", False),
 ])
 def test_parsed_sentence_pairs(nlp, fake_encoder, first, second, fires) -> None:
     from storylens.read import load_lexicon, read_doc
@@ -482,3 +510,18 @@ def test_parsed_sentence_pairs(nlp, fake_encoder, first, second, fires) -> None:
     vectors = fake_encoder.encode([m.content or m.text for m in mentions])
     found = find_contradictions(mentions, vectors, Voices({"a": "outlet-a", "b": "outlet-b"}, lambda m: m.speaker))
     assert bool(found) is fires
+
+
+def test_a_denial_is_tied_by_meaning_to_what_it_denies_not_to_the_rest_of_its_sentence(fake_encoder) -> None:
+    texts = ["Dorn ran the dock racket in the harbour for years, police said.",
+             "Dorn would wander the harbour in a bathrobe, neighbours said.",
+             "Denying he ran the dock racket, Dorn would wander the harbour in a bathrobe."]
+    claim = mention("a", texts[0], StatementFrame("run", subject="dorn", object="racket"), speaker="police")
+    habit = mention("b", texts[1], StatementFrame("wander", subject="dorn", object="harbour"), speaker="neighbours")
+    denial = mention("c", texts[2], StatementFrame("deny", subject="dorn", role="denial", denied="he ran the dock racket"),
+                     StatementFrame("wander", subject="dorn", object="harbour"), speaker="Dorn")
+    mentions = [claim, habit, denial]
+    vectors = fake_encoder.encode(texts)
+    voices = Voices({"a": "outlet-a", "b": "outlet-b", "c": "outlet-c"}, lambda m: m.speaker)
+    (conflict,) = find_contradictions(mentions, vectors, voices, encoder=fake_encoder)
+    assert {s.text for s in conflict.sides} == {texts[0], texts[2]}

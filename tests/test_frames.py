@@ -262,3 +262,50 @@ def test_no_one_with_a_hyphen_negates_its_clause(nlp) -> None:
 ])
 def test_the_aim_of_an_infinitive_is_background(nlp, text, predicate, background) -> None:
     assert frame(nlp, text, predicate).relative is background
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, hedged", [
+    # should fire: what is negotiated, needed, planned or expected is not told as done
+    ("The council was negotiating to purchase the depot.", "purchase", True),
+    ("He still needs to withdraw the licence for the quarry.", "withdraw", True),
+    ("The coroner told reporters he was not expecting the toll to rise.", "rise", True),
+    ("Fans are betting that Marsh will return next season.", "return", True),
+    ("The union is trying to win the vote on Monday.", "win", True),
+    # should not fire: a stated intent is a stance on what will happen
+    ("\"We are not intending to compete with our suppliers,\" Reel said.", "compete", False),
+    # should not fire: complements of verbs that tell the event happened, and main clauses
+    ("The council managed to purchase the depot.", "purchase", False),
+    ("The council said it had purchased the depot.", "purchase", False),
+    ("The council purchased the depot in May.", "purchase", False),
+])
+def test_complements_of_prospective_verbs_take_no_side(nlp, text, predicate, hedged) -> None:
+    assert bool(frame(nlp, text, predicate).hedges) is hedged
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, negated", [
+    # should not fire: "not" on an adjective of the subject
+    ("A not guilty plea was entered on his behalf.", "enter", False),
+    ("Not guilty pleas were entered on her behalf at the hearing.", "enter", False),
+    # should fire: "not" and "no" on the clause or its subject
+    ("A plea was not entered at the hearing.", "enter", True),
+    ("No plea was entered at the hearing.", "enter", True),
+])
+def test_a_not_on_an_adjective_does_not_negate_the_clause(nlp, text, predicate, negated) -> None:
+    assert frame(nlp, text, predicate).negated is negated
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, attributes", [
+    ("The quake was centred about 58km south-west of Bandar Lengeh.", {"direction=southwest@bandar lengeh#distance"}),
+    ("The quake was centred about 58km west of Bandar Lengeh.", {"direction=west@bandar lengeh#distance"}),
+])
+def test_compass_directions_are_read_whole(nlp, text, attributes) -> None:
+    assert {a for f in frames_of(nlp, text) for a in f.attributes} == attributes
+
+
+@pytest.mark.slow
+def test_an_infinitive_of_purpose_is_background(nlp) -> None:
+    assert frame(nlp, "There comes a time for the right person to sing it.", "sing").relative
+    assert not frame(nlp, "The right person sang it at the gala.", "sing").relative

@@ -103,7 +103,10 @@ def _subject_known(subject: str | None) -> bool:
 def _harm_frames(frame: StatementFrame, rules: StatementRules) -> list[tuple[str, bool]]:
     """(harm event, negated) a frame states about people: "12 people were killed", "there were no casualties"."""
     out = []
-    for noun in (frame.subject, frame.object):
+    # A harm noun is told to exist, or not, only by a predicate of existence or report ("there
+    # were no casualties"), not by any other ("the injury does not require surgery").
+    nouns_told = not rules.harm_noun_predicates or frame.predicate in rules.harm_noun_predicates
+    for noun in (frame.subject, frame.object) if nouns_told else ():
         events = rules.harm_events(noun or "")
         if frame.negated and noun == frame.subject and any(p.startswith("by:") for p in frame.preps):
             continue  # "the injuries were not caused by gunfire" denies a cause, not the injuries
@@ -116,7 +119,7 @@ def _harm_frames(frame: StatementFrame, rules: StatementRules) -> list[tuple[str
 
 
 def _shared_arguments(a: StatementFrame, b: StatementFrame) -> bool:
-    if a.object and a.object == b.object:
+    if a.object and a.object == b.object and a.object not in _PRONOUNS:
         return True
     return bool(set(a.preps) & set(b.preps))
 
@@ -270,7 +273,8 @@ def _exclusive_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rul
 
 
 def _attribute_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame,
-                     places_together: Callable[[str, str], bool] = lambda a, b: False) -> list[_Edge]:
+                     places_together: Callable[[str, str], bool] = lambda a, b: False,
+                     rules: StatementRules | None = None) -> list[_Edge]:
     edges = []
     for attr_a in fa.attributes:
         klass_a, _, rest_a = attr_a.partition("=")
@@ -281,6 +285,8 @@ def _attribute_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame,
             if klass_a == klass_b and head_a == head_b and value_a != value_b:
                 if klass_a == "residence" and places_together(value_a, value_b):
                     continue  # "Eastfield, Kent": one place may hold the other
+                if klass_a == "direction" and rules is not None and not rules.directions_apart(value_a, value_b):
+                    continue  # "south of Tehran" / "southeast of Tehran": one bearing, told roughly
                 first, second = (i, j) if value_a < value_b else (j, i)
                 low, high = sorted((value_a, value_b))
                 edges.append(_Edge("attribute", f"{klass_a} of {head_a.split('#')[0]}", first, second, low, high))
@@ -323,7 +329,7 @@ def _attribute_conflicts(mentions: Sequence[Mention], similarity: np.ndarray, ke
                 ours, theirs = tuple(sorted(mine)), tuple(sorted(attributes[j]))
             fa = StatementFrame(predicate="", attributes=ours)
             fb = StatementFrame(predicate="", attributes=theirs)
-            edges += _attribute_edges(i, fa, j, fb, places_together)
+            edges += _attribute_edges(i, fa, j, fb, places_together, rules)
     return edges
 
 
@@ -347,7 +353,7 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
         return 0
     denied = _stems(denial.denied or "")
     # "denied the claims": the claim noun says nothing of what is claimed; the sentence does.
-    if len(denied) < 2:
+    if not _denied_content(denial, rules):
         # "denied the claims": what is denied was said in the sentence before.
         if antecedent is None:
             return 0
@@ -454,15 +460,22 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
                         if fa.relative or fb.relative:
                             edges += _state_edges(i, fa, j, fb, rules, aligner, sim, background=True)
     edges += _attribute_conflicts(mentions, similarity, keys, rules)
-    edges += _denial_edges(mentions, usable, similarity, keys, rules, _antecedents(mentions))
+    edges += _denial_edges(mentions, usable, similarity, keys, rules, _antecedents(mentions), vectors, encoder)
     return _conflicts_from(edges, mentions, voices, rules)
 
 
 MAX_DENIED = 3
 
 
+def _denied_content(denial: StatementFrame, rules: StatementRules) -> frozenset[str]:
+    """The words of what a denial denies beyond the claim noun: none for "denied the claims"."""
+    nouns = {_stem(n) for n in rules.claim_nouns}
+    return frozenset(w for w in _stems(denial.denied or "") if w not in nouns)
+
+
 def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]], similarity: np.ndarray,
-                  keys: list[str], rules: StatementRules, antecedents: dict[int, Mention]) -> list[_Edge]:
+                  keys: list[str], rules: StatementRules, antecedents: dict[int, Mention],
+                  vectors: np.ndarray | None = None, encoder: Encoder | None = None) -> list[_Edge]:
     """Each denial linked to the few closest sentences, by other voices, that assert what it denies."""
     # Words most sentences of the story share ("Sudan", "camp") do not tie a denial to a claim.
     frequency = Counter(stem for m in mentions for stem in _stems(m.text))
@@ -480,12 +493,16 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
         # "... has denied the claims", "this remains an unsubstantiated claim": what is denied is the
         # sentence before, which then stands for the denial when claims are matched.
         proxy = d
-        if len(_stems(denial.denied or "")) < 2:
+        content = _denied_content(denial, rules)
+        if not content:
             if antecedent is None:
                 continue
             proxy = mentions.index(antecedent)
             if central[proxy] and not any(f.role == "denial" or f.negated for f in antecedent.frames if not f.relative):
                 edges.append(_Edge("denial", "denial", proxy, d, "claims", "denies"))
+        # What the denial itself denies, by meaning, when it says it ("denied bombing the camp").
+        denied_vector = encoder.encode([denial.denied])[0] if content and encoder is not None and \
+            "denied_clause" in dict(rules.similarity) else None
         # An article's first sentence tells its event, however its wording sits in the story.
         if not central[proxy] and mentions[proxy].index > 0:
             continue
@@ -502,10 +519,14 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
                 continue
             shared = _denial_link(denial, mentions[d], mentions[c], rules, antecedent, common)
             sim = float(similarity[proxy, c])
+            # Meaning alone ties a claim to what is denied, not to the rest of the denial's sentence
+            # ("Denying he was a gangster, he would wander the streets in a bathrobe").
+            close = sim >= rules.threshold("denial") + 0.2 and (
+                denied_vector is None or float(denied_vector @ vectors[c]) >= rules.threshold("denied_clause"))
             # Words of the denied claim, or meaning close enough to stand without them.
             if (shared >= 2 and sim >= rules.threshold("denial")) or shared >= 4 or \
                     (shared == 1 and sim >= rules.threshold("denial") + 0.15) or \
-                    (sim >= rules.threshold("denial") + 0.2 and _asserts(mentions[c], rules)):
+                    (close and _asserts(mentions[c], rules)):
                 scored.append((shared >= 4, sim, c))
         for _, _, c in sorted(scored, reverse=True)[:MAX_DENIED]:
             edges.append(_Edge("denial", "denial", c, d, "claims", "denies"))

@@ -84,6 +84,10 @@ class StatementRules:
     same_thing: tuple[tuple[str, int], ...] = ()  # (lemma, class index): nouns that name one thing
     event_anaphors: frozenset[str] = frozenset()
     aspect_nouns: frozenset[str] = frozenset()
+    prospective_heads: frozenset[str] = frozenset()
+    harm_noun_predicates: frozenset[str] = frozenset()
+    direction_bearings: tuple[tuple[str, float], ...] = ()
+    direction_apart: float = 90.0
 
     def threshold(self, rule: str) -> float:
         return self._lookups[0][rule]
@@ -103,6 +107,14 @@ class StatementRules:
     def exclusive_group(self, lemma: str) -> tuple[str, int] | None:
         """(class, group) of a predicate that excludes the other groups of its class."""
         return next(((name, g) for w, g, name in self.exclusive_predicates if w == lemma), None)
+
+    def directions_apart(self, a: str, b: str) -> bool:
+        """Two direction words far enough apart to conflict ("east" / "west", not "south" / "southeast")."""
+        bearings = dict(self.direction_bearings)
+        if a not in bearings or b not in bearings:
+            return a != b
+        gap = abs(bearings[a] - bearings[b]) % 360
+        return min(gap, 360 - gap) >= self.direction_apart
 
     def attribute_heads(self, klass: str) -> frozenset[str]:
         return dict(self.attribute_head_words).get(klass, frozenset())
@@ -157,6 +169,10 @@ def parse_statement_rules(data: Any) -> StatementRules:
         same_thing=tuple((w.lower(), k) for k, words in enumerate(data.get("same_thing") or ()) for w in words),
         event_anaphors=_lower(data.get("event_anaphors")),
         aspect_nouns=_lower(data.get("aspect_nouns")),
+        prospective_heads=_lower(data.get("prospective_heads")),
+        harm_noun_predicates=_lower(data.get("harm_noun_predicates")),
+        direction_bearings=tuple((k.lower(), float(v)) for k, v in (data.get("direction_bearings") or {}).items()),
+        direction_apart=float(data.get("direction_apart", 90)),
     )
 
 
@@ -216,8 +232,11 @@ def _arg_negated(tok: "Token") -> bool:
     """An argument that negates its clause: "no one", "nobody", "no casualties"."""
     if tok.lower_ in ("nobody", "nothing", "none", "noone"):
         return True
-    # "no-one" is parsed as "no" compounded with "one"
-    return any(c.dep_ in ("det", "neg", "advmod", "compound") and c.lower_ in ("no", "not", "never") for c in tok.children)
+    # "no-one" is parsed as "no" compounded with "one". A "not" before an adjective of the noun
+    # negates the adjective, not the clause: "a not guilty plea was entered".
+    return any(c.dep_ in ("det", "neg", "advmod", "compound") and c.lower_ in ("no", "not", "never")
+               and not (c.lower_ == "not" and c.i + 1 < tok.i and c.nbor().pos_ in ("ADJ", "ADV"))
+               for c in tok.children)
 
 
 def _subject(pred: "Token") -> "Token | None":
@@ -265,6 +284,8 @@ def _is_background(pred: "Token") -> bool:
             return True
         if content and tok.dep_ in ("xcomp", "advcl") and any(c.tag_ == "TO" for c in tok.children):
             return True
+        if tok.dep_ == "advcl" and any(c.tag_ == "TO" for c in tok.children):
+            return True  # an infinitive of purpose: "a time for the right person to play it"
         content = content or tok.dep_ == "ccomp"
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATE_MARKS for c in tok.children):
             return True
@@ -295,6 +316,19 @@ def _claim_complement(pred: "Token", rules: StatementRules) -> "Token | None":
             if claim is not None:
                 return claim
     return None
+
+
+def _prospective_head(pred: "Token", rules: StatementRules) -> tuple[str, ...]:
+    """The verb a predicate is the complement of, when it does not assert it ("negotiating to buy",
+    "needs to rescind", "does not expect the toll to rise"), as a hedge; else ()."""
+    tok = pred
+    for _ in range(3):
+        if tok.dep_ not in ("xcomp", "ccomp") or tok.head.i == tok.i or tok.head.pos_ not in ("VERB", "AUX"):
+            return ()
+        tok = tok.head
+        if tok.lemma_.lower() in rules.prospective_heads:
+            return (tok.lemma_.lower(),)
+    return ()
 
 
 def _predicate_lemma(pred: "Token") -> str:
@@ -461,6 +495,15 @@ def _event_tense(pred: "Token", lemma: str, rules: StatementRules) -> tuple[str,
     return ()
 
 
+def _compound_direction(tok: "Token", rules: StatementRules) -> str:
+    """ "south-west" and "south west" read whole: the parser makes "south" a compound of "west"."""
+    first = next((c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i
+                  and rules.attribute_class(c.lower_) == "direction"), None)
+    if first is not None and first.lower_ in ("north", "south") and tok.lower_ in ("east", "west"):
+        return first.lower_ + tok.lower_
+    return tok.lower_
+
+
 def _attributes(clause: list["Token"], rules: StatementRules) -> tuple[str, ...]:
     out = []
     for tok in clause:
@@ -482,6 +525,7 @@ def _attributes(clause: list["Token"], rules: StatementRules) -> tuple[str, ...]
                 out.append(f"{klass}={value}@{' '.join(words)}")
             continue
         if klass == "direction":
+            value = _compound_direction(tok, rules)
             of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             place = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
             if place is not None:
@@ -538,6 +582,7 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
             hedges += (head.lemma_.lower(),)
         if lemma in rules.hedging_heads and any(c.dep_ in ("ccomp", "parataxis") for c in pred.children):
             hedges += (lemma,)
+        hedges += _prospective_head(pred, rules)
         preps = []
         time = place = None
         for child in pred.children:
