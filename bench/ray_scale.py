@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import load_ecbplus, peak_rss_mb
+from bench.common import load_ecbplus
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
@@ -183,9 +183,53 @@ def load_average() -> str:
     return Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").is_file() else "?"
 
 
-def run_once(inputs: list[str], workers: int, load_models: Any = None, progress: Any = None) -> tuple[float, Any, Any]:
-    """Seconds for one whole run on a fresh store and a fresh local Ray with `workers` CPUs; the summary
-    and the dossier."""
+class DriverMemory:
+    """Samples this process's memory while a run lasts (a thread, every 0.2 s); peaks in MB.
+
+    `rss` is what the kernel counts resident, object-store pages this process mapped included;
+    `own` is its private memory alone (Private_Clean + Private_Dirty of /proc/self/smaps_rollup,
+    the USS), what the driver itself holds; `shared` the object-store and other shared pages.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.rss = self.own = self.shared = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "DriverMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while True:
+            self.measure()
+            if self._stop.wait(0.2):
+                return
+
+    def measure(self) -> None:
+        fields: dict[str, float] = {}
+        for name in ("/proc/self/smaps_rollup", "/proc/self/status"):
+            if Path(name).is_file():
+                for line in Path(name).read_text().splitlines():
+                    key, _, value = line.partition(":")
+                    if value.strip().endswith("kB"):
+                        fields[key] = float(value.split()[0]) / 1024
+        self.rss = max(self.rss, fields.get("VmRSS", 0.0))
+        self.own = max(self.own, fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0))
+        self.shared = max(self.shared, fields.get("RssShmem", 0.0) + fields.get("RssFile", 0.0))
+
+
+def run_once(inputs: list[str], workers: int, load_models: Any = None, progress: Any = None,
+             with_dossier: bool = True) -> tuple[float, Any, Any, DriverMemory]:
+    """Seconds for one whole run on a fresh store and a fresh local Ray with `workers` CPUs; the summary,
+    the dossier (None unless `with_dossier`) and the driver's memory during the run (the dossier not
+    included)."""
     import ray
 
     from storylens.pipeline import dossier_from_store, no_progress
@@ -197,11 +241,12 @@ def run_once(inputs: list[str], workers: int, load_models: Any = None, progress:
     try:
         with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as folder, \
                 Store(Path(folder) / "storylens.db") as store:
-            start = time.perf_counter()
-            summary = run_on_ray(store, inputs, Settings(), RayOptions(workers=workers, load_models=load_models),
-                                 progress or no_progress)
-            seconds = time.perf_counter() - start
-            return seconds, summary, dossier_from_store(store)
+            with DriverMemory() as memory:
+                start = time.perf_counter()
+                summary = run_on_ray(store, inputs, Settings(), RayOptions(workers=workers, load_models=load_models),
+                                     progress or no_progress)
+                seconds = time.perf_counter() - start
+            return seconds, summary, dossier_from_store(store) if with_dossier else None, memory
     finally:
         ray.shutdown()
 
@@ -258,7 +303,7 @@ class StageClock:
 def same_answer(rows: list[dict], folder: Path) -> bool:
     corpus = ecbplus_jsonl(rows, folder / "ecbplus.jsonl")
     local_seconds, local = run_local([str(corpus)])
-    ray_seconds, _, on_ray = run_once([str(corpus)], 2)
+    ray_seconds, _, on_ray, _ = run_once([str(corpus)], 2)
     differences = answer_differences(local, on_ray)
     a = answer(local)
     print(f"ECB+ {len(rows)} articles: local {local_seconds:.0f} s, Ray (2 workers) {ray_seconds:.0f} s "
@@ -280,7 +325,7 @@ def workers_scaling(rows: list[dict], sample: int, folder: Path) -> None:
     for workers in (1, 2):
         before = load_average()
         clock = StageClock()
-        seconds, summary, _ = run_once([str(corpus)], workers, progress=clock)
+        seconds, summary, _, memory = run_once([str(corpus)], workers, progress=clock, with_dossier=False)
         rates[workers] = summary.seen / seconds
         reading = sum(clock.stage("reading articles"))
         reading_rates[workers] = summary.new / reading if reading else 0.0
@@ -288,7 +333,8 @@ def workers_scaling(rows: list[dict], sample: int, folder: Path) -> None:
         print(f"{workers} worker(s), real models: {summary.seen} articles in {seconds:.1f} s = "
               f"{rates[workers]:.2f} articles/s whole run; reading stage (actors starting and loading "
               f"models included) {reading:.1f} s = {reading_rates[workers]:.2f} articles/s; load average "
-              f"{before} before, {load_average()} after; peak memory per reading actor: {peaks}", flush=True)
+              f"{before} before, {load_average()} after; peak memory per reading actor: {peaks}; driver "
+              f"{memory.own:.0f} MB own (peak resident {memory.rss:.0f} MB)", flush=True)
         print(f"  stages: {clock.summary()}", flush=True)
     print(f"efficiency 1 -> 2 workers: whole run {rates[2] / rates[1] / 2:.2f}, reading stage "
           f"{reading_rates[2] / max(reading_rates[1], 1e-9) / 2:.2f} (1.00 is linear; target >= 0.8; "
@@ -301,12 +347,16 @@ def archive_runs(rows: list[dict], sizes: list[int], real_models: bool, folder: 
         archive = folder / f"archive-{size}.jsonl"
         synthetic_archive(rows, size, archive)
         clock = StageClock()
-        seconds, summary, _ = run_once([str(archive)], 2, None if real_models else stand_in_models, clock)
+        before = load_average()
+        seconds, summary, _, memory = run_once([str(archive)], 2, None if real_models else stand_in_models, clock,
+                                               with_dossier=False)
         archive.unlink()
         print(f"archive of {size:,} articles, 2 workers, {models}: {summary.new:,} stored, "
               f"{summary.stories_touched:,} stories; {seconds:.0f} s, {1000 * seconds / size:.1f} s per 1,000 "
-              f"articles; load average {load_average()}; driver peak memory so far {peak_rss_mb():.0f} MB; "
-              f"reading actors' peak {max(summary.worker_peak_mb.values(), default=0):.0f} MB", flush=True)
+              f"articles; load average {before} before, {load_average()} after; driver during the run: "
+              f"{memory.own:.0f} MB own (USS), peak resident {memory.rss:.0f} MB of which {memory.shared:.0f} MB "
+              f"shared (object store, files); reading actors' peak "
+              f"{max(summary.worker_peak_mb.values(), default=0):.0f} MB", flush=True)
         print(f"  stages: {clock.summary()}", flush=True)
 
 

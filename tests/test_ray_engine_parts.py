@@ -235,20 +235,65 @@ def test_one_event_that_crosses_a_block_edge_stays_one_story(settings):
     assert len(stories) == 1 and len(stories[0].article_ids) == 9
 
 
-def test_an_article_the_reader_failed_on_is_left_out_of_its_blocks_stories(settings):
+def test_a_block_takes_its_articles_by_day_from_every_table_of_read_articles(settings):
     import pickle
 
-    from storylens.ray_engine.workers import NO_DAY, block_rows, cluster_group
+    import pyarrow as pa
 
-    items = [_event_article(f"a{n}", "dam", 100, n, settings) for n in range(3)]
-    read = {"item": np.array([pickle.dumps(i) for i in items] + [b""], dtype=object),
-            "day": np.array([100, 100, 100, NO_DAY]),
-            "error": np.array(["", "", "", "unreadable: the reader failed: boom"], dtype=object)}
-    plan = plan_blocks(Counter(i.day for i in items), settings)
-    blocks = block_rows(read, plan)
-    assert len(blocks["item"]) == 3
-    placed = [pickle.loads(r) for r in cluster_group(blocks, settings, plan, term_counts(items), 3)["record"]]
+    from storylens.ray_engine.blocks import BlockPlan
+    from storylens.ray_engine.workers import NO_DAY, cluster_block_items
+
+    items = [_event_article(f"a{n}", "dam", 100 + n, n, settings) for n in range(3)]
+    later = _event_article("b0", "dam", 400, 0, settings)
+    undated = ClusterInput(article_id="u0", title="dam 0", vector=items[0].vector, terms=items[0].terms, day=None,
+                           keyterms=items[0].keyterms)
+    rows = [{"article_id": i.article_id, "item": pickle.dumps(i), "day": i.day or NO_DAY}
+            for i in [items[0], later, undated, *items[1:]]]
+    tables = [pa.Table.from_pylist(rows[:2]), pa.Table.from_pylist(rows[2:])]
+    plan = BlockPlan(starts=(300,), window=settings.cluster_window_days)
+    placed = cluster_block_items(0, plan, settings, term_counts(items), 5, *tables)
     assert sorted(p.article_id for p in placed) == ["a0", "a1", "a2"]
+    assert [p.article_id for p in cluster_block_items(-1, plan, settings, term_counts(items), 5, *tables)] == ["u0"]
+
+
+def test_the_band_key_shuffle_finds_every_pair_sharing_a_band_in_any_number_of_partitions(settings):
+    import pickle
+
+    import pyarrow as pa
+
+    from storylens.ray_engine.workers import bucket_pairs, prepare_stored
+
+    story = ("The Marrow valley dam gave way early on Tuesday, flooding the lower town of Cardon. "
+             "Emergency crews evacuated some 1,500 residents overnight, the county said. ") * 4
+    other = ("The central bank raised its main rate to 4.75 per cent on Thursday, its third rise this year, "
+             "saying prices were proving stubborn. Economists had expected the move. ") * 4
+    words = [f"word{n}" for n in range(100)]
+    changed = " ".join(f"new{n}" if n % 13 == 3 else w for n, w in enumerate(words)) + "."
+    texts = [story, other, story.replace("Tuesday", "Tuesday morning", 1), other + " Shares fell.", "Too short.",
+             " ".join(words) + ".", story + " Roads stayed shut.", changed]
+    articles = [clean_document(RawDocument(input=f"in-{i}.txt", kind="text", body=t), settings)
+                for i, t in enumerate(texts)]
+    ranges = {"shingles": band_ranges(settings.near_duplicate_threshold), "words": band_ranges(WORD_LSH_THRESHOLD)}
+    prepared = prepare_stored({"position": np.arange(len(articles)),
+                               "record": np.array([pickle.dumps(a) for a in articles], dtype=object)}, ranges)
+    blocks = [pa.table({k: v[:3] for k, v in prepared.items()}), pa.table({k: v[3:] for k, v in prepared.items()})]
+
+    def pairs(partitions: int) -> dict[int, set[tuple[int, ...]]]:
+        found = [bucket_pairs(p, partitions, *blocks) for p in range(partitions)]
+        return {kind: {tuple(row) for f in found for row in f[kind].tolist()} for kind in (0, 1)}
+
+    # The pairs a grouping of every band key in one place gives (stored articles are chunk -1).
+    layouts = {"s": ranges["shingles"], "w": ranges["words"]}
+    buckets: dict[str, defaultdict[str, list[int]]] = {"s": defaultdict(list), "w": defaultdict(list)}
+    for position, article in enumerate(articles):
+        if article.status == "ok":
+            for kind, values in (("s", signature(article).astype(np.uint32)), ("w", word_signature(article))):
+                for key in band_keys(values, layouts[kind], kind) if values is not None else ():
+                    buckets[kind][key].append(position)
+    expected = {n: {(-1, later, -1, earlier) for members in buckets[kind].values()
+                    for i, later in enumerate(members) for earlier in members[:i]} for n, kind in enumerate("sw")}
+    assert expected[0] and expected[1]
+    assert pairs(1) == pairs(3) == expected
 
 
 def test_the_dossier_tables_hold_every_article_story_claim_and_conflict(tmp_path):

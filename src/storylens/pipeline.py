@@ -44,10 +44,11 @@ class Models:
     lexicon: Any
 
     @classmethod
-    def load(cls, settings: Settings) -> "Models":
+    def load(cls, settings: Settings, threads: int = 0) -> "Models":
+        """The models of the settings; `threads` the encoder's (0: one per core, at most four)."""
         from .embed import RememberingEncoder, load_encoder
 
-        encoder = load_encoder(quantized=settings.encoder_quantized)
+        encoder = load_encoder(threads=threads, quantized=settings.encoder_quantized)
         if encoder.text_by_text:  # its vectors can be remembered: each depends on its text alone
             encoder = RememberingEncoder(encoder)
         return cls(nlp=load_nlp(settings), encoder=encoder, lexicon=load_lexicon(settings.lexicon_path, settings.loaded_term_packs))

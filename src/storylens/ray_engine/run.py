@@ -31,13 +31,14 @@ from ..records import Article
 from ..settings import Settings
 from ..store import Store
 from ..stories import arrival_order
-from .blocks import BLOCK_ARTICLES, merge_blocks, plan_blocks, split_merged, term_counts
+from .blocks import BLOCK_ARTICLES, blocks_of, merge_blocks, plan_blocks, split_merged, term_counts
 from .duplicates import WORD_LSH_THRESHOLD, DuplicateResolver, band_ranges
 from .sources import list_chunks
-from .workers import (ModelLoader, ReadingWorker, StoryComparer, admitted_articles, band_rows, block_rows,
-                      bucket_pairs, cluster_group, prepare_chunks, prepare_stored)
+from .workers import (ACTOR_CPUS, NO_DAY, ModelLoader, ReadingWorker, StoryComparer, bucket_pairs,
+                      cluster_block_items, prepare_chunks, prepare_stored)
 
 READ_BATCH = 64  # articles per call of a reading actor
+ITEM_TABLE_ROWS = 1024  # read articles per table kept for clustering
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,11 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
         # Runs on one store take turns, on either engine, as `pipeline.run` does.
         with store.exclusive():
             had_stories = bool(store.story_members())
-            prepared = _prepare(store, inputs, settings)
-            admitted = _admit(store, prepared, settings, summary, progress)
-            readings = _read(store, prepared, admitted, settings, options, summary, progress)
+            prepared, left_over = _prepare(store, inputs, settings)
+            to_read = _admit(store, prepared, left_over, settings, options, summary, progress)
+            del prepared, left_over
+            read = _read(store, to_read, settings, options, summary, progress)
+            del to_read
             if had_stories:
                 # New articles are placed one by one into existing stories, as the local engine does.
                 from ..embed import load_encoder
@@ -110,7 +113,8 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
                           Models(nlp=None, encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=None))
                 touched = cluster_new(store, models, settings)
             else:
-                touched = _cluster(store, readings, settings, options.block_articles)
+                touched = _cluster(store, read, settings, options.block_articles)
+            del read
             missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
             _compare(store, touched | missing | store.stale_story_ids(), settings, options, progress, summary.nodes)
         summary.stories_touched = len(touched)
@@ -120,49 +124,115 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
             ray.shutdown()
 
 
-def _prepare(store: Store, inputs: Sequence[str], settings: Settings) -> Any:
-    """Cleaned articles with signatures in reading order, the store's own "ok" articles first (chunk -1)."""
+class _TableWriter:
+    """Rows put into the object store as Arrow tables of `size` rows as they come: the driver keeps
+    only the tables' refs, never the rows of the whole input."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.rows: list[dict[str, Any]] = []
+        self.tables: list[Any] = []  # ObjectRef[pyarrow.Table]
+        self.count = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import ray
+
+        if self.rows:
+            self.tables.append(ray.put(pa.Table.from_pylist(self.rows)))
+            self.rows = []
+
+
+class _ReadQueue(_TableWriter):
+    """The articles to read, as tables of one reading batch each. A batch is READ_BATCH articles, or
+    fewer when the whole input is small, so that every actor gets some: until the count passes
+    what all actors take in two rounds, the articles wait on the driver."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(READ_BATCH)
+        self.rounds = 2 * max(1, workers)
+        self.cutting = False
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.count += 1
+        if not self.cutting and self.count > self.rounds * READ_BATCH:
+            self.cutting = True
+        while self.cutting and len(self.rows) >= self.size:
+            rows, self.rows = self.rows[self.size:], self.rows[:self.size]
+            self.flush()
+            self.rows = rows
+
+    def close(self) -> tuple[list[Any], int]:
+        """The tables and the batch size of the reading actors."""
+        if not self.cutting:
+            self.size = max(1, -(-self.count // self.rounds))
+            rows, self.rows = self.rows, []
+            for begin in range(0, len(rows), self.size):
+                self.rows = rows[begin:begin + self.size]
+                self.flush()
+        self.flush()
+        return self.tables, self.size
+
+
+def _prepare(store: Store, inputs: Sequence[str], settings: Settings) -> tuple[Any, list[Article]]:
+    """Cleaned articles with signatures and band keys in reading order, the store's own "ok" articles
+    first (chunk -1); and the stored "ok" articles in no story (a resumed run reads them again)."""
     import ray
 
+    ranges = {"shingles": band_ranges(settings.near_duplicate_threshold), "words": band_ranges(WORD_LSH_THRESHOLD)}
     chunks = list_chunks(inputs)
     prepared = ray.data.from_items(chunks or [{}], override_num_blocks=max(1, min(len(chunks), 1000)))
     if not chunks:
         prepared = prepared.limit(0)
-    prepared = prepared.map_batches(prepare_chunks, batch_size=1, fn_kwargs={"settings": settings})
-    stored = [{"position": i, "record": pickle.dumps(a)} for i, a in enumerate(store.articles(status="ok"))]
+    prepared = prepared.map_batches(prepare_chunks, batch_size=1, fn_kwargs={"settings": settings, "ranges": ranges})
+    placed = {a for members in store.story_members().values() for a, _ in members}
+    stored, left_over = [], []
+    for i, article in enumerate(store.articles(status="ok")):
+        stored.append({"position": i, "record": pickle.dumps(article)})
+        if article.id not in placed:
+            left_over.append(article)
     if stored:
-        prepared = ray.data.from_items(stored).map_batches(prepare_stored, batch_size=256).union(prepared)
-    return prepared.materialize()
+        prepared = (ray.data.from_items(stored).map_batches(prepare_stored, batch_size=256, fn_kwargs={"ranges": ranges})
+                    .union(prepared))
+    return prepared.materialize(), left_over
 
 
-def _candidate_pairs(prepared: Any, settings: Settings) -> dict[int, set[tuple[tuple[int, int], tuple[int, int]]]]:
-    """(later, earlier) positions of articles sharing an LSH band (grouped by band key), by kind of band
-    (0 word shingles, 1 set of words)."""
-    ranges = {"ranges": band_ranges(settings.near_duplicate_threshold), "word_ranges": band_ranges(WORD_LSH_THRESHOLD)}
-    pairs: dict[int, set[tuple[tuple[int, int], tuple[int, int]]]] = {0: set(), 1: set()}
-    for p in (prepared.map_batches(band_rows, fn_kwargs=ranges)
-              .groupby("band", num_partitions=_partitions(prepared)).map_groups(bucket_pairs).iter_rows()):
-        later, earlier = (p["later_chunk"], p["later_position"]), (p["earlier_chunk"], p["earlier_position"])
-        pairs[int(p["kind"])].add((later, earlier))
-    return pairs
+def _candidate_pairs(prepared: Any) -> dict[int, np.ndarray]:
+    """(later, earlier) positions of articles sharing an LSH band, by kind of band (0 word shingles,
+    1 set of words), as rows of (later chunk, later position, earlier chunk, earlier position).
+
+    A shuffle by band key: each reduce task takes the keys of one partition from every prepared block.
+    """
+    import ray
+
+    blocks = prepared.select_columns(["chunk", "position", "bands", "word_bands"]).to_arrow_refs()
+    partitions = max(1, min(64, prepared.count() // 5000))
+    reduce = ray.remote(num_cpus=1)(bucket_pairs)
+    found = ray.get([reduce.remote(p, partitions, *blocks) for p in range(partitions)])
+    return {kind: np.concatenate([f[kind] for f in found]) for kind in (0, 1)}
 
 
-def _partitions(dataset: Any) -> int:
-    """Shuffle partitions: one per few thousand rows (Ray's default of 200 is slow on small inputs)."""
-    return max(1, min(200, dataset.count() // 5000))
-
-
-def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
-           progress: Progress) -> dict[tuple[int, int], str]:
-    """Store the new articles in reading order, as `pipeline.ingest_into` decides; returns the ids
-    of the "ok" ones by position."""
+def _admit(store: Store, prepared: Any, left_over: list[Article], settings: Settings, options: RayOptions,
+           summary: RunSummary, progress: Progress) -> tuple[list[Any], int]:
+    """Store the new articles in reading order, as `pipeline.ingest_into` decides; returns the tables
+    of articles to read (this run's "ok" ones under the ids they were stored with, and the stored
+    ones left over) and the batch size to read them in."""
     resolver = DuplicateResolver(settings.near_duplicate_threshold)
-    pairs = _candidate_pairs(prepared, settings)
-    resolver.add_pairs(pairs[0])
-    resolver.add_pairs(pairs[1], words=True)
+    pairs = _candidate_pairs(prepared)
+    for kind in (0, 1):
+        resolver.add_pairs((((a, b), (c, d)) for a, b, c, d in pairs[kind].tolist()), words=kind == 1)
     del pairs
+    queue = _ReadQueue(options.workers)
+    for article in left_over:
+        queue.add({"record": pickle.dumps(article)})
     admission = Admission(store, settings, summary)
-    admitted: dict[tuple[int, int], str] = {}
     # Blocks keep their order (preserve_order), so rows arrive in reading order, stored ones first.
     for row in progress(prepared.iter_rows(), "storing articles", None):
         position = (int(row["chunk"]), int(row["position"]))
@@ -174,40 +244,31 @@ def _admit(store: Store, prepared: Any, settings: Settings, summary: RunSummary,
             continue
         stored = admission.admit(article, lambda a: resolver.check(position, a, hashvalues, word_values))  # noqa: B023
         if stored is not None and stored.status == "ok":
-            admitted[position] = stored.id
+            queue.add({"record": row["record"] if stored is article else pickle.dumps(stored)})
     admission.commit()
-    return admitted
+    return queue.close()
 
 
-def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], settings: Settings,
-          options: RayOptions, summary: RayRunSummary, progress: Progress) -> Any:
-    """Read and embed this run's new articles and any stored ones not placed yet (a resumed run);
-    store readings and vectors. Returns the dataset of (item, day, error) rows for clustering."""
+def _read(store: Store, to_read: tuple[list[Any], int], settings: Settings, options: RayOptions,
+          summary: RayRunSummary, progress: Progress) -> _Readings:
+    """Read and embed the queued articles on the actor pool; store readings and vectors as they come.
+    Returns what clustering needs: tables of (article id, item, day) and counts over all of them."""
     import ray
 
     # Readings carry the version of the rules that made them, as on the local engine.
     rules_version = load_figure_rules(settings.figures_path).version
-    placed = {a for members in store.story_members().values() for a, _ in members}
-    new_ids = set(admitted.values())
-    left_over = [a for a in store.articles(status="ok") if a.id not in placed and a.id not in new_ids]
-    total = len(new_ids) + len(left_over)
-    # Small inputs are cut so that every actor gets some; large ones in batches of READ_BATCH.
-    batch_size = max(1, min(READ_BATCH, -(-total // (2 * max(1, options.workers)))))
-    # Picking the admitted rows is light: it takes no CPU from the reading actors.
-    to_read = prepared.map_batches(admitted_articles, fn_kwargs={"admitted": admitted}, num_cpus=0)
-    if left_over:
-        to_read = to_read.union(ray.data.from_items([{"record": pickle.dumps(a)} for a in left_over]))
-    if total:
-        # A task of the pool takes a whole block: blocks of one batch spread the work over every actor.
-        # Cut before the pool starts, so that cutting never waits for a CPU an actor holds.
-        to_read = to_read.repartition(-(-total // batch_size)).materialize()
-    read = to_read.map_batches(
+    tables, batch_size = to_read
+    out = _Readings()
+    if not tables:
+        return out
+    read = ray.data.from_arrow_refs(tables).map_batches(
         ReadingWorker, batch_size=batch_size,
         fn_constructor_kwargs={"settings": settings, "load_models": options.load_models},
         # Ray Data restarts a dead actor and retries its batches (max_restarts and max_task_retries -1).
-        compute=ray.data.ActorPoolStrategy(size=max(1, options.workers)), num_cpus=1).materialize()
-    for batch in progress(read.iter_batches(batch_size=READ_BATCH, batch_format="numpy"), "reading articles",
-                          (total + READ_BATCH - 1) // READ_BATCH):
+        compute=ray.data.ActorPoolStrategy(size=max(1, options.workers)), num_cpus=ACTOR_CPUS)
+    # Readings are stored while the actors read on: the driver's work overlaps theirs.
+    for batch in progress(read.iter_batches(batch_size=None, batch_format="numpy"), "reading articles",
+                          len(tables)):
         readings, items = [], []
         for worker, peak in zip(batch["worker"], batch["peak_mb"]):
             summary.worker_peak_mb[str(worker)] = max(float(peak), summary.worker_peak_mb.get(str(worker), 0.0))
@@ -219,34 +280,48 @@ def _read(store: Store, prepared: Any, admitted: dict[tuple[int, int], str], set
             elif reading:
                 readings.append(pickle.loads(reading))
                 items.append(pickle.loads(item))
+                out.add_item(items[-1], item)
         store.save_readings(readings, rules_version)
         store.save_vectors(items)
-    return read.select_columns(["item", "day", "error"])
+    out.flush()
+    return out
 
 
-def _cluster(store: Store, read: Any, settings: Settings, block_articles: int) -> set[str]:
+class _Readings(_TableWriter):
+    """The read articles clustering needs, in the object store as tables of (article_id, item, day);
+    on the driver only what the whole run's clustering depends on: term counts, each article's
+    arrival order and the number of articles per day."""
+
+    def __init__(self) -> None:
+        super().__init__(ITEM_TABLE_ROWS)
+        self.counts: Counter[str] = Counter()
+        self.order: dict[str, tuple[int, str]] = {}
+        self.days: Counter[int | None] = Counter()
+
+    def add_item(self, item: Any, pickled: bytes) -> None:
+        self.counts.update(term_counts([item]))
+        self.order[item.article_id] = arrival_order(item)
+        self.days[item.day] += 1
+        self.add({"article_id": item.article_id, "item": pickled, "day": item.day or NO_DAY})
+
+
+def _cluster(store: Store, read: _Readings, settings: Settings, block_articles: int) -> set[str]:
     """Stories of a store that had none: the whole input clustered as one task, or blocks of days
     clustered as tasks and merged at their edges."""
-    counts: Counter[str] = Counter()
-    order: dict[str, tuple[int, str]] = {}
-    days: Counter[int | None] = Counter()
-    for batch in read.iter_batches(batch_size=1024, batch_format="numpy"):
-        items = [pickle.loads(i) for i, error in zip(batch["item"], batch["error"]) if not error]
-        counts.update(term_counts(items))
-        order.update((i.article_id, arrival_order(i)) for i in items)
-        days.update(i.day for i in items)
-    if not order:
+    import ray
+
+    if not read.order:
         return set()
-    plan = plan_blocks(days, settings, block_articles)
-    blocks = read.map_batches(block_rows, fn_kwargs={"plan": plan}, num_cpus=0)
-    placements = (blocks.groupby("block", num_partitions=max(1, min(len(plan.starts) + 2, 200)))
-                  .map_groups(cluster_group, fn_kwargs={"settings": settings, "plan": plan,
-                                                        "document_frequency": counts, "articles": len(order)})
-                  .take_all())
-    merged = merge_blocks((pickle.loads(p["record"]) for p in placements), order)
+    plan = plan_blocks(read.days, settings, block_articles)
+    blocks = [0] if plan.whole else sorted({b for day in read.days for b in blocks_of(day, plan)})
+    task = ray.remote(num_cpus=1)(cluster_block_items)
+    counts = ray.put(read.counts)
+    placements = [task.remote(block, plan, settings, counts, len(read.order), *read.tables) for block in blocks]
+    merged = merge_blocks((p for found in placements for p in ray.get(found)), read.order)
     # Stories that met at a block edge are checked for a split; only their articles are fetched.
     wanted = {a for story in merged.stories if story.id in merged.merged for a in story.article_ids}
-    stories = split_merged(merged, _items_of(read, wanted), order, settings, counts, len(order))
+    stories = split_merged(merged, _items_of(read.tables, wanted), read.order, settings, read.counts,
+                           len(read.order))
     assignments = {a: story.id for story in stories for a in story.article_ids}
     explanations = {a: why for story in stories for a, why in story.explanations}
     # The new stories are marked stale with their members, so a run stopped before their
@@ -255,44 +330,46 @@ def _cluster(store: Store, read: Any, settings: Settings, block_articles: int) -
     return {story.id for story in stories}
 
 
-def _items_of(read: Any, wanted: set[str]) -> dict[str, Any]:
+def _items_of(tables: list[Any], wanted: set[str]) -> dict[str, Any]:
     """The clustering inputs of the wanted articles."""
+    import ray
+
     items = {}
-    if wanted:
-        for batch in read.iter_batches(batch_size=1024, batch_format="numpy"):
-            for item, error in zip(batch["item"], batch["error"]):
-                if not error and (found := pickle.loads(item)).article_id in wanted:
-                    items[found.article_id] = found
+    for ref in tables if wanted else ():
+        table = ray.get(ref)
+        for n, article_id in enumerate(table.column("article_id").to_pylist()):
+            if article_id in wanted:
+                items[article_id] = pickle.loads(table.column("item")[n].as_py())
     return items
 
 
 def _compare(store: Store, story_ids: set[str], settings: Settings, options: RayOptions, progress: Progress,
              nodes: set[str]) -> None:
-    """One dossier task per story on a pool of encoder actors; the driver keeps a few in flight."""
+    """One dossier task per story on a pool of encoder actors; the driver keeps a few in flight,
+    the largest stories first, so that no actor is left with a long one at the end."""
     import ray
 
     members = store.story_members()
-    ids = [s for s in sorted(story_ids) if s in members]
+    ids = sorted((s for s in story_ids if s in members), key=lambda s: (-len(members[s]), s))
     if ids:
-        comparer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=-1)(StoryComparer)
+        comparer = ray.remote(num_cpus=ACTOR_CPUS, max_restarts=-1, max_task_retries=-1)(StoryComparer)
         actors = [comparer.remote(settings, options.load_models) for _ in range(max(1, min(options.workers, len(ids))))]
         queue = iter(ids)
-        pending: set[Any] = set()
+        pending: dict[Any, Any] = {}  # task -> the actor it runs on
 
-        def submit() -> None:
+        def submit(actor: Any) -> None:
             story_id = next(queue, None)
             if story_id is not None:
                 readings = {r.article.id: r for r in store.readings([a for a, _ in members[story_id]])}
-                actor = actors[(len(ids) - len(pending)) % len(actors)]
-                pending.add(actor.compare.remote(story_id, members[story_id], pickle.dumps(readings)))
+                pending[actor.compare.remote(story_id, members[story_id], pickle.dumps(readings))] = actor
 
         def results() -> Iterator[tuple[str, str, dict, str]]:
-            for _ in range(2 * len(actors)):
-                submit()
+            # Two stories in flight per actor; a story done makes room for the next on the same actor.
+            for actor in actors * 2:
+                submit(actor)
             while pending:
                 ready, _ = ray.wait(list(pending), num_returns=1)
-                pending.discard(ready[0])
-                submit()
+                submit(pending.pop(ready[0]))
                 yield ray.get(ready[0])
 
         for story_id, headline, data, node in progress(results(), "comparing stories", len(ids)):

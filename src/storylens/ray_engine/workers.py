@@ -12,7 +12,6 @@ import pickle
 import resource
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -22,87 +21,81 @@ from ..read import read_articles
 from ..records import Article
 from ..settings import Settings
 from ..stories import build_inputs
-from .blocks import BlockPlan, blocks_of, cluster_block
+from .blocks import BlockPlan, Placement, blocks_of, cluster_block
 from .duplicates import band_keys, signature, word_signature
 from .sources import read_chunk
 
 Batch = dict[str, Any]
 NO_DAY = 0  # the day column of an undated article (day numbers are proleptic ordinals, 1 and up)
 ModelLoader = Callable[[Settings], Any]  # settings -> `pipeline.Models`; `Models.load` unless another is given
+# CPUs each actor holds: its encoder runs on as many threads, so that actors never contend for a core.
+ACTOR_CPUS = 1
+BandLayout = dict[str, list[tuple[int, int]]]  # "shingles" and "words": the (start, end) ranges of their bands
+PREPARED_COLUMNS = ("chunk", "position", "record", "signature", "words", "bands", "word_bands")
 
 
-def prepare_chunks(batch: Batch, settings: Settings) -> Batch:
-    """Chunks -> cleaned articles with their place in reading order and MinHash signature."""
-    out: dict[str, list] = {"chunk": [], "position": [], "record": [], "signature": [], "words": []}
+def prepare_chunks(batch: Batch, settings: Settings, ranges: BandLayout) -> Batch:
+    """Chunks -> cleaned articles with their place in reading order, MinHash signatures and LSH band keys."""
+    out: dict[str, list] = {column: [] for column in PREPARED_COLUMNS}
     for chunk in _rows(batch):
         for position, raw in enumerate(read_chunk(chunk, settings)):
-            _add_article(out, chunk["chunk"], position, clean_document(raw, settings))
+            _add_article(out, chunk["chunk"], position, clean_document(raw, settings), ranges)
     return _columns(out)
 
 
-def prepare_stored(batch: Batch) -> Batch:
+def prepare_stored(batch: Batch, ranges: BandLayout) -> Batch:
     """Articles already in the store (pickled) -> the same columns, so later copies of them are found."""
-    out: dict[str, list] = {"chunk": [], "position": [], "record": [], "signature": [], "words": []}
+    out: dict[str, list] = {column: [] for column in PREPARED_COLUMNS}
     for row in _rows(batch):
-        _add_article(out, -1, int(row["position"]), pickle.loads(row["record"]))
+        _add_article(out, -1, int(row["position"]), pickle.loads(row["record"]), ranges)
     return _columns(out)
 
 
-def _add_article(out: dict[str, list], chunk: int, position: int, article: Article) -> None:
+def _add_article(out: dict[str, list], chunk: int, position: int, article: Article, ranges: BandLayout) -> None:
     out["chunk"].append(chunk)
     out["position"].append(position)
     out["record"].append(pickle.dumps(article))
-    # MinHash values are below 2**32: four bytes each keep the shuffle small.
+    # MinHash values are below 2**32: four bytes each keep the rows small.
     ok = article.status == "ok"
-    out["signature"].append(signature(article).astype(np.uint32).tobytes() if ok else b"")
+    shingles = signature(article).astype(np.uint32) if ok else None
     words = word_signature(article) if ok else None
-    out["words"].append(b"" if words is None else words.astype(np.uint32).tobytes())
+    words = None if words is None else words.astype(np.uint32)
+    for column, bands, values, layout, prefix in (("signature", "bands", shingles, "shingles", "s"),
+                                                   ("words", "word_bands", words, "words", "w")):
+        out[column].append(b"" if values is None else values.tobytes())
+        out[bands].append(b"" if values is None else band_hashes(values, ranges[layout], prefix).tobytes())
 
 
-def band_rows(batch: Batch, ranges: list[tuple[int, int]], word_ranges: list[tuple[int, int]]) -> Batch:
-    """One row per (LSH band key, article) of the articles with text, keyed by an 8-byte hash of the band;
-    `kind` 0 for bands of word shingles, 1 for bands of the set of words."""
-    out: dict[str, list] = {"band": [], "kind": [], "chunk": [], "position": []}
-    for row in _rows(batch):
-        for kind, (column, layout, prefix) in enumerate((("signature", ranges, "s"), ("words", word_ranges, "w"))):
-            if not row[column]:
-                continue
-            values = np.frombuffer(row[column], dtype=np.uint32)
-            for key in band_keys(values, layout, prefix):
-                out["band"].append(int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little",
-                                                  signed=True))
-                out["kind"].append(kind)
-                out["chunk"].append(int(row["chunk"]))
-                out["position"].append(int(row["position"]))
-    return _columns(out)
+def band_hashes(values: np.ndarray, layout: list[tuple[int, int]], prefix: str) -> np.ndarray:
+    """The signature's LSH band keys as 8-byte hashes (int64), one per band."""
+    return np.array([int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
+                     for key in band_keys(values, layout, prefix)], dtype=np.int64)
 
 
-def bucket_pairs(batch: Batch) -> Batch:
-    """Every (later, earlier) pair of articles sharing one band key, and the key's kind."""
-    members = sorted(zip((int(c) for c in batch["chunk"]), (int(p) for p in batch["position"])))
-    kind = int(batch["kind"][0]) if len(batch["kind"]) else 0
-    out: dict[str, list] = {"kind": [], "later_chunk": [], "later_position": [], "earlier_chunk": [],
-                            "earlier_position": []}
-    for i, later in enumerate(members):
-        for earlier in members[:i]:
-            if earlier != later:
-                out["kind"].append(kind)
-                out["later_chunk"].append(later[0])
-                out["later_position"].append(later[1])
-                out["earlier_chunk"].append(earlier[0])
-                out["earlier_position"].append(earlier[1])
-    return _columns(out)
-
-
-def admitted_articles(batch: Batch, admitted: dict[tuple[int, int], str]) -> Batch:
-    """The articles this run stored as "ok", under the ids they were stored with, to be read."""
-    records = []
-    for row in _rows(batch):
-        final_id = admitted.get((int(row["chunk"]), int(row["position"])))
-        if final_id is not None:
-            article = pickle.loads(row["record"])
-            records.append(pickle.dumps(article if article.id == final_id else replace(article, id=final_id)))
-    return _columns({"record": records})
+def bucket_pairs(partition: int, partitions: int, *blocks: Any) -> dict[int, np.ndarray]:
+    """One reduce task of the band-key shuffle: the articles of all prepared blocks grouped by the band
+    keys that fall in this partition (key modulo `partitions`), and every (later, earlier) pair of
+    articles sharing a key, by kind of band (0 word shingles, 1 set of words), as rows of
+    (later chunk, later position, earlier chunk, earlier position)."""
+    out = {}
+    for kind, column in enumerate(("bands", "word_bands")):
+        buckets: dict[int, list[tuple[int, int]]] = {}
+        for block in blocks:
+            chunks, positions = block.column("chunk").to_pylist(), block.column("position").to_pylist()
+            for chunk, position, keys in zip(chunks, positions, block.column(column).to_pylist()):
+                if not keys:
+                    continue
+                member = (chunk, position)
+                keys = np.frombuffer(keys, dtype=np.int64)
+                for key in keys[keys % partitions == partition].tolist():
+                    buckets.setdefault(key, []).append(member)
+        pairs = []
+        for members in buckets.values():
+            if len(members) > 1:
+                members = sorted(set(members))
+                pairs += [(*later, *earlier) for i, later in enumerate(members) for earlier in members[:i]]
+        out[kind] = np.array(pairs, dtype=np.int64).reshape(-1, 4)
+    return out
 
 
 class ReadingWorker:
@@ -114,7 +107,7 @@ class ReadingWorker:
         from ..pipeline import Models
 
         self.settings = settings
-        self.models = (load_models or Models.load)(settings)
+        self.models = load_models(settings) if load_models else Models.load(settings, threads=ACTOR_CPUS)
         self.node = ray.get_runtime_context().get_node_id()
         self.worker = f"{self.node[:8]}:{os.getpid()}"
 
@@ -145,36 +138,32 @@ class ReadingWorker:
         return _columns(out)
 
 
-def block_rows(batch: Batch, plan: BlockPlan) -> Batch:
-    """Read articles -> one row per block each is clustered in (two near a block edge)."""
-    out: dict[str, list] = {"block": [], "item": []}
-    for item, day, error in zip(batch["item"], batch["day"], batch["error"]):
-        if error:
-            continue  # an article the reader failed on is in no story
-        for block in blocks_of(None if day == NO_DAY else int(day), plan):
-            out["block"].append(block)
-            out["item"].append(item)
-    return _columns(out)
-
-
-def cluster_group(batch: Batch, settings: Settings, plan: BlockPlan, document_frequency: Counter[str],
-                  articles: int) -> Batch:
-    """One block's articles -> where the local clustering puts them."""
-    items = [pickle.loads(i) for i in batch["item"] if len(i)]
-    block = int(batch["block"][0])
-    placements = cluster_block(block, items, settings, plan, document_frequency, articles)
-    return _columns({"record": [pickle.dumps(p) for p in placements]})
+def cluster_block_items(block: int, plan: BlockPlan, settings: Settings, document_frequency: Counter[str],
+                        articles: int, *tables: Any) -> list[Placement]:
+    """One block's clustering: its articles picked by day from every table of read articles (columns
+    item, day), and where the local clustering puts them."""
+    items = []
+    for table in tables:
+        days = table.column("day").to_pylist()
+        picked = [n for n, day in enumerate(days) if block in blocks_of(None if day == NO_DAY else day, plan)]
+        if picked:
+            column = table.column("item")
+            items += [pickle.loads(column[n].as_py()) for n in picked]
+    return cluster_block(block, items, settings, plan, document_frequency, articles)
 
 
 class StoryComparer:
     """A Ray actor holding the encoder: builds one story's dossier per call."""
 
     def __init__(self, settings: Settings, load_models: ModelLoader | None = None) -> None:
-        from ..embed import load_encoder
+        from ..embed import RememberingEncoder, load_encoder
 
         self.settings = settings
         self.encoder = (load_models(settings).encoder if load_models
-                        else load_encoder(quantized=settings.encoder_quantized))
+                        else load_encoder(threads=ACTOR_CPUS, quantized=settings.encoder_quantized))
+        if getattr(self.encoder, "text_by_text", False):
+            # As the local engine's: a sentence met again in the stories of this actor is encoded once.
+            self.encoder = RememberingEncoder(self.encoder)
 
     def compare(self, story_id: str, members: list[tuple[str, str]], readings: bytes) -> tuple[str, str, dict, str]:
         """The story's headline and dossier dict, and the Ray node that built them."""
@@ -192,8 +181,8 @@ def _rows(batch: Batch) -> list[dict[str, Any]]:
     return [{c: batch[c][i] for c in columns} for i in range(size)]
 
 
-_OBJECT_COLUMNS = frozenset({"record", "signature", "words", "reading", "item", "error", "node", "article_id",
-                             "worker"})
+_OBJECT_COLUMNS = frozenset({"record", "signature", "words", "bands", "word_bands", "reading", "item", "error", "node",
+                             "article_id", "worker"})
 _FLOAT_COLUMNS = frozenset({"peak_mb"})
 
 
