@@ -77,6 +77,8 @@ def conflicts(*given, **kwargs):
      frame(3.9, "close down", dimension="percent", unit="%", holder="greek stocks")),  # one fall, two sizes
     (frame(120000, "population", holder="qeshm island"), frame(200000, "population", holder="qeshm")),
     (frame(6, "kill", counted="child"), frame(8, "kill", counted="kid")),
+    (frame(80, "cut", dimension="percent", unit="%", hedge="up_to"),
+     frame(70, "cut", dimension="percent", unit="%", hedge="up_to")),  # two different upper bounds
 ])
 def test_two_outlets_disagreeing_on_one_measure_conflict(a, b):
     (conflict,) = conflicts(("Harbour Gazette", a), ("Valley Post", b))
@@ -127,8 +129,10 @@ NOT_CONFLICTS = {
     "at least 40 vs 43": (frame(40, "injure", hedge="at_least"), frame(43, "injure")),
     "more than 50,000 vs 100,000": (frame(50000, "march", counted="people", hedge="more_than"),
                                     frame(100000, "march", counted="people", hedge="about")),
-    "up to 80 vs 70 percent": (frame(80, "cut", dimension="percent", unit="%", hedge="up_to"),
-                               frame(70, "cut", dimension="percent", unit="%", hedge="up_to")),
+    "up to 80 vs about 70 percent": (frame(80, "cut", dimension="percent", unit="%", hedge="up_to"),
+                                     frame(70, "cut", dimension="percent", unit="%", hedge="about")),
+    "up to 80 vs a range 60-75 percent": (frame(80, "cut", dimension="percent", unit="%", hedge="up_to"),
+                                          frame(60, "cut", dimension="percent", unit="%", high=75)),
     "a range holding the value": (frame(165e6, "offer", dimension="money", unit="USD", high=180e6),
                                   frame(170e6, "offer", dimension="money", unit="USD")),
     "nationalities differ": (frame(500, "send", counted="troop", holder="japanese"),

@@ -104,6 +104,9 @@ class FigureRules:
     place_nouns: frozenset[str] = frozenset()
     absence_predicates: frozenset[str] = frozenset()
     vague_counts: Mapping[str, float] = field(default_factory=dict)
+    percent_bases: Mapping[str, str] = field(default_factory=dict)
+    reference_time_phrases: frozenset[str] = frozenset()
+    reference_time_words: frozenset[str] = frozenset()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -179,6 +182,9 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         place_nouns=frozenset(_words(data.get("place_nouns"))),
         absence_predicates=frozenset(_words(data.get("absence_predicates"))),
         vague_counts={k.lower(): float(v) for k, v in (data.get("vague_counts") or {}).items()},
+        percent_bases=_invert(data.get("percent_bases") or {}),
+        reference_time_phrases=frozenset(_words(data.get("reference_time_phrases"))),
+        reference_time_words=frozenset(_words(data.get("reference_time_words"))),
     )
 
 
@@ -486,14 +492,27 @@ def _without_vague(bucket: Sequence[Figure], settings: Settings) -> list[Figure]
     return kept
 
 
+# Qualifiers that state a bound, not a value: two different bounds of one kind ("up to 80%" and
+# "up to 70%") are two reports of how far it went, which disagree, though their intervals overlap.
+_BOUNDS = ("up_to",)
+
+
 def _clash(a: Figure, b: Figure, settings: Settings) -> bool:
+    hedge = a.quantity.hedge
+    if hedge in _BOUNDS and b.quantity.hedge == hedge and a.quantity.high is None and b.quantity.high is None:
+        gap = abs(a.base - b.base)
+        return gap > _slack(a, b, settings) * max(abs(a.base), abs(b.base))
     if a.high < b.low or b.high < a.low:
         gap = max(b.low - a.high, a.low - b.high)
-        slack = settings.figures_min_difference
-        if (a.quantity.unit or "") != (b.quantity.unit or ""):
-            slack = max(slack, settings.figures_conversion_tolerance)  # "25 km" and "15.5 miles" are one distance
-        return gap > slack * max(abs(a.base), abs(b.base))
+        return gap > _slack(a, b, settings) * max(abs(a.base), abs(b.base))
     return False
+
+
+def _slack(a: Figure, b: Figure, settings: Settings) -> float:
+    slack = settings.figures_min_difference
+    if (a.quantity.unit or "") != (b.quantity.unit or ""):
+        slack = max(slack, settings.figures_conversion_tolerance)  # "25 km" and "15.5 miles" are one distance
+    return slack
 
 
 def _voice(f: Figure) -> tuple[str, str | None]:
@@ -580,7 +599,8 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                     if not _plausible(a, b, rules, settings):
                         continue
                     if (a.time and b.time and a.time != b.time) or "update" in a.quantity.flags \
-                            or "update" in b.quantity.flags:
+                            or "update" in b.quantity.flags or (a.time != b.time and (
+                                "as_of" in a.quantity.flags or "as_of" in b.quantity.flags)):
                         if a.base != b.base:
                             timed += [a, b]  # one figure at two report times: its history, from any voice
                         continue

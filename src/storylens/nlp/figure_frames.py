@@ -21,6 +21,7 @@ from spacy.tokens import Span, Token
 
 from ..figures import FigureRules
 from ..records import Quantity, TimeExpr
+from .figure_updates import stated_reference_time
 
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mln": 1_000_000}
@@ -234,8 +235,9 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
         obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
         if subject is not None and subject.lemma_.lower() in rules.property_nouns:
             noun = subject  # "the toll rose to 12"
-        elif obj is not None and head.lower_ in ("at", "to") and obj.lemma_.lower() in rules.property_nouns:
-            noun = obj  # "put the real cost at 60 million", "cut its rate to 3.25 per cent"
+        elif obj is not None and head.lower_ in ("at", "to") and (obj.lemma_.lower() in rules.property_nouns or (
+                head.head.lemma_.lower() in rules.update_predicates and _known(obj.lemma_.lower(), rules))):
+            noun = obj  # "put the real cost at 60 million", "cut its rate to 3.25 per cent", "raised its offer to"
     if noun is None and not count:
         # "$60 million in funding", "$5 billion in revenue": the noun after "in" names the measure
         for prep in (c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "in"):
@@ -418,8 +420,11 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                 return _phrase(child)
             if child.dep_ == "compound" and child.pos_ == "PROPN":
                 return _phrase(child)
+        # "5,000 hectares of forest": what a unit of area or mass is made of is no owner
+        owners = ("for", "from", "off", "by") if owner_of.lemma_.lower() in rules.units else (
+            "for", "from", "of", "off", "by")
         for child in owner_of.children:
-            if child.dep_ == "prep" and child.lower_ in ("for", "from", "of", "off", "by"):
+            if child.dep_ == "prep" and child.lower_ in owners:
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if obj is not None and not obj.like_num and anchor not in list(obj.subtree) \
                         and not any(t.like_num for t in obj.subtree):
@@ -433,12 +438,42 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                     return _phrase(obj)
     if predicate is not None:
         subject = _subject_of(predicate)
-        if subject is not None and subject != anchor and subject != counted_tok:
-            return _phrase(subject)
+        effect = rules.measure_class(_verb_lemma(predicate, rules)) in rules.evolving_classes \
+            or predicate.lemma_.lower() in rules.estimating_predicates
+        # "the fire has burned 5,000 ha", "the governor put it at 5,000": a cause or a source, no holder
+        if subject is not None and subject != anchor and subject != counted_tok and subject != noun and not effect:
+            return _phrase(subject)  # not "turnout" for "turnout was 90%": the measure is no holder
     return None
 
 
 _MAGNITUDE_VALUE = re.compile(r"(?<![\d.])(\d{1,2}\.\d)(?![\d.])")
+
+
+def _percent_base(root: Token, rules: FigureRules) -> str | None:
+    """The measure a percentage names by what it is a percentage of ("88 percent of eligible voters")."""
+    unit = root.head if root.head.lower_ in ("percent", "%", "cent") else root
+    if unit.lower_ == "cent" and unit.head.lower_ == "per":
+        unit = unit.head
+    for tok in (unit, unit.head):
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.lemma_.lower() in rules.percent_bases:
+                return rules.percent_bases[obj.lemma_.lower()]
+    return None
+
+
+def _percent_place(root: Token) -> str | None:
+    """The places a percentage is a share of, named inside its own phrase ("65% of traffic to India",
+    "82 percent of India's traffic", "80 percent of services in Egypt")."""
+    unit = root.head if root.head.lower_ in ("percent", "%", "cent") else root
+    if unit.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr"):
+        return None
+    # not the places of another percentage coordinated with it ("70% in Egypt, and 60% in India")
+    others = {t.i for c in unit.children if c.dep_ == "conj" and any(t.like_num for t in c.subtree)
+              for t in c.subtree}
+    names = [e for e in unit.doc.ents if e.label_ in ("GPE", "LOC") and unit.left_edge.i <= e.start
+             and e.end <= unit.right_edge.i + 1 and e.start not in others]
+    return " ".join(dict.fromkeys(e.text.lower() for e in names)) or None
 
 
 def _stated_magnitude(tok: Token, rules: FigureRules) -> str | None:
@@ -507,7 +542,8 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     text = sent.text
     offset = quantity.start - sent.start_char
     before, after = text[:offset], text[quantity.end - sent.start_char:]
-    if _PARTITIVE_AFTER.match(after):
+    if _PARTITIVE_AFTER.match(after) and not (quantity.dimension == "percent"
+                                              and quantity.measure in rules.percent_bases.values()):
         flags.append("part")
     # The group a portion is taken from ("almost all of the 2.5 million people eligible voted"):
     # what the predicate measures is the portion, not this figure.
@@ -558,7 +594,9 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
         # "rose to 57", "the toll reached 57": a new value of a running count
         if predicate.lemma_.lower() in rules.update_predicates and (
                 (anchor.dep_ == "pobj" and anchor.head.lower_ == "to" and anchor.head.head == predicate)
-                or (anchor.dep_ == "dobj" and predicate.lemma_.lower() == "reach")):
+                or (anchor.dep_ == "dobj" and predicate.lemma_.lower() == "reach"
+                    and rules.measure_class(quantity.measure) in rules.evolving_classes)):
+            # "the toll reached 57" is a running count's new value; "turnout reached 93%" states it
             flags.append("update")
     # Background told in the past perfect with its own date ("Early November, the navy had captured eight").
     if predicate is not None and any(c.lower_ == "had" and c.dep_ == "aux" for c in predicate.children) and any(
@@ -744,7 +782,15 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
     if lemma is not None and (lemma in rules.magnitude_words or rules.measure_class(lemma) == "MAGNITUDE") \
             and dimension == "count" and value < 12 and not float(value).is_integer():
         dimension, unit, lemma = "magnitude", None, "magnitude"
+    base = _percent_base(root, rules) if dimension == "percent" else None
+    place = _percent_place(root) if dimension == "percent" else None
+    if base is not None:
+        lemma = base  # "88 percent of eligible voters": a turnout, whatever verb carries it
     holder = _holder(dimension, anchor, root, counted_tok, noun, predicate, sent, rules)
+    if base is not None and holder and {w.rstrip("s") for w in holder.split()} & set(rules.percent_bases):
+        holder = None  # "90 per cent of eligible voters": the base is the measure's, not a holder
+    if place is not None:
+        holder = place  # "65% of traffic to India": India's share, whatever else the phrase says
     if lemma == "population" and dimension == "count":
         holder = _place_name(noun) if noun is not None else None  # whose population: the place, not the people
     if _one_of_several(root):
@@ -759,8 +805,12 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
     framed = replace(quantity, value=value, dimension=dimension, unit=unit if dimension != "count" else quantity.unit,
                      measure=lemma, holder=holder, high=high,
                      hedge="range" if high is not None else _hedge_of(sent.text[:quantity.start - sent.start_char], rules))
-    return replace(framed, flags=_flags(framed, anchor, counted_tok, noun, predicate, sent, rules),
-                   time=_clause_time(framed, predicate, anchor, sent, times))
+    flags = _flags(framed, anchor, counted_tok, noun, predicate, sent, rules)
+    time = _clause_time(framed, predicate, anchor, sent, times)
+    reference = stated_reference_time(sent, anchor, rules)
+    if reference is not None and time is None:
+        flags, time = flags + ("as_of",), reference  # "88 percent as of 4 p.m.": one point of a history
+    return replace(framed, flags=flags, time=time)
 
 
 def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> list[Quantity]:
@@ -786,8 +836,11 @@ def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> lis
             if cur.value >= 1000 * low > 0:
                 low = next((low * scale for scale in (1e3, 1e6, 1e9) if cur.value / 10 <= low * scale <= cur.value * 10),
                            low)
-            out[i - 1] = replace(cur, text=f"{prev.text}{between}{cur.text}", value=min(low, cur.value),
-                                 high=max(low, cur.value), hedge="range", start=prev.start)
+            # The range keeps the frame of its first figure, the one its predicate governs ("raised the
+            # offer to between $178m and $184m"); the second hangs on the first.
+            framed = prev if prev.measure in rules.classes and cur.measure not in rules.classes else cur
+            out[i - 1] = replace(framed, text=f"{prev.text}{between}{cur.text}", value=min(low, cur.value),
+                                 high=max(low, cur.value), hedge="range", start=prev.start, end=cur.end)
             drop.add(i)
         elif same_dimension and cur.dimension in rules.ordered_dimensions and between.strip().lower() == "and" \
                 and cur.holder is None and prev.holder is None:
