@@ -217,6 +217,7 @@ def test_flags_fire(nlp, text, flag):
     ("He hit 33 homers on Sunday.", "other_event"),
     ("The bombers dropped four bombs.", "update"),
     ("Reports put the offer as high as $184 million.", "peak"),
+    ("More than 300 people marched through the city.", "increment"),
     ("Some 2.5 million people voted on Sunday.", "whole"),
 ])
 def test_flags_stay_quiet(nlp, text, flag):
@@ -259,6 +260,12 @@ def test_reference_times_and_running_counts_stay_quiet(nlp, text, flag):
 def test_a_percentage_is_read_by_its_base_and_place(nlp, text, measure, holder):
     q = figures(nlp, text)[0]
     assert (q.measure, q.holder) == (measure, holder)
+
+
+def test_a_noun_behind_its_own_determiner_is_not_what_a_number_counts(nlp):
+    q = only(nlp, "Witnesses said there were more than 40,000 -- easily the biggest protest since the election.")
+    assert (q.counted, q.measure, q.hedge) == (None, "protest", "more_than")
+    assert only(nlp, "More than 40,000 protesters joined the rally.").counted == "protester"
 
 
 def test_a_participle_after_a_bare_number_is_its_predicate(nlp):
@@ -348,6 +355,8 @@ def compare_both(nlp, first, second):
     ("Officials said turnout reached 84 percent.", "Turnout was 70 percent, monitors said."),
     ("Up to 80 percent of phone services in Chile were cut.", "Up to 60 percent of phone services in Chile were cut."),
     ("Three undersea cables were damaged.", "Four submarine cables were damaged."),
+    ("Police put the protest at 8,000 people.",
+     "But witnesses said there were more than 20,000 -- easily the biggest protest since the election."),
 ])
 def test_sentences_that_disagree_make_a_conflict(nlp, first, second):
     assert len(compare_texts(nlp, first, second)) == 1

@@ -264,6 +264,12 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
             return lemma, noun, _predicate(noun, rules)
         if lemma in ("toll",):
             return lemma, noun, None
+    if count and counted_tok is None:
+        # "there were more than 50,000 -- the biggest protest in years": the appositive names it
+        appos = next((c for c in anchor.children if c.dep_ == "appos" and _known(c.lemma_.lower(), rules)
+                      and c.lemma_.lower() not in rules.neutral_nouns), None)
+        if appos is not None:
+            return appos.lemma_.lower(), appos, _predicate(anchor, rules, dimension)
     # A counted noun that names the measure ("12 deaths", "five injured people"), unless a
     # predicate of a known class governs it ("five residents were injured").
     predicate = _predicate(anchor, rules, dimension)
@@ -571,7 +577,8 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     as_high_as = len(words_before) == 3 and words_before[0] == words_before[2] == "as"  # a qualifier, not a peak
     if set(words_before) & rules.extreme_words and not as_high_as:
         flags.append("peak")
-    mods = {c.lower_ for t in (anchor, counted_tok) if t is not None for c in t.children if c.dep_ in ("amod", "advmod")}
+    mods = {c.lower_ for t in (anchor, counted_tok) if t is not None for c in t.children if c.dep_ in ("amod", "advmod")
+            and not (c.i + 1 < len(doc) and doc[c.i + 1].lower_ == "than")}  # "more than 50,000" is no increment
     if set(quantity.modifiers) & rules.increment_words or mods & rules.increment_words or (
             words_before[-1:] and words_before[-1] in rules.increment_words and words_before[-1] != "more"):
         flags.append("increment")

@@ -251,7 +251,9 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
             unit = _CURRENCY_SIGNS[m.group("cur")]
         counted_tok: Token | None = None
         if root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and root.head.pos_ in ("NOUN", "PROPN") and root.head.i > root.i:
-            counted_tok = root.head
+            # "more than 50,000 -- the biggest protest": a noun behind its own determiner is not counted
+            if not any(t.dep_ == "det" and t.head == root.head for t in doc[root.i + 1:root.head.i]):
+                counted_tok = root.head
         elif root.pos_ in ("NOUN", "PROPN") and root.i >= span.end - 1 and root.lemma_.lower() not in _SCALES and root.lemma_.lower() not in _FRACTIONS and not root.like_num:
             counted_tok = root
         else:
