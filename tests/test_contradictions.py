@@ -65,6 +65,17 @@ def test_two_pronoun_subjects_do_not_align() -> None:
     assert contradictions([a, b]) == []
 
 
+def test_a_third_person_pronoun_does_not_stand_for_a_named_subject_but_we_does() -> None:
+    owner = mention("a", "He said he had owned the depot for seven years.",
+                    StatementFrame("own", subject="he", object="depot"), speaker="Ray Ollen")
+    city = mention("b", "Harl does not own the depot, the clerk said.",
+                   StatementFrame("own", subject="harl", object="depot", negated=True), speaker="clerk")
+    assert contradictions([owner, city]) == []
+    ours = mention("a", "\"We own the depot,\" the mayor of Harl said.",
+                   StatementFrame("own", subject="we", object="depot"), speaker="mayor of Harl")
+    assert len(contradictions([ours, city])) == 1
+
+
 def test_people_killed_against_no_casualties_fires() -> None:
     a = mention("a", "An official said 9 people were killed in the raid.",
                 StatementFrame("kill", subject="people"), speaker="an official")
@@ -496,7 +507,14 @@ def test_an_accusation_against_someone_else_is_not_answered() -> None:
      "The toll of the Harl fire is not expected to rise, the coroner said.", False),
     ("A not guilty plea was entered on Dorn's behalf at the Harl court.",
      "Not guilty pleas were entered on Dorn's behalf at the Harl court.", False),
+    # a denial answers what another voice asserts, not what it tells as a rumour
+    ("Mr. Harrow denied that he was the informant in the Tamsin leak case.",
+     "Harrow was among several clerks rumored to be the informant in the Tamsin leak case.", False),
+    ("Mr. Harrow denied that he was the informant in the Tamsin leak case.",
+     "Harrow was the informant in the Tamsin leak case, the prosecutor said.", True),
     # a denial is tied to what it denies, not to the rest of its sentence
+    ("Mr. Harrow denied that he was the informant, and the paper said it will not name its source until after the "
+     "informant dies.", "The coroner said Harrow died on Saturday at his home near the paper's offices.", False),
     ("Inspectors said Vantor Chemicals dumped solvent into the Elbe canal.",
      "Denying that it had broken any rule, Vantor Chemicals dumped solvent into the Elbe canal for years.", False),
 ])
@@ -525,3 +543,21 @@ def test_a_denial_is_tied_by_meaning_to_what_it_denies_not_to_the_rest_of_its_se
     voices = Voices({"a": "outlet-a", "b": "outlet-b", "c": "outlet-c"}, lambda m: m.speaker)
     (conflict,) = find_contradictions(mentions, vectors, voices, encoder=fake_encoder)
     assert {s.text for s in conflict.sides} == {texts[0], texts[2]}
+
+
+def test_only_the_clauses_inside_what_is_denied_are_denied(fake_encoder) -> None:
+    texts = ["Harrow denied that he was the informant, and the paper will not name its source until Harrow dies.",
+             "The paper said Harrow died and that the paper will not name its source.",
+             "Harrow was the informant of the paper, its source said."]
+    tail = texts[0].index("until Harrow dies")
+    denial = mention("a", texts[0],
+                     StatementFrame("deny", subject="harrow", role="denial", denied="that he was the informant",
+                                    start=0, end=len("Harrow denied that he was the informant,")),
+                     StatementFrame("die", subject="harrow", relative=True, start=tail, end=len(texts[0]) - 1),
+                     speaker="Harrow")
+    died = mention("b", texts[1], StatementFrame("die", subject="harrow"), speaker="paper")
+    informant = mention("c", texts[2], StatementFrame("be", subject="harrow", object="informant"), speaker="source")
+    voices = Voices({"a": "outlet-a", "b": "outlet-b", "c": "outlet-c"}, lambda m: m.speaker)
+    mentions = [denial, died, informant]
+    found = find_contradictions(mentions, fake_encoder.encode(texts), voices, encoder=fake_encoder)
+    assert not any(texts[1] in {s.text for s in c.sides} for c in found)

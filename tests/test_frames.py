@@ -309,3 +309,23 @@ def test_compass_directions_are_read_whole(nlp, text, attributes) -> None:
 def test_an_infinitive_of_purpose_is_background(nlp) -> None:
     assert frame(nlp, "There comes a time for the right person to sing it.", "sing").relative
     assert not frame(nlp, "The right person sang it at the gala.", "sing").relative
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, hedged", [
+    ("His sister said she doubted her brother was carrying a knife.", "carry", True),
+    ("The clerk is thought to be the source of the leak.", "be", True),
+    ("The clerk was the source of the leak.", "be", False),
+])
+def test_doubt_and_hearsay_hedge_what_they_govern(nlp, text, predicate, hedged) -> None:
+    assert bool(frame(nlp, text, predicate).hedges) is hedged
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, denial", [
+    ("The clerk denied the accusations until he came forward in 2019.", False),
+    ("The clerk steadfastly denied the accusations until finally coming forward in 2019.", False),
+    ("The clerk denied the accusations on Tuesday.", True),
+])
+def test_a_denial_that_ended_is_no_denial_now(nlp, text, denial) -> None:
+    assert (frame(nlp, text, "deny").role == "denial") is denial

@@ -29,6 +29,7 @@ from .embed import Encoder
 from .nlp.frames import Opposition, StatementRules, load_statement_rules
 from .records import Conflict, ConflictSide, Mention, StatementFrame
 
+_FIRST_PERSON = frozenset({"i", "we"})
 _PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those", "who", "which"})
 # Predicates that say too little on their own to be negated meaningfully ("is not", "has no").
 _NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "another",
@@ -131,7 +132,9 @@ def _same_subject(a: StatementFrame, b: StatementFrame) -> bool:
     # a pronoun subject matches when the rest of the frame does.
     if _subject_known(a.subject) == _subject_known(b.subject):
         return False  # two pronouns ("that turned the ball over" / "he did not turn it over") say nothing
-    return (a.subject in _PRONOUNS or b.subject in _PRONOUNS) and _shared_arguments(a, b)
+    # Only a speaker's "we" or "I" stands for the side it speaks for; "he said he had owned the
+    # land" is about the speaker, not the city another outlet says owns it.
+    return (a.subject in _FIRST_PERSON or b.subject in _FIRST_PERSON) and _shared_arguments(a, b)
 
 
 def _times_agree(a: StatementFrame, b: StatementFrame) -> bool:
@@ -346,7 +349,8 @@ def _asserts(claim: Mention, rules: StatementRules) -> bool:
 
 def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules: StatementRules,
                  antecedent: Mention | None, common: frozenset[str]) -> int:
-    """How many words of the denied claim a sentence asserts (0: it does not assert it)."""
+    """How many words of the denied claim a sentence asserts (0: it does not assert it; -1: it only
+    hedges or tells in the background what is denied)."""
     if any(f.role == "denial" or (f.negated and not f.relative) for f in claim.frames):
         return 0
     if not any(f.role in ("assertion", "report") and _takes_a_side(f, claim, rules) for f in claim.frames):
@@ -358,10 +362,14 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
         if antecedent is None:
             return 0
         denied = _stems(antecedent.text)
-    shared = len((denied & _stems(claim.text)) - common)
+    told = denied & _stems(claim.text)
+    shared = len(told - common)
+    if told and not denied & _stems(_asserted_text(claim, rules)):
+        return -1  # what is denied sits only in the sentence's hedged or background clauses ("rumored to be X")
     # The denied clause's own predicate asserted by the claim ("denied it knew" / "they knew").
     denied_predicates = {f.predicate for f in denier.frames if f.role == "assertion" and (
-        f.cue in rules.denial_verbs or f.relative) and f.predicate not in ("be", "have", "do", "say", "tell", "make")}
+        f.cue in rules.denial_verbs or (f.relative and _inside_denied(f, denier, denial)))
+        and f.predicate not in ("be", "have", "do", "say", "tell", "make")}
     if denied_predicates & {f.predicate for f in claim.frames if f.role == "assertion" and not f.negated}:
         shared += 4
     # "X accused the company of ..." / "the company denied ...": an accusation against the denier.
@@ -372,6 +380,27 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
     if _harm_link(denial, claim, rules):
         shared += 4
     return shared
+
+
+def _inside_denied(frame: StatementFrame, denier: Mention, denial: StatementFrame) -> bool:
+    """A clause of the denial's sentence that is part of what it denies ("denied striking the camp
+    where refugees lived"), not another clause of that sentence ("..., until Deep Throat dies")."""
+    clause = denier.text[max(0, frame.start - denier.start):max(0, frame.end - denier.start)].strip(" ,.")
+    return bool(clause) and clause in (denial.denied or "")
+
+
+def _asserted_text(claim: Mention, rules: StatementRules) -> str:
+    """A sentence without its hedged and background clauses ("rumored to be X", "who was said to ...").
+
+    A frame's span runs from its first to its last token, so the clauses that take no side are
+    cut out of the sentence rather than the others pasted together."""
+    chars = list(claim.text)
+    for f in claim.frames:
+        if f.end > f.start and not (f.role in ("assertion", "report") and _takes_a_side(f, claim, rules)) \
+                and f.role != "denial":
+            for k in range(max(0, f.start - claim.start), min(len(chars), f.end - claim.start)):
+                chars[k] = " "
+    return "".join(chars)
 
 
 def _harm_link(denial: StatementFrame, claim: Mention, rules: StatementRules) -> bool:
@@ -518,6 +547,8 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
             if mentions[c].article_id == mentions[d].article_id and not mentions[c].speaker:
                 continue
             shared = _denial_link(denial, mentions[d], mentions[c], rules, antecedent, common)
+            if shared < 0:
+                continue
             sim = float(similarity[proxy, c])
             # Meaning alone ties a claim to what is denied, not to the rest of the denial's sentence
             # ("Denying he was a gangster, he would wander the streets in a bathrobe").

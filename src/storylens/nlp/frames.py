@@ -85,6 +85,7 @@ class StatementRules:
     event_anaphors: frozenset[str] = frozenset()
     aspect_nouns: frozenset[str] = frozenset()
     prospective_heads: frozenset[str] = frozenset()
+    denial_ended_by: frozenset[str] = frozenset()
     harm_noun_predicates: frozenset[str] = frozenset()
     direction_bearings: tuple[tuple[str, float], ...] = ()
     direction_apart: float = 90.0
@@ -170,6 +171,7 @@ def parse_statement_rules(data: Any) -> StatementRules:
         event_anaphors=_lower(data.get("event_anaphors")),
         aspect_nouns=_lower(data.get("aspect_nouns")),
         prospective_heads=_lower(data.get("prospective_heads")),
+        denial_ended_by=_lower(data.get("denial_ended_by")),
         harm_noun_predicates=_lower(data.get("harm_noun_predicates")),
         direction_bearings=tuple((k.lower(), float(v)) for k, v in (data.get("direction_bearings") or {}).items()),
         direction_apart=float(data.get("direction_apart", 90)),
@@ -326,8 +328,8 @@ def _prospective_head(pred: "Token", rules: StatementRules) -> tuple[str, ...]:
         if tok.dep_ not in ("xcomp", "ccomp") or tok.head.i == tok.i or tok.head.pos_ not in ("VERB", "AUX"):
             return ()
         tok = tok.head
-        if tok.lemma_.lower() in rules.prospective_heads:
-            return (tok.lemma_.lower(),)
+        if tok.lemma_.lower() in rules.prospective_heads or tok.lemma_.lower() in rules.hedging_heads:
+            return (tok.lemma_.lower(),)  # "is thought to be the source": a hedge on the infinitive too
     return ()
 
 
@@ -582,7 +584,7 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
             hedges += (head.lemma_.lower(),)
         if lemma in rules.hedging_heads and any(c.dep_ in ("ccomp", "parataxis") for c in pred.children):
             hedges += (lemma,)
-        hedges += _prospective_head(pred, rules)
+        hedges = tuple(dict.fromkeys(hedges + _prospective_head(pred, rules)))
         preps = []
         time = place = None
         for child in pred.children:
@@ -600,7 +602,10 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
         if pred.dep_ in ("ccomp", "xcomp", "parataxis") and head.i != pred.i and head.lemma_.lower() in lexicon.reporting_verbs:
             cue = head.lemma_.lower()
         role, denied = "assertion", None
-        if lemma in rules.denial_verbs and not negated:
+        ended = any(c.dep_ in ("prep", "mark", "advmod") and c.lower_ in rules.denial_ended_by
+                    for c in list(pred.children) + [g for c in pred.children if c.dep_ == "advcl" for g in c.children])
+        if lemma in rules.denial_verbs and not negated and not ended:
+            # ("denied the accusations until coming forward in 2005": a denial that ended is none now)
             target = _claim_complement(pred, rules)
             if target is not None:
                 role, denied = "denial", _subtree_text(target)
