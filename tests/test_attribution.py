@@ -164,3 +164,53 @@ def test_every_reporting_predicate_of_a_sentence_is_kept(nlp) -> None:
     a = attribute(nlp, "The ministry said the dam was safe, but engineers warned that the spillway was cracked.")[-1]
     assert a.verb == "say"
     assert ("engineers", "warn") in a.others
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, speaker, verb",
+    [
+        # "for"/"on" parsed as the marker of the clause that follows still makes the phrasal cue
+        ("Senator Maren Holt is calling for the county to close the bridge.", "Maren Holt", "call for"),
+        ("Dario Pell has called for the bridge to be closed until spring.", "Dario Pell", "call for"),
+        ("The union pushed for an independent inquiry into the collapse.", "union", "push for"),
+        ("Marta Lund reaffirmed that the survey had found no damage.", "Marta Lund", "reaffirm"),
+        ("Dario Pell wrote that the contractor had missed its deadlines.", "Dario Pell", "write"),
+    ],
+)
+def test_phrasal_and_rarer_reporting_cues(nlp, text, speaker, verb) -> None:
+    a = attribute(nlp, text)[-1]
+    assert (a.speaker, a.verb) == (speaker, verb)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # writing, tweeting and the like report something only when they carry content
+        "The bakery wrote a letter to the mayor last week.",
+        "Dario Pell tweeted a photo of the bridge.",
+    ],
+)
+def test_content_needing_cues_without_content_have_no_speaker(nlp, text) -> None:
+    a = attribute(nlp, text)[-1]
+    assert (a.speaker, a.verb) == (None, None)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spokesman Carl Denholm said Tom Brisk, the harbour master, had been told of the delay. "
+        "He said the ferries would run again on Friday.",
+        "Carl Denholm, a spokesman for the port, said the ferries would resume. Denholm said Tom Brisk was informed "
+        "on Monday. He said the harbour master agreed.",
+    ],
+)
+def test_pronoun_speaker_is_the_last_speaker_not_a_person_named_in_his_content(nlp, text) -> None:
+    from storylens.read import read_doc
+    from storylens.records import Article
+
+    article = Article("a1", "a1.txt", "test", None, "2025-04-26", "en", "ok", None, text)
+    speakers = [m.speaker for m in read_doc(article, nlp(text), load_lexicon()).mentions]
+    assert set(speakers) == {"Carl Denholm"}

@@ -163,13 +163,30 @@ class _Resolver:
             return self.last.get("organisation") or attribution.title
         return self.last.get(attribution.anaphor) or self.last.get("any")
 
-    def see_subjects(self, sent: "Span", regions: list[tuple[int, int]]) -> None:
-        """People who are the subject of a clause outside quotes become antecedents for "he" and "she"."""
+    def see_subjects(self, sent: "Span", regions: list[tuple[int, int]], speaker: str | None = None) -> None:
+        """People who are the subject of a clause outside quotes become antecedents for "he" and "she".
+
+        A bare surname the tagger missed ("Denholm has taken a firm stance") counts when the article
+        names that person in full elsewhere. The sentence's own speaker stays the most recent: in
+        "Denholm said Brisk had been told. He said ...", "he" is Denholm, not the subject of what
+        Denholm reported.
+        """
+        entity_tokens = set()
         for ent in span_entities(sent):
+            entity_tokens.update(range(ent.start, ent.end))
             if any(s <= ent.start_char < e for s, e in regions):
                 continue
             if ent.label_ == "PERSON" and _is_subject(ent.root):
                 self._see_person(self.names.normalise(clean_entity(ent.text), "person"), ent)
+        for tok in sent:
+            if (tok.i in entity_tokens or tok.pos_ != "PROPN" or not _is_subject(tok)
+                    or any(s <= tok.idx < e for s, e in regions)):
+                continue
+            full = self.names.persons.get(tok.lower_)
+            if full is not None and full != tok.text and full in self.people:
+                self._see_person(full)
+        if speaker is not None and speaker in self.people:
+            self._see_person(speaker)
 
 
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -241,7 +258,7 @@ def _read_parsed(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: F
             continue
         attribution = attribute_sentence(sent, lexicon, regions)
         speaker = resolver.resolve(attribution, sent)
-        resolver.see_subjects(sent, regions)
+        resolver.see_subjects(sent, regions, speaker)
         if speaker is not None:
             resolver.last[attribution.kind or attribution.anaphor or "any"] = speaker
         verb = attribution.verb if speaker is not None else None

@@ -65,6 +65,12 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
     for child in tok.children:
         if child.dep_ in ("prep", "prt") and f"{lemma} {child.lower_}" in lexicon.reporting_verbs:
             return f"{lemma} {child.lower_}"
+        if child.dep_ in ("advcl", "ccomp", "xcomp"):
+            # "called for the county to close the bridge": the parser makes "for" the marker of the
+            # clause that follows, not a particle of the verb; right after the verb it is the phrasal verb.
+            mark = next((m for m in child.children if m.dep_ == "mark" and m.i == tok.i + 1), None)
+            if mark is not None and f"{lemma} {mark.lower_}" in lexicon.reporting_verbs:
+                return f"{lemma} {mark.lower_}"
     if lemma not in lexicon.reporting_verbs:
         return None
     if lemma in lexicon.reporting_needs_content:
