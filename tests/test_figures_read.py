@@ -355,6 +355,9 @@ def compare_both(nlp, first, second):
     ("Officials said turnout reached 84 percent.", "Turnout was 70 percent, monitors said."),
     ("Up to 80 percent of phone services in Chile were cut.", "Up to 60 percent of phone services in Chile were cut."),
     ("Three undersea cables were damaged.", "Four submarine cables were damaged."),
+    ("One shell landed inside the market, officials said.", "Two of the shells landed inside the market."),
+    ("Ortiz ran for 190 yards, including a 71-yard scamper in the third quarter.", "Ortiz broke a 75-yard run."),
+    ("Four cables running across the sea were cut.", "Three cables were cut in the sea."),  # running is no measure
     ("Police put the protest at 8,000 people.",
      "But witnesses said there were more than 20,000 -- easily the biggest protest since the election."),
 ])
@@ -387,6 +390,9 @@ def test_sentences_that_disagree_make_a_conflict(nlp, first, second):
     ("Up to 80 percent of phone services were cut.", "About 60 percent of phone services were cut."),
     ("Turnout was 61 percent as of 3 p.m., officials said.", "Turnout was 74 percent."),
     ("The club upgraded its offer to $90 million.", "The club made a $70 million offer."),
+    ("Two of the shells landed inside the market.", "Five shells were fired at the town."),
+    ("Two of the five shells landed inside the market.", "One shell landed inside the market."),
+    ("Ortiz ran for 190 yards, including a 71-yard scamper.", "Ortiz ran for 160 yards in the game."),
 ])
 def test_sentences_about_different_measures_make_no_conflict(nlp, first, second):
     assert compare_texts(nlp, first, second) == []

@@ -21,6 +21,7 @@ from spacy.tokens import Span, Token
 
 from ..figures import FigureRules
 from ..records import Quantity, TimeExpr
+from .figure_agents import UNRESOLVED_AGENT, agent_holder
 from .figure_updates import stated_reference_time
 
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
@@ -548,13 +549,18 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     text = sent.text
     offset = quantity.start - sent.start_char
     before, after = text[:offset], text[quantity.end - sent.start_char:]
+    placed = (quantity.holder or "").split(" ", 1)[0] in rules.place_prepositions
     if _PARTITIVE_AFTER.match(after) and not (quantity.dimension == "percent"
-                                              and quantity.measure in rules.percent_bases.values()):
+                                              and quantity.measure in rules.percent_bases.values()) \
+            and not (placed and not _whole_counted(counted_tok)):
+        # "two of the bombs fell within the camp": a part of the bombs, but the whole count of
+        # those in the camp, when the sentence gives no number for the whole
         flags.append("part")
     # The group a portion is taken from ("almost all of the 2.5 million people eligible voted"):
     # what the predicate measures is the portion, not this figure.
     whole = counted_tok if counted_tok is not None else anchor
-    if whole.dep_ == "pobj" and whole.head.lower_ == "of" and whole.head.head.lemma_.lower() in rules.portion_words:
+    if whole.dep_ == "pobj" and whole.head.lower_ == "of" and whole.head.head.lemma_.lower() in rules.portion_words \
+            and not quantity.start <= whole.head.head.idx < quantity.end:  # "two of the bombs": the figure is the portion
         flags.append("whole")
     # A breakdown of a group: "the three workers, a man and two women", "12 Somali and 11 Yemeni pirates".
     counted = counted_tok if counted_tok is not None else anchor
@@ -565,9 +571,13 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     siblings = [c for c in counted.children if c.dep_ == "conj"] + ([counted.head] if counted.dep_ == "conj" else [])
     if kind and any(rules.objects.get(t.lemma_.lower()) == kind for t in siblings):
         flags.append("part")  # "a man and two women": a breakdown of the people counted
+    # "226 yards, including an 84-yard run": a length or duration naming its own thing is an item
+    # of the list, a measure of its own, not a part of the one before
+    item = quantity.dimension in ("length", "duration") and counted_tok is not None \
+        and quantity.measure == counted_tok.lemma_.lower()
     node = anchor
     for _ in range(4):
-        if node.lower_ in rules.part_words or node.lemma_.lower() in rules.part_words:
+        if (node.lower_ in rules.part_words or node.lemma_.lower() in rules.part_words) and not item:
             flags.append("part")
             break
         if node.head == node:
@@ -640,6 +650,11 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
             break
     # An outlet's own conversion or a replaced value are found by link_figures.
     return tuple(dict.fromkeys(flags))
+
+
+def _whole_counted(noun: Token | None) -> bool:
+    """Whether the group a partitive takes from has its own number ("three of the five terminals")."""
+    return noun is not None and any(c.like_num for c in noun.children if c.dep_ in ("nummod", "quantmod"))
 
 
 def _places(verb: Token, rules: FigureRules) -> list[tuple[str, Token | None]]:
@@ -802,6 +817,7 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
         holder = _place_name(noun) if noun is not None else None  # whose population: the place, not the people
     if _one_of_several(root):
         holder = f"one of several {holder}" if holder else "one of several"
+    holder, unresolved_agent = agent_holder(holder, predicate, lemma, dimension, rules)
     if dimension == "length" and (lemma is None or lemma in rules.neutral_predicates or lemma == "be") and holder:
         lemma = "distance"  # "25 km from the border"
     high = None
@@ -812,7 +828,8 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
     framed = replace(quantity, value=value, dimension=dimension, unit=unit if dimension != "count" else quantity.unit,
                      measure=lemma, holder=holder, high=high,
                      hedge="range" if high is not None else _hedge_of(sent.text[:quantity.start - sent.start_char], rules))
-    flags = _flags(framed, anchor, counted_tok, noun, predicate, sent, rules)
+    flags = _flags(framed, anchor, counted_tok, noun, predicate, sent, rules) + \
+        ((UNRESOLVED_AGENT,) if unresolved_agent else ())
     time = _clause_time(framed, predicate, anchor, sent, times)
     reference = stated_reference_time(sent, anchor, rules)
     if reference is not None and time is None:
