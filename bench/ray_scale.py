@@ -184,17 +184,19 @@ def load_average() -> str:
 
 
 class DriverMemory:
-    """Samples this process's memory while a run lasts (a thread, every 0.2 s); peaks in MB.
+    """Samples this process's memory while a run lasts (a thread, every half second); peaks in MB.
 
-    `rss` is what the kernel counts resident, object-store pages this process mapped included;
-    `own` is its private memory alone (Private_Clean + Private_Dirty of /proc/self/smaps_rollup,
-    the USS), what the driver itself holds; `shared` the object-store and other shared pages.
+    `rss` is what the kernel counts resident, with the pages of libraries and of Ray's object
+    store that this process mapped; `own` the pages this process alone holds (USS: private pages
+    of every mapping, object-store pages that no other process has touched yet included); `heap`
+    its private heap and anonymous memory alone, what the driver's own structures take.
     """
 
     def __init__(self) -> None:
         import threading
 
-        self.rss = self.own = self.shared = 0.0
+        self.rss = self.own = self.heap = 0.0
+        self.heap_at_start: float | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -209,20 +211,29 @@ class DriverMemory:
     def _sample(self) -> None:
         while True:
             self.measure()
-            if self._stop.wait(0.2):
+            if self._stop.wait(0.5):
                 return
 
     def measure(self) -> None:
-        fields: dict[str, float] = {}
-        for name in ("/proc/self/smaps_rollup", "/proc/self/status"):
-            if Path(name).is_file():
-                for line in Path(name).read_text().splitlines():
-                    key, _, value = line.partition(":")
-                    if value.strip().endswith("kB"):
-                        fields[key] = float(value.split()[0]) / 1024
-        self.rss = max(self.rss, fields.get("VmRSS", 0.0))
-        self.own = max(self.own, fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0))
-        self.shared = max(self.shared, fields.get("RssShmem", 0.0) + fields.get("RssFile", 0.0))
+        smaps = Path("/proc/self/smaps")
+        if not smaps.is_file():
+            return
+        rss = own = heap = 0.0
+        anonymous = False
+        for line in smaps.read_text().splitlines():
+            key, _, value = line.partition(":")
+            if not value.strip().endswith("kB"):  # a mapping's header: address range, ..., path
+                fields = line.split()
+                anonymous = len(fields) < 6 or fields[5] in ("[heap]", "[stack]")
+                continue
+            kb = float(value.split()[0]) / 1024
+            if key == "Rss":
+                rss += kb
+            elif key in ("Private_Clean", "Private_Dirty"):
+                own += kb
+                heap += kb if anonymous else 0.0
+        self.rss, self.own, self.heap = max(self.rss, rss), max(self.own, own), max(self.heap, heap)
+        self.heap_at_start = heap if self.heap_at_start is None else self.heap_at_start
 
 
 def run_once(inputs: list[str], workers: int, load_models: Any = None, progress: Any = None,
@@ -334,7 +345,7 @@ def workers_scaling(rows: list[dict], sample: int, folder: Path) -> None:
               f"{rates[workers]:.2f} articles/s whole run; reading stage (actors starting and loading "
               f"models included) {reading:.1f} s = {reading_rates[workers]:.2f} articles/s; load average "
               f"{before} before, {load_average()} after; peak memory per reading actor: {peaks}; driver "
-              f"{memory.own:.0f} MB own (peak resident {memory.rss:.0f} MB)", flush=True)
+              f"{memory.heap:.0f} MB heap, {memory.own:.0f} MB own, {memory.rss:.0f} MB resident", flush=True)
         print(f"  stages: {clock.summary()}", flush=True)
     print(f"efficiency 1 -> 2 workers: whole run {rates[2] / rates[1] / 2:.2f}, reading stage "
           f"{reading_rates[2] / max(reading_rates[1], 1e-9) / 2:.2f} (1.00 is linear; target >= 0.8; "
@@ -353,10 +364,9 @@ def archive_runs(rows: list[dict], sizes: list[int], real_models: bool, folder: 
         archive.unlink()
         print(f"archive of {size:,} articles, 2 workers, {models}: {summary.new:,} stored, "
               f"{summary.stories_touched:,} stories; {seconds:.0f} s, {1000 * seconds / size:.1f} s per 1,000 "
-              f"articles; load average {before} before, {load_average()} after; driver during the run: "
-              f"{memory.own:.0f} MB own (USS), peak resident {memory.rss:.0f} MB of which {memory.shared:.0f} MB "
-              f"shared (object store, files); reading actors' peak "
-              f"{max(summary.worker_peak_mb.values(), default=0):.0f} MB", flush=True)
+              f"articles; load average {before} before, {load_average()} after; driver peaks during the run: "
+              f"{memory.heap:.0f} MB heap ({memory.heap_at_start or 0:.0f} at its start), {memory.own:.0f} MB own (USS), {memory.rss:.0f} MB resident; reading "
+              f"actors' peak {max(summary.worker_peak_mb.values(), default=0):.0f} MB", flush=True)
         print(f"  stages: {clock.summary()}", flush=True)
 
 
