@@ -59,6 +59,19 @@ def test_a_large_csv_file_read_in_chunks_gives_the_local_readers_documents(tmp_p
     assert [d.input for d in documents if d.error] == [f"{path}#61"]  # the unclosed quote, numbered in the file
 
 
+def test_one_file_of_a_few_thousand_articles_is_cut_so_that_every_cpu_cleans_some(tmp_path, settings):
+    from storylens.ray_engine.sources import MIN_CHUNK_BYTES, spread_chunks
+
+    path = tmp_path / "archive.jsonl"
+    path.write_text("\n".join(jsonl_lines(1200)) + "\n", encoding="utf-8")
+    assert MIN_CHUNK_BYTES * 4 <= path.stat().st_size < MIN_CHUNK_BYTES * 5
+    assert len(list_chunks([str(path)])) == 1
+    chunks = spread_chunks([str(path)], 4)
+    assert len(chunks) >= 4 and [c["chunk"] for c in chunks] == list(range(len(chunks)))
+    assert [d for c in chunks for d in read_chunk(c, settings)] == list(read_path(path, settings, name=str(path)))
+    assert len(spread_chunks([str(path)], 40)) <= 5  # never below the smallest chunk
+
+
 def test_a_csv_file_in_another_encoding_stays_one_chunk(tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes(("title,text\n" + "Caf\xe9 news,Un article sur le caf\xe9 du coin.\n" * 200).encode("latin-1"))

@@ -1,16 +1,19 @@
 """The run on Ray: the local engine's stages, spread over a cluster, into the same store.
 
-Ray Data reads the inputs in chunks and cleans and signs each article in parallel; LSH
-band keys are grouped (a shuffle) to find near-duplicate candidates; the driver replays the
-local admission rules in reading order and stores the articles; an actor pool reads and
-embeds them (each actor loads spaCy and the encoder once); stories are clustered whole, or
-per block of days when the input is large (blocks.py), and each story's dossier is built by a task on an encoder actor.
+Ray Data reads the inputs in chunks and cleans and signs each article in parallel, with its
+LSH band keys; reduce tasks group the keys (a shuffle) to find near-duplicate candidates; the
+driver replays the local admission rules in reading order, stores the articles and puts the
+ones to read into the object store in reading batches; an actor pool reads and embeds them
+(each actor loads spaCy and the encoder once) while the driver stores the readings as they
+come; stories are clustered whole, or per block of days when the input is large (blocks.py),
+one task per block; each story's dossier is built by a task on an encoder actor.
 
-The driver streams every stage's results into the SQLite store and holds per article only
-small keys (ids, positions, arrival order), never texts of the whole input nor an N x N
-structure. Actors restart and their tasks are retried when a worker dies; a run stopped as
-a whole resumes where the store says it stopped: stored inputs are skipped, unread or
-unplaced articles are read and placed, stories without a dossier are compared.
+The driver holds per article only small keys (positions, ids, arrival order, content hashes
+for exact copies), never texts, readings or vectors of the whole input, nor an N x N
+structure: those stay in the object store and the SQLite store. Actors restart and their
+tasks are retried when a worker dies; a run stopped as a whole resumes where the store says
+it stopped: stored inputs are skipped, unread or unplaced articles are read and placed,
+stories without a dossier are compared.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from ..store import Store
 from ..stories import arrival_order
 from .blocks import BLOCK_ARTICLES, blocks_of, merge_blocks, plan_blocks, split_merged, term_counts
 from .duplicates import WORD_LSH_THRESHOLD, DuplicateResolver, band_ranges
-from .sources import list_chunks
+from .sources import spread_chunks
 from .workers import (ACTOR_CPUS, NO_DAY, ModelLoader, ReadingWorker, StoryComparer, bucket_pairs,
                       cluster_block_items, prepare_chunks, prepare_stored)
 
@@ -100,7 +103,7 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
         # Runs on one store take turns, on either engine, as `pipeline.run` does.
         with store.exclusive():
             had_stories = bool(store.story_members())
-            prepared, left_over = _prepare(store, inputs, settings)
+            prepared, left_over = _prepare(store, inputs, settings, options)
             to_read = _admit(store, prepared, left_over, settings, options, summary, progress)
             del prepared, left_over
             read = _read(store, to_read, settings, options, summary, progress)
@@ -181,13 +184,14 @@ class _ReadQueue(_TableWriter):
         return self.tables, self.size
 
 
-def _prepare(store: Store, inputs: Sequence[str], settings: Settings) -> tuple[Any, list[Article]]:
+def _prepare(store: Store, inputs: Sequence[str], settings: Settings,
+             options: RayOptions) -> tuple[Any, list[Article]]:
     """Cleaned articles with signatures and band keys in reading order, the store's own "ok" articles
     first (chunk -1); and the stored "ok" articles in no story (a resumed run reads them again)."""
     import ray
 
     ranges = {"shingles": band_ranges(settings.near_duplicate_threshold), "words": band_ranges(WORD_LSH_THRESHOLD)}
-    chunks = list_chunks(inputs)
+    chunks = spread_chunks(inputs, 2 * max(1, options.workers))
     prepared = ray.data.from_items(chunks or [{}], override_num_blocks=max(1, min(len(chunks), 1000)))
     if not chunks:
         prepared = prepared.limit(0)

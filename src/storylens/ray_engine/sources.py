@@ -26,8 +26,21 @@ from ..settings import Settings
 
 # JSONL files larger than this are read as several chunks of whole lines.
 CHUNK_BYTES = 8 << 20
+MIN_CHUNK_BYTES = 128 << 10
 PARQUET_SUFFIX = ".parquet"
 GZIP_INNER = (".jsonl", ".ndjson", ".csv")
+
+
+def spread_chunks(inputs: Sequence[str], tasks: int) -> list[dict[str, Any]]:
+    """`list_chunks`, with chunks small enough that there are `tasks` of them when the inputs are
+    few and small (a folder of small files, or one file of a few thousand articles), so that
+    every CPU cleans some; never smaller than MIN_CHUNK_BYTES."""
+    chunks = list_chunks(inputs)
+    if len(chunks) >= tasks:
+        return chunks
+    total = sum(Path(path).stat().st_size for path in {c["path"] for c in chunks} if Path(path).is_file())
+    smaller = max(MIN_CHUNK_BYTES, total // max(1, tasks))
+    return list_chunks(inputs, smaller) if smaller < CHUNK_BYTES else chunks
 
 
 def list_chunks(inputs: Sequence[str], chunk_bytes: int = CHUNK_BYTES) -> list[dict[str, Any]]:
