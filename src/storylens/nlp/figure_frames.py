@@ -22,7 +22,7 @@ from spacy.tokens import Span, Token
 from ..figures import FigureRules
 from ..records import Quantity, TimeExpr
 from .figure_agents import UNRESOLVED_AGENT, agent_holder
-from .figure_updates import stated_reference_time
+from .figure_updates import _clause_time, _clause_tokens, _event_time, _governing_verb, stated_reference_time
 
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mln": 1_000_000}
@@ -32,8 +32,6 @@ _PRONOUNS = frozenset({"it", "they", "he", "she", "this", "that", "which", "who"
 _CONVERSION_BETWEEN = re.compile(r"^\s*(?:[A-Za-z.%]+\s*)?(?:[(\[]|,?\s*or)\s*(?:about|approximately|around|roughly|some|nearly|almost|c\.)?\s*$",
                                  re.IGNORECASE)
 _RANGE_BETWEEN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.IGNORECASE)
-_MONTH_ONLY = re.compile(r"(?:(?:early|late|mid|last)[\s-]+)?(January|February|March|April|May|June|July|August|"
-                         r"September|October|November|December)", re.IGNORECASE)
 _FROM_BETWEEN = re.compile(r"^\s*[\w%.]*\s*,?\s*(?:up\s+|down\s+)?from\s+(?:the\s+|a\s+)?$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
@@ -677,19 +675,8 @@ def _class_noun(noun: Token, rules: FigureRules) -> Token | None:
     return None
 
 
-def _conj_root(tok: Token) -> Token:
-    """The first verb of a chain of coordinated verbs."""
-    while tok.dep_ in _COORDINATED and tok.head != tok and tok.head.pos_ in ("VERB", "AUX"):
-        tok = tok.head
-    return tok
-
-
 # Entity types of a proper noun after "in" that are not places ("killed in the Boston Marathon bombing").
 _NOT_PLACES = ("PERSON", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "CARDINAL", "ORDINAL", "PRODUCT")
-# Coordinated clauses ("killed six, injured 50 and caused damage"; the parser labels some "dep").
-_COORDINATED = ("conj", "dep")
-
-
 def _modifier_text(tok: Token) -> str:
     return "".join(t.text_with_ws for t in tok.subtree).strip().lower()
 
@@ -697,11 +684,6 @@ def _modifier_text(tok: Token) -> str:
 def _superlative(tok: Token) -> bool:
     """A superlative, or a modifier built on one ("the worst-hit villages", "the hardest hit")."""
     return tok.tag_ in ("JJS", "RBS") or any(c.tag_ in ("JJS", "RBS") for c in tok.children)
-
-
-def _event_time(text: str, rules: FigureRules) -> bool:
-    """A time expression of the story's own event ("Friday night"), not of another one."""
-    return bool(set(re.findall(r"[a-z]+", text.lower())) & rules.event_time_words)
 
 
 def _subject_of(verb: Token) -> Token | None:
@@ -712,66 +694,6 @@ def _subject_of(verb: Token) -> Token | None:
         if subject is not None or node.dep_ not in ("xcomp", "pcomp", "advcl", "ccomp", "prep") or node.head == node:
             return subject
         node = node.head
-    return None
-
-
-def _governing_verb(tok: Token) -> Token:
-    """The nearest verb above a token (its clause), else the token itself."""
-    node = tok
-    for _ in range(10):
-        if node.pos_ in ("VERB", "AUX") and node != tok:
-            return node
-        if node.head == node:
-            break
-        node = node.head
-    return tok
-
-
-def _clause_tokens(head: Token) -> list[Token]:
-    """The tokens of a predicate's own clause: its subtree without the clauses of other verbs inside it."""
-    out = []
-    for tok in head.subtree:
-        node = tok
-        while node != head and node.head != node:
-            if node.pos_ in ("VERB", "AUX") and node.dep_ in ("advcl", "ccomp", "conj", "relcl", "parataxis", "acl"):
-                break
-            node = node.head
-        if node == head:
-            out.append(tok)
-    return out
-
-
-def _clause_time(quantity: Quantity, predicate: Token | None, anchor: Token, sent: Span,
-                 times: Sequence[TimeExpr]) -> str | None:
-    """The time of the figure's clause: a resolved time expression inside it, else a year it names."""
-    head = predicate if predicate is not None else _governing_verb(anchor)
-    for _ in range(3):
-        # The figure's own clause first, then the clause it depends on ("occurred in 2002, killing three").
-        clause = _clause_tokens(head)
-        if not [t for t in times if any(tok.idx <= t.start < tok.idx + len(tok) for tok in clause)]:
-            # a clause coordinated with it dates it too ("killed six, injured 50 and caused damage in September")
-            first = _conj_root(head)
-            chain = [first] + [t for t in first.subtree if t.dep_ in _COORDINATED and t.pos_ in ("VERB", "AUX")
-                               and _conj_root(t) == first]
-            clause = clause + [t for s in chain if s != head for t in _clause_tokens(s)]
-        inside = [t for t in times if any(tok.idx <= t.start < tok.idx + len(tok) for tok in clause)]
-        if inside:
-            nearest = min(inside, key=lambda t: min(abs(t.start - quantity.end), abs(quantity.start - t.end)))
-            return nearest.value
-        for ent in sent.ents:
-            if ent.label_ == "DATE" and any(tok.i == ent.start for tok in clause):
-                year = re.search(r"\b(1[89]\d\d|20\d\d)\b", ent.text)
-                if year:
-                    return year.group(1)
-                month = _MONTH_ONLY.fullmatch(ent.text.strip())
-                if month:
-                    return "month:" + month.group(1).lower()  # "in September": a month without its year
-        if head.dep_ not in ("advcl", "xcomp", "conj", "acl", "relcl") or head.head == head:
-            break
-        head = head.head
-        if head.pos_ in ("NOUN", "PROPN"):
-            # "In 2004 a quake triggered a tsunami that killed 230,000": the clause the noun is an argument of
-            head = _governing_verb(head)
     return None
 
 

@@ -1,4 +1,8 @@
-"""In-text signs that a figure is one point of a changing count, not a rival report of it.
+"""When a figure holds: the time of its clause, and in-text signs that it is one point of a
+changing count, not a rival report of it.
+
+`_clause_time` dates a figure by the time expression of its own clause (or the clause it
+depends on, or one coordinated with it), else by a year or a month its clause names.
 
 News without publication dates still says when a figure held: "turnout was 88% as of 4 p.m.",
 "up to Monday midday one death was confirmed". A figure whose sentence states such a reference
@@ -10,10 +14,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Sequence
 
 from spacy.tokens import Span, Token
 
 from ..figures import FigureRules
+from ..records import Quantity, TimeExpr
 
 # Entity types and words that make what follows a reference phrase a time ("as of 4 p.m.", "until noon").
 _TIME_ENTITIES = ("TIME", "DATE")
@@ -70,3 +76,81 @@ def _governs(verb: Token, anchor: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+_MONTH_ONLY = re.compile(r"(?:(?:early|late|mid|last)[\s-]+)?(January|February|March|April|May|June|July|August|"
+                         r"September|October|November|December)", re.IGNORECASE)
+# Coordinated clauses ("killed six, injured 50 and caused damage"; the parser labels some "dep").
+_COORDINATED = ("conj", "dep")
+
+
+def _conj_root(tok: Token) -> Token:
+    """The first verb of a chain of coordinated verbs."""
+    while tok.dep_ in _COORDINATED and tok.head != tok and tok.head.pos_ in ("VERB", "AUX"):
+        tok = tok.head
+    return tok
+
+
+def _event_time(text: str, rules: FigureRules) -> bool:
+    """A time expression of the story's own event ("Friday night"), not of another one."""
+    return bool(set(re.findall(r"[a-z]+", text.lower())) & rules.event_time_words)
+
+
+def _governing_verb(tok: Token) -> Token:
+    """The nearest verb above a token (its clause), else the token itself."""
+    node = tok
+    for _ in range(10):
+        if node.pos_ in ("VERB", "AUX") and node != tok:
+            return node
+        if node.head == node:
+            break
+        node = node.head
+    return tok
+
+
+def _clause_tokens(head: Token) -> list[Token]:
+    """The tokens of a predicate's own clause: its subtree without the clauses of other verbs inside it."""
+    out = []
+    for tok in head.subtree:
+        node = tok
+        while node != head and node.head != node:
+            if node.pos_ in ("VERB", "AUX") and node.dep_ in ("advcl", "ccomp", "conj", "relcl", "parataxis", "acl"):
+                break
+            node = node.head
+        if node == head:
+            out.append(tok)
+    return out
+
+
+def _clause_time(quantity: Quantity, predicate: Token | None, anchor: Token, sent: Span,
+                 times: Sequence[TimeExpr]) -> str | None:
+    """The time of the figure's clause: a resolved time expression inside it, else a year it names."""
+    head = predicate if predicate is not None else _governing_verb(anchor)
+    for _ in range(3):
+        # The figure's own clause first, then the clause it depends on ("occurred in 2002, killing three").
+        clause = _clause_tokens(head)
+        if not [t for t in times if any(tok.idx <= t.start < tok.idx + len(tok) for tok in clause)]:
+            # a clause coordinated with it dates it too ("killed six, injured 50 and caused damage in September")
+            first = _conj_root(head)
+            chain = [first] + [t for t in first.subtree if t.dep_ in _COORDINATED and t.pos_ in ("VERB", "AUX")
+                               and _conj_root(t) == first]
+            clause = clause + [t for s in chain if s != head for t in _clause_tokens(s)]
+        inside = [t for t in times if any(tok.idx <= t.start < tok.idx + len(tok) for tok in clause)]
+        if inside:
+            nearest = min(inside, key=lambda t: min(abs(t.start - quantity.end), abs(quantity.start - t.end)))
+            return nearest.value
+        for ent in sent.ents:
+            if ent.label_ == "DATE" and any(tok.i == ent.start for tok in clause):
+                year = re.search(r"\b(1[89]\d\d|20\d\d)\b", ent.text)
+                if year:
+                    return year.group(1)
+                month = _MONTH_ONLY.fullmatch(ent.text.strip())
+                if month:
+                    return "month:" + month.group(1).lower()  # "in September": a month without its year
+        if head.dep_ not in ("advcl", "xcomp", "conj", "acl", "relcl") or head.head == head:
+            break
+        head = head.head
+        if head.pos_ in ("NOUN", "PROPN"):
+            # "In 2004 a quake triggered a tsunami that killed 230,000": the clause the noun is an argument of
+            head = _governing_verb(head)
+    return None

@@ -15,7 +15,8 @@ from spacy.tokens import Span, Token
 
 from ..figures import FigureRules
 from ..records import Quantity, TimeExpr
-from .figure_frames import _clause_time, _flags, _holder, _measure_lemma, _predicate
+from .figure_frames import _flags, _holder, _measure_lemma, _predicate
+from .figure_updates import _clause_time
 
 
 def zero_figures(sent: Span, times: Sequence[TimeExpr], rules: FigureRules) -> list[Quantity]:
