@@ -396,3 +396,22 @@ def test_sentences_that_disagree_make_a_conflict(nlp, first, second):
 ])
 def test_sentences_about_different_measures_make_no_conflict(nlp, first, second):
     assert compare_texts(nlp, first, second) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, value, holder, unheld", [
+    # should fire: a named person who did what is counted holds the count; a pronoun leaves it unheld
+    ("Maria Lopez added 16 points for the Harl Hawks, and Kevin Brown had 14.", 16, "maria lopez", False),
+    ("Maria Lopez added 16 points for the Harl Hawks, and Kevin Brown had 14.", 14, "kevin brown", False),
+    ("Jo Bexley led the Hawks, scoring 23 points.", 23, "jo bexley", False),
+    ("She scored six goals in the final.", 6, None, True),
+    # should not fire: counts of what was done to people, and subjects that are not people
+    ("The gunman killed 10 people at the Harl depot.", 10, None, False),
+    ("Police arrested 23 people in Harl on Friday.", 23, None, False),
+    ("The council approved 40 grants on Monday.", 40, None, False),
+])
+def test_a_person_who_did_what_is_counted_holds_the_count(nlp, text, value, holder, unheld) -> None:
+    figure = next(q for q in figures(nlp, text) if q.value == value)
+    assert figure.holder == holder
+    assert ("unresolved_agent" in figure.flags) is unheld
+

@@ -42,7 +42,7 @@ READING_RULES = 9
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
-                            "hypothetical"})
+                            "hypothetical", "unresolved_agent"})
 # Flags that make a figure a different measure from the plain count.
 MEASURE_FLAGS = ("forecast", "cumulative")
 

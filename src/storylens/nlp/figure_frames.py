@@ -739,7 +739,7 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
         holder = _place_name(noun) if noun is not None else None  # whose population: the place, not the people
     if _one_of_several(root):
         holder = f"one of several {holder}" if holder else "one of several"
-    holder, unresolved_agent = agent_holder(holder, predicate, lemma, dimension, rules)
+    holder, unresolved_agent = agent_holder(holder, predicate, anchor, lemma, dimension, rules)
     if dimension == "length" and (lemma is None or lemma in rules.neutral_predicates or lemma == "be") and holder:
         lemma = "distance"  # "25 km from the border"
     high = None
