@@ -205,6 +205,9 @@ def test_content_needing_cues_without_content_have_no_speaker(nlp, text) -> None
         "He said the ferries would run again on Friday.",
         "Carl Denholm, a spokesman for the port, said the ferries would resume. Denholm said Tom Brisk was informed "
         "on Monday. He said the harbour master agreed.",
+        # the subject of the main clause outranks a person named in a clause below it
+        "Carl Denholm took his son to the harbour on Sunday to explain who Arno Velt was. He said the boy had "
+        "listened closely.",
     ],
 )
 def test_pronoun_speaker_is_the_last_speaker_not_a_person_named_in_his_content(nlp, text) -> None:
@@ -213,4 +216,23 @@ def test_pronoun_speaker_is_the_last_speaker_not_a_person_named_in_his_content(n
 
     article = Article("a1", "a1.txt", "test", None, "2025-04-26", "en", "ok", None, text)
     speakers = [m.speaker for m in read_doc(article, nlp(text), load_lexicon()).mentions]
-    assert set(speakers) == {"Carl Denholm"}
+    assert speakers[-1] == "Carl Denholm" and set(speakers) - {None} == {"Carl Denholm"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a pronoun subject keeps its person in focus; a name inside the object is no subject
+        "Tennis champion Ingrid Solvang remembered the coach warmly. She watched the Lea Munk-Rina Okafor final at "
+        "the arena in 1990 and met her again in 2001. \u201cShe always smiled at me,\u201d she said.",
+        "Ingrid Solvang was at the arena on Sunday. She believes Tom Brisk was the best coach the club ever had. "
+        "\u201cHe taught me everything,\u201d she said.",
+    ],
+)
+def test_pronoun_speaker_follows_the_person_in_focus(nlp, text) -> None:
+    from storylens.read import read_doc
+    from storylens.records import Article
+
+    article = Article("a1", "a1.txt", "test", None, "2025-04-26", "en", "ok", None, text)
+    assert read_doc(article, nlp(text), load_lexicon()).mentions[-1].speaker == "Ingrid Solvang"

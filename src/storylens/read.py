@@ -88,7 +88,24 @@ def load_lexicon(path: Path | None = None, packs: str | tuple[str, ...] = ()) ->
 
 
 def _is_subject(tok: "Token") -> bool:
-    return tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass"))
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        # "She watched the Munk-Okafor final": a name the parser made the subject of a noun in
+        # object position is a modifier of that noun, not the subject of a clause.
+        return not (tok.head.pos_ not in ("VERB", "AUX") and tok.head.dep_ in ("dobj", "pobj"))
+    return tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass")
+
+
+_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "xcomp", "acl", "csubj", "pcomp", "parataxis"})
+
+
+def _clause_depth(tok: "Token") -> int:
+    """How many embedded clauses lie between a token and the root of its sentence."""
+    depth = 0
+    while tok.head.i != tok.i:
+        if tok.dep_ in _CLAUSE_DEPS:
+            depth += 1
+        tok = tok.head
+    return depth
 
 
 _LOOKS_LIKE_PERSON = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z'’-]+){1,2}")
@@ -171,20 +188,30 @@ class _Resolver:
         "Denholm said Brisk had been told. He said ...", "he" is Denholm, not the subject of what
         Denholm reported.
         """
+        seen: list[tuple[int, int, str, "Span | None"]] = []  # (clause depth, position, name, entity)
         entity_tokens = set()
         for ent in span_entities(sent):
             entity_tokens.update(range(ent.start, ent.end))
             if any(s <= ent.start_char < e for s, e in regions):
                 continue
             if ent.label_ == "PERSON" and _is_subject(ent.root):
-                self._see_person(self.names.normalise(clean_entity(ent.text), "person"), ent)
+                name = self.names.normalise(clean_entity(ent.text), "person")
+                seen.append((_clause_depth(ent.root), ent.start, name, ent))
         for tok in sent:
-            if (tok.i in entity_tokens or tok.pos_ != "PROPN" or not _is_subject(tok)
-                    or any(s <= tok.idx < e for s, e in regions)):
+            if tok.i in entity_tokens or not _is_subject(tok) or any(s <= tok.idx < e for s, e in regions):
                 continue
-            full = self.names.persons.get(tok.lower_)
-            if full is not None and full != tok.text and full in self.people:
-                self._see_person(full)
+            if tok.pos_ == "PROPN":
+                full = self.names.persons.get(tok.lower_)
+                if full is not None and full != tok.text and full in self.people:
+                    seen.append((_clause_depth(tok), tok.i, full, None))
+            elif tok.lower_ in ("he", "she") and _clause_depth(tok) == 0:
+                # "She witnessed ...": the person a main-clause pronoun stands for stays the one in focus.
+                earlier = self._person_for(tok.lower_)
+                if earlier is not None:
+                    seen.append((0, tok.i, earlier, None))
+        # The subject of the main clause is the most salient: subjects of embedded clauses first.
+        for _, _, name, ent in sorted(seen, key=lambda item: (-item[0], item[1])):
+            self._see_person(name, ent)
         if speaker is not None and speaker in self.people:
             self._see_person(speaker)
 
