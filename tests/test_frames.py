@@ -133,7 +133,7 @@ def test_bundled_rules_load() -> None:
 
 def test_frames_survive_the_store_round_trip() -> None:
     from storylens.records import Article, ArticleReading, Mention, StatementFrame
-    from storylens.store import reading_from_json, reading_to_json
+    from storylens.reading_json import reading_from_json, reading_to_json
 
     article = Article("a", "a.txt", "t", None, None, "en", "ok", None, "No one was hurt.")
     frame = StatementFrame("hurt", subject="people", negated=True, preps=("in:blast",), states=("completed@x",))
