@@ -236,3 +236,20 @@ def test_pronoun_speaker_follows_the_person_in_focus(nlp, text) -> None:
 
     article = Article("a1", "a1.txt", "test", None, "2025-04-26", "en", "ok", None, text)
     assert read_doc(article, nlp(text), load_lexicon()).mentions[-1].speaker == "Ingrid Solvang"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, speaker, verb",
+    [
+        # the splitter cuts the quotation off: the writing verb that follows it still reports
+        ("\u201cThe bridge is a disgrace!\u201d Dario Pell tweeted on Sunday.", "Dario Pell", "tweet"),
+        ("\u201cA sad day for the town!\u201d Marta Lund wrote.", "Marta Lund", "write"),
+        # the parser hangs the speaker's name off a fronted phrase; the name right before the verb speaks
+        ("In a statement to the Ledger, her senior policy adviser, Jo Lindqvist, said: \u201cMarta Lund believes "
+         "that the bridge is safe.", "Jo Lindqvist", "say"),
+    ],
+)
+def test_speaker_after_a_cut_quotation_or_a_fronted_phrase(nlp, text, speaker, verb) -> None:
+    a = attribute(nlp, text)[-1]
+    assert (a.speaker, a.verb) == (speaker, verb)

@@ -88,6 +88,11 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             return lemma
         if any(t.is_quote for t in sent) and not any(c.dep_ == "dobj" for c in children):
             return lemma
+        # "“...!” he tweeted.": the sentence splitter cut the quotation off, the sentence opens after it.
+        opening = [t for t in sent if not t.is_space][:3]
+        if (sent.start > 0 and sent.doc[sent.start - 1].is_quote and tok in opening
+                and not any(c.dep_ == "dobj" for c in children)):
+            return lemma
         return None
     return lemma
 
@@ -294,7 +299,10 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
                 subj = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), subj)
     if subj is None and verb.i > verb.sent.start:
         # Parser slip: "According to X on April 26, Chief ... Valery Gerasimov reported".
+        # Also with the name in a comma-closed apposition: "In a statement, her adviser, Jo Lind, said".
         prev = verb.doc[verb.i - 1]
+        if prev.text == "," and verb.i - 1 > verb.sent.start:
+            prev = verb.doc[verb.i - 2]
         if prev.ent_type_ in ("PERSON", "ORG") and prev.pos_ == "PROPN":
             subj = prev
     if subj is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
