@@ -33,12 +33,11 @@ from ..figures import load_figure_rules
 from ..records import Article
 from ..settings import Settings
 from ..store import Store
-from ..stories import arrival_order
-from .blocks import BLOCK_ARTICLES, blocks_of, merge_blocks, plan_blocks, split_merged, term_counts
+from .blocks import BLOCK_ARTICLES, blocks_of, plan_blocks, term_counts
 from .duplicates import WORD_LSH_THRESHOLD, DuplicateResolver, band_ranges
 from .sources import spread_chunks
 from .workers import (ACTOR_CPUS, NO_DAY, ModelLoader, ReadingWorker, StoryComparer, bucket_pairs,
-                      cluster_block_items, prepare_chunks, prepare_stored)
+                      cluster_block_items, merge_placements, prepare_chunks, prepare_stored)
 
 READ_BATCH = 64  # articles per call of a reading actor
 ITEM_TABLE_ROWS = 1024  # read articles per table kept for clustering
@@ -293,58 +292,41 @@ def _read(store: Store, to_read: tuple[list[Any], int], settings: Settings, opti
 
 class _Readings(_TableWriter):
     """The read articles clustering needs, in the object store as tables of (article_id, item, day);
-    on the driver only what the whole run's clustering depends on: term counts, each article's
-    arrival order and the number of articles per day."""
+    on the driver only what the whole run's clustering depends on: how many articles, how many
+    per day, and the document frequencies of names and key terms."""
 
     def __init__(self) -> None:
         super().__init__(ITEM_TABLE_ROWS)
         self.counts: Counter[str] = Counter()
-        self.order: dict[str, tuple[int, str]] = {}
         self.days: Counter[int | None] = Counter()
 
     def add_item(self, item: Any, pickled: bytes) -> None:
         self.counts.update(term_counts([item]))
-        self.order[item.article_id] = arrival_order(item)
         self.days[item.day] += 1
         self.add({"article_id": item.article_id, "item": pickled, "day": item.day or NO_DAY})
 
 
 def _cluster(store: Store, read: _Readings, settings: Settings, block_articles: int) -> set[str]:
     """Stories of a store that had none: the whole input clustered as one task, or blocks of days
-    clustered as tasks and merged at their edges."""
+    clustered as tasks, then merged at their edges by one more task."""
     import ray
 
-    if not read.order:
+    if not read.count:
         return set()
     plan = plan_blocks(read.days, settings, block_articles)
     blocks = [0] if plan.whole else sorted({b for day in read.days for b in blocks_of(day, plan)})
-    task = ray.remote(num_cpus=1)(cluster_block_items)
     counts = ray.put(read.counts)
-    placements = [task.remote(block, plan, settings, counts, len(read.order), *read.tables) for block in blocks]
-    merged = merge_blocks((p for found in placements for p in ray.get(found)), read.order)
-    # Stories that met at a block edge are checked for a split; only their articles are fetched.
-    wanted = {a for story in merged.stories if story.id in merged.merged for a in story.article_ids}
-    stories = split_merged(merged, _items_of(read.tables, wanted), read.order, settings, read.counts,
-                           len(read.order))
+    cluster = ray.remote(num_cpus=1)(cluster_block_items)
+    placements = [cluster.remote(block, plan, settings, counts, read.count, *read.tables) for block in blocks]
+    # The placements go to the merging task as refs in a list: it fetches them itself.
+    stories = ray.get(ray.remote(num_cpus=1)(merge_placements).remote(placements, settings, counts, read.count,
+                                                                      *read.tables))
     assignments = {a: story.id for story in stories for a in story.article_ids}
     explanations = {a: why for story in stories for a, why in story.explanations}
     # The new stories are marked stale with their members, so a run stopped before their
     # dossiers are written compares them on the next run.
     store.save_assignments(assignments, explanations, stale={story.id for story in stories})
     return {story.id for story in stories}
-
-
-def _items_of(tables: list[Any], wanted: set[str]) -> dict[str, Any]:
-    """The clustering inputs of the wanted articles."""
-    import ray
-
-    items = {}
-    for ref in tables if wanted else ():
-        table = ray.get(ref)
-        for n, article_id in enumerate(table.column("article_id").to_pylist()):
-            if article_id in wanted:
-                items[article_id] = pickle.loads(table.column("item")[n].as_py())
-    return items
 
 
 def _compare(store: Store, story_ids: set[str], settings: Settings, options: RayOptions, progress: Progress,

@@ -18,10 +18,10 @@ import numpy as np
 
 from ..clean import clean_document
 from ..read import read_articles
-from ..records import Article
+from ..records import Article, Story
 from ..settings import Settings
 from ..stories import build_inputs
-from .blocks import BlockPlan, Placement, blocks_of, cluster_block
+from .blocks import BlockPlan, Placement, blocks_of, cluster_block, merge_blocks, split_merged
 from .duplicates import band_keys, signature, word_signature
 from .sources import read_chunk
 
@@ -150,6 +150,27 @@ def cluster_block_items(block: int, plan: BlockPlan, settings: Settings, documen
             column = table.column("item")
             items += [pickle.loads(column[n].as_py()) for n in picked]
     return cluster_block(block, items, settings, plan, document_frequency, articles)
+
+
+def merge_placements(placements: list[Any], settings: Settings, document_frequency: Counter[str], articles: int,
+                     *tables: Any) -> list[Story]:
+    """Every story of the run: the blocks' placements (refs, fetched here) merged where blocks share an
+    article, and each merged story checked for a split; articles in arrival order, from the tables."""
+    import ray
+
+    order = {}
+    for table in tables:
+        for article_id, day in zip(table.column("article_id").to_pylist(), table.column("day").to_pylist()):
+            order[article_id] = (day if day != NO_DAY else 10**9, article_id)  # as `stories.arrival_order`
+    merged = merge_blocks((p for ref in placements for p in ray.get(ref)), order)
+    # Stories that met at a block edge are checked for a split; only their articles are unpickled.
+    wanted = {a for story in merged.stories if story.id in merged.merged for a in story.article_ids}
+    items = {}
+    for table in tables if wanted else ():
+        for n, article_id in enumerate(table.column("article_id").to_pylist()):
+            if article_id in wanted:
+                items[article_id] = pickle.loads(table.column("item")[n].as_py())
+    return split_merged(merged, items, order, settings, document_frequency, articles)
 
 
 class StoryComparer:
