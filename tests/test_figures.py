@@ -79,6 +79,9 @@ def conflicts(*given, **kwargs):
     (frame(6, "kill", counted="child"), frame(8, "kill", counted="kid")),
     (frame(80, "cut", dimension="percent", unit="%", hedge="up_to"),
      frame(70, "cut", dimension="percent", unit="%", hedge="up_to")),  # two different upper bounds
+    (frame(10, "last", dimension="duration", unit="seconds", holder="tremor"),
+     frame(30, "last", dimension="duration", unit="seconds", holder="tremor")),  # a duration under its own verb
+    (frame(120, "close", counted="school"), frame(300, "cancel", counted="school")),  # closures are counts
 ])
 def test_two_outlets_disagreeing_on_one_measure_conflict(a, b):
     (conflict,) = conflicts(("Harbour Gazette", a), ("Valley Post", b))
@@ -129,6 +132,12 @@ NOT_CONFLICTS = {
     "at least 40 vs 43": (frame(40, "injure", hedge="at_least"), frame(43, "injure")),
     "more than 50,000 vs 100,000": (frame(50000, "march", counted="people", hedge="more_than"),
                                     frame(100000, "march", counted="people", hedge="about")),
+    "a closing price is no cancellation": (frame(24.34, "close", dimension="money", unit="USD"),
+                                            frame(46.64, "close", dimension="money", unit="USD")),
+    "when a killing happened is no measure of it": (frame(1, "kill", dimension="duration", unit="days"),
+                                                    frame(3, "kill", dimension="duration", unit="weeks")),
+    "how long people stayed is no measure": (frame(2, "remain", dimension="duration", unit="months"),
+                                             frame(5, "remain", dimension="duration", unit="months")),
     "up to 80 vs about 70 percent": (frame(80, "cut", dimension="percent", unit="%", hedge="up_to"),
                                      frame(70, "cut", dimension="percent", unit="%", hedge="about")),
     "up to 80 vs a range 60-75 percent": (frame(80, "cut", dimension="percent", unit="%", hedge="up_to"),

@@ -200,6 +200,7 @@ def test_a_nationality_holder_needs_no_list_of_nationalities(nlp):
     ("The death toll rose to 57 on Thursday.", "update"),
     ("Almost all of the 2.5 million people eligible voted.", "whole"),
     ("Kiir accused Sudan of bombing Guffa in recent days, killing at least seven people.", "other_event"),
+    ("The offer dwarfs the $90 million deal that he signed last summer.", "other_event"),
 ])
 def test_flags_fire(nlp, text, flag):
     assert any(flag in q.flags for q in figures(nlp, text))
@@ -218,6 +219,7 @@ def test_flags_fire(nlp, text, flag):
     ("The bombers dropped four bombs.", "update"),
     ("Reports put the offer as high as $184 million.", "peak"),
     ("More than 300 people marched through the city.", "increment"),
+    ("The club signed a $90 million deal that he accepted on Sunday.", "other_event"),
     ("Some 2.5 million people voted on Sunday.", "whole"),
 ])
 def test_flags_stay_quiet(nlp, text, flag):
@@ -260,6 +262,10 @@ def test_reference_times_and_running_counts_stay_quiet(nlp, text, flag):
 def test_a_percentage_is_read_by_its_base_and_place(nlp, text, measure, holder):
     q = figures(nlp, text)[0]
     assert (q.measure, q.holder) == (measure, holder)
+
+
+def test_an_age_without_a_person_has_no_holder(nlp):
+    assert only(nlp, "Doctors screen patients under age 40 every year.").holder is None
 
 
 def test_a_noun_behind_its_own_determiner_is_not_what_a_number_counts(nlp):

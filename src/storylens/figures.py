@@ -107,6 +107,7 @@ class FigureRules:
     percent_bases: Mapping[str, str] = field(default_factory=dict)
     reference_time_phrases: frozenset[str] = frozenset()
     reference_time_words: frozenset[str] = frozenset()
+    count_classes: frozenset[str] = frozenset()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -185,6 +186,7 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         percent_bases=_invert(data.get("percent_bases") or {}),
         reference_time_phrases=frozenset(_words(data.get("reference_time_phrases"))),
         reference_time_words=frozenset(_words(data.get("reference_time_words"))),
+        count_classes=frozenset(data.get("count_classes") or ()),
     )
 
 
@@ -275,6 +277,10 @@ def measure_of(quantity: Quantity, rules: FigureRules) -> Measure | None:
     klass = rules.measure_class(quantity.measure)
     if klass in rules.change_classes and dimension not in rules.change_dimensions:
         klass = quantity.measure  # "four bombs were dropped", "he fell 60 metres": no fall in a price
+    if klass in rules.count_classes and dimension != "count":
+        klass = quantity.measure  # "shares closed at $24.34": no closure counted
+    if dimension == "duration" and klass in set(rules.classes.values()):
+        return None  # "killed him one day", "stayed for two months": when or how long, not a measure
     counted = (quantity.counted or "").lower() or None
     if counted in rules.ignored_counted_nouns:
         return None  # "four times the speed": a multiplier, not a count

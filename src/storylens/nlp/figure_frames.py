@@ -340,7 +340,7 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                 if node.head == node:
                     break
                 node = node.head
-                if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in rules.time_nouns | {"old"}:
+                if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in rules.time_nouns | rules.age_words | {"old"}:
                     target = node
                     break
         if target is None:
@@ -638,6 +638,9 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     # "since last October" starts the period counted; it is not another event
     scope = [c for c in scope if c.lower_ != "since"]
     scope += [g for c in list(scope) if c.dep_ in ("prep", "npadvmod", "nsubj", "nsubjpass", "agent") for g in c.subtree]
+    # "the $90 million deal that he got last summer": a relative clause dating what is measured
+    scope += [g for t in (noun, counted_tok) if t is not None for c in t.children if c.dep_ == "relcl"
+              for g in c.subtree]
     for tok in scope:
         lemma = tok.lemma_.lower()
         if tok.dep_ in ("amod", "npadvmod", "advmod", "pobj", "compound", "nummod", "det") and (
