@@ -80,6 +80,19 @@ def test_ray_engine_gives_the_local_answer_on_whole_ecbplus_topics(local_ray, mo
     assert answer(dossiers["ray"]) == local
 
 
+def test_a_run_stopped_after_storing_its_articles_is_finished_by_the_next_with_the_local_answer(
+        local_ray, examples_dossier, tmp_path):
+    from storylens.pipeline import ingest_into
+
+    with Store(tmp_path / "storylens.db") as store:
+        ingest_into(store, [str(EXAMPLES)], Settings())  # stored, then stopped: nothing read or placed
+    summary, dossier, placed, read = run_examples(tmp_path, RayOptions(workers=2))
+    assert summary.new == 0 and summary.already_stored == summary.seen
+    ok = sorted(a["id"] for a in examples_dossier["articles"] if a["status"] == "ok")
+    assert sorted(placed) == ok and sorted(read) == ok
+    assert answer(dossier) == answer(examples_dossier)
+
+
 def test_a_job_on_a_two_node_cluster_uses_both_nodes_and_gives_the_local_answer(examples_dossier, tmp_path):
     from ray.cluster_utils import Cluster
 
