@@ -6,12 +6,15 @@
 2. Workers: the first `--sample` ECB+ articles through `run_on_ray` with the REAL models
    on a local Ray with 1 and then 2 CPUs (one reading actor per CPU): articles/s,
    efficiency from 1 to 2 workers ((rate 2 / rate 1) / 2), each reading actor's peak
-   resident memory, and the load average of the machine during each run.
+   resident memory, the driver's, and the load average of the machine during each run.
+   Each actor encodes on the one CPU it holds, so 1 worker is one CPU's work.
 3. Archive: synthetic archives made from the ECB+ texts (copy k has its words of five letters
    or more respelled so that copies are neither duplicates nor one story, dates shifted by
    k * 3 weeks, more than the clustering window, outlets renamed), run whole at each of --sizes:
    seconds per 1,000 articles at each size (flat when time is linear), the time of each
-   stage, and the driver's peak memory. Up to 20,000 articles are clustered as one block
+   stage, and the driver's peak memory during the run: its heap (private anonymous memory,
+   what its own structures take), its USS and its resident memory (both also count pages of
+   Ray's object store it mapped). Run one size per process for a clean heap figure. Up to 20,000 articles are clustered as one block
    (as the local engine does); larger archives in blocks of days of at least 20,000.
    By default the archive runs with LIGHT STAND-IN MODELS: spaCy is replaced by a blank
    English tokenizer with a sentencizer and a flat parse (no tagger, parser or entities),
