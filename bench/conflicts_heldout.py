@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.conflicts_real import CORPUS, GOLD, rejoin
+from bench.conflicts_real import CORPUS, GOLD, write_subtopic
 from storylens.pipeline import Models, analyze_to_dict
 from storylens.settings import Settings
 
@@ -28,21 +28,6 @@ def heldout_subtopics(rows: list[dict], only: set[str] | None) -> list[str]:
     dev = {s["id"] for s in json.loads(GOLD.read_text(encoding="utf-8"))["subtopics"]}
     found = sorted({r["gold"] for r in rows} - dev, key=lambda s: (int(s.split("_")[0]), s))
     return [s for s in found if not only or s in only]
-
-
-def write_input(rows: list[dict], subtopic: str, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "articles.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            if row["gold"] != subtopic:
-                continue
-            record = {"id": row["id"]}
-            for key in ("url", "source", "title", "text"):
-                if row.get(key):
-                    record[key] = rejoin(row[key]) if key in ("title", "text") else row[key]
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path
 
 
 def listing(subtopic: str, dossier: dict, kind: str | None) -> list[str]:
@@ -73,7 +58,7 @@ def main() -> None:
     lines: list[str] = []
     counts = {"numeric": 0, "contradiction": 0}
     for subtopic in subtopics:
-        path = write_input(rows, subtopic, out / subtopic)
+        path = write_subtopic(rows, subtopic, out / subtopic)
         dossier = analyze_to_dict([str(path)], settings, models)
         (out / subtopic / "dossier.json").write_text(json.dumps(dossier, ensure_ascii=False, indent=1), encoding="utf-8")
         for story in dossier["stories"]:

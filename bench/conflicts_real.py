@@ -66,18 +66,25 @@ def write_inputs(gold: dict, out: Path, only: set[str] | None) -> list[Path]:
         if only and sub["id"] not in only:
             continue
         folder = out / sub["id"]
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / "articles.jsonl").open("w", encoding="utf-8") as handle:
-            for row in rows:
-                if row["gold"] != sub["id"]:
-                    continue
-                record = {"id": row["id"]}
-                for key in ("url", "source", "title", "text"):
-                    if row.get(key):
-                        record[key] = rejoin(row[key]) if key in ("title", "text") else row[key]
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        write_subtopic(rows, sub["id"], folder)
         folders.append(folder)
     return folders
+
+
+def write_subtopic(rows: list[dict], subtopic: str, folder: Path) -> Path:
+    """FOLDER/articles.jsonl: the subtopic's articles (id, url, source, title, text), spacing rejoined."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "articles.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            if row["gold"] != subtopic:
+                continue
+            record = {"id": row["id"]}
+            for key in ("url", "source", "title", "text"):
+                if row.get(key):
+                    record[key] = rejoin(row[key]) if key in ("title", "text") else row[key]
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
 
 
 def score_updates(scorer, gold: dict, out: Path, only: set[str] | None) -> dict:

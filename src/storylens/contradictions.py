@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from .embed import Encoder
 from .nlp.frames import Opposition, StatementRules, load_statement_rules
 from .records import Conflict, ConflictSide, Mention, StatementFrame
 
-_FIRST_PERSON = frozenset({"i", "we"})
+_SELF_PRONOUNS = frozenset({"he", "she", "i"})
 _PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those", "who", "which"})
 # Predicates that say too little on their own to be negated meaningfully ("is not", "has no").
 _NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "another",
@@ -96,6 +96,20 @@ def _takes_a_side(frame: StatementFrame, mention: Mention, rules: StatementRules
     return not any(m in rules.uncertain_modals for m in frame.modality)
 
 
+def _speaker_as_subject(mention: Mention) -> tuple[StatementFrame, ...]:
+    """A sentence's frames with the speaker put for the pronoun the speaker reports about himself:
+    in "he said he had owned the land for years", the owner is the speaker, not whoever another
+    outlet names as the owner."""
+    if not mention.speaker:
+        return mention.frames
+    reporters = {f.subject for f in mention.frames if f.role == "report" and f.subject in _SELF_PRONOUNS}
+    if not reporters:
+        return mention.frames
+    speaker = mention.speaker.lower()
+    return tuple(replace(f, subject=speaker) if f.role != "report" and f.subject in reporters else f
+                 for f in mention.frames)
+
+
 def _subject_known(subject: str | None) -> bool:
     return bool(subject) and subject not in _PRONOUNS and not subject.replace(",", "").isdigit() \
         and subject not in _NUMBER_WORDS
@@ -132,9 +146,7 @@ def _same_subject(a: StatementFrame, b: StatementFrame) -> bool:
     # a pronoun subject matches when the rest of the frame does.
     if _subject_known(a.subject) == _subject_known(b.subject):
         return False  # two pronouns ("that turned the ball over" / "he did not turn it over") say nothing
-    # Only a speaker's "we" or "I" stands for the side it speaks for; "he said he had owned the
-    # land" is about the speaker, not the city another outlet says owns it.
-    return (a.subject in _FIRST_PERSON or b.subject in _FIRST_PERSON) and _shared_arguments(a, b)
+    return (a.subject in _PRONOUNS or b.subject in _PRONOUNS) and _shared_arguments(a, b)
 
 
 def _times_agree(a: StatementFrame, b: StatementFrame) -> bool:
@@ -455,8 +467,9 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
         return []
     similarity = vectors @ vectors.T if len(vectors) else np.zeros((0, 0))
     keys = [voices.key(m) for m in mentions]
-    usable = [[f for f in m.frames if _takes_a_side(f, m, rules)] for m in mentions]
-    background = [[f for f in m.frames if _background_fact(f, m, rules)] for m in mentions]
+    frames = [_speaker_as_subject(m) for m in mentions]
+    usable = [[f for f in fs if _takes_a_side(f, m, rules)] for m, fs in zip(mentions, frames)]
+    background = [[f for f in fs if _background_fact(f, m, rules)] for m, fs in zip(mentions, frames)]
     aligner = SubjectAligner(rules, encoder)
     lowest = min(rules.threshold(r) for r in ("negation", "harm", "state", "denial"))
     thresholds = tuple(rules.threshold(r) for r in ("negation", "harm", "state", "attribute"))
