@@ -199,6 +199,7 @@ def test_a_nationality_holder_needs_no_list_of_nationalities(nlp):
     ("He hit 33 homers last season.", "other_event"),
     ("The death toll rose to 57 on Thursday.", "update"),
     ("Almost all of the 2.5 million people eligible voted.", "whole"),
+    ("The merged firm will be worth $38 billion a year.", "per_period"),
     ("Kiir accused Sudan of bombing Guffa in recent days, killing at least seven people.", "other_event"),
     ("The offer dwarfs the $90 million deal that he signed last summer.", "other_event"),
 ])
@@ -221,6 +222,7 @@ def test_flags_fire(nlp, text, flag):
     ("More than 300 people marched through the city.", "increment"),
     ("The club signed a $90 million deal that he accepted on Sunday.", "other_event"),
     ("Some 2.5 million people voted on Sunday.", "whole"),
+    ("The firm paid $38 billion for a rival.", "per_period"),
 ])
 def test_flags_stay_quiet(nlp, text, flag):
     assert not any(flag in q.flags for q in figures(nlp, text))
@@ -262,6 +264,10 @@ def test_reference_times_and_running_counts_stay_quiet(nlp, text, flag):
 def test_a_percentage_is_read_by_its_base_and_place(nlp, text, measure, holder):
     q = figures(nlp, text)[0]
     assert (q.measure, q.holder) == (measure, holder)
+
+
+def test_a_version_after_a_name_is_no_age(nlp):
+    assert not any(q.dimension == "age" for q in figures(nlp, "Users should move from Firefox 2 to Firefox 3.05."))
 
 
 def test_an_age_without_a_person_has_no_holder(nlp):

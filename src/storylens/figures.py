@@ -44,7 +44,7 @@ READING_RULES = 9
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
                             "hypothetical", "unresolved_agent"})
 # Flags that make a figure a different measure from the plain count.
-MEASURE_FLAGS = ("forecast", "cumulative")
+MEASURE_FLAGS = ("forecast", "cumulative", "per_period")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class FigureRules:
     percent_bases: Mapping[str, str] = field(default_factory=dict)
     reference_time_phrases: frozenset[str] = frozenset()
     reference_time_words: frozenset[str] = frozenset()
-    count_classes: frozenset[str] = frozenset()
+    class_dimensions: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -186,7 +186,7 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         percent_bases=_invert(data.get("percent_bases") or {}),
         reference_time_phrases=frozenset(_words(data.get("reference_time_phrases"))),
         reference_time_words=frozenset(_words(data.get("reference_time_words"))),
-        count_classes=frozenset(data.get("count_classes") or ()),
+        class_dimensions={k: frozenset(_words(v)) for k, v in (data.get("class_dimensions") or {}).items()},
     )
 
 
@@ -277,8 +277,10 @@ def measure_of(quantity: Quantity, rules: FigureRules) -> Measure | None:
     klass = rules.measure_class(quantity.measure)
     if klass in rules.change_classes and dimension not in rules.change_dimensions:
         klass = quantity.measure  # "four bombs were dropped", "he fell 60 metres": no fall in a price
-    if klass in rules.count_classes and dimension != "count":
-        klass = quantity.measure  # "shares closed at $24.34": no closure counted
+    if dimension == "count" and not float(quantity.value).is_integer():
+        return None  # "move to version 3.05", "a third": no count of things
+    if klass in rules.class_dimensions and dimension not in rules.class_dimensions[klass]:
+        return None  # "shares closed at $24.34" counts no closure; "two under-aged girls" is no age
     if dimension == "duration" and klass in set(rules.classes.values()):
         return None  # "killed him one day", "stayed for two months": when or how long, not a measure
     counted = (quantity.counted or "").lower() or None

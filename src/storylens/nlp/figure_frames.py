@@ -35,6 +35,7 @@ _RANGE_BETWEEN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.IGNORECASE)
 _FROM_BETWEEN = re.compile(r"^\s*[\w%.]*\s*,?\s*(?:up\s+|down\s+)?from\s+(?:the\s+|a\s+)?$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
+_PER_PERIOD = re.compile(r"^\s*(?:per|a|an|each)\s+(?:year|season|month|week|day|hour|annum)\b", re.IGNORECASE)
 _PARTITIVE_AFTER = re.compile(r"^\s+(?:of|out of)\s+(?:the|its|their|his|her|our|my|your|these|those|them|us|[\w'’]+['’]s)\b",
                               re.IGNORECASE)
 
@@ -532,7 +533,8 @@ def _dimension(m: re.Match[str], unit: str | None, counted_tok: Token | None, ro
         return "magnitude", None
     if nxt is not None and nxt.lower_ == "on" and "richter" in sent.text.lower()[root.idx - sent.start_char:][:40]:
         return "magnitude", None
-    if root.head.ent_type_ == "PERSON" and root.dep_ in ("appos", "npadvmod", "amod", "nummod") and not m.group("words"):
+    if root.head.ent_type_ == "PERSON" and root.dep_ in ("appos", "npadvmod", "amod", "nummod") and not m.group("words") \
+            and prev is not None and prev.text in (",", "(") and "." not in root.text:  # "Smith, 38", not "Firefox 2"
         return "age", "yr"
     if prev is not None and prev.text == "," and prev.i - 1 >= sent.start and doc[prev.i - 1].ent_type_ == "PERSON" \
             and nxt is not None and nxt.text in (",", ")") and root.like_num and 0 < float(root.text.replace(",", "") or 0) < 120:
@@ -585,6 +587,8 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     as_high_as = len(words_before) == 3 and words_before[0] == words_before[2] == "as"  # a qualifier, not a peak
     if set(words_before) & rules.extreme_words and not as_high_as:
         flags.append("peak")
+    if _PER_PERIOD.match(after):
+        flags.append("per_period")  # "$23 million a season", "$38 billion per year": a rate, its own measure
     mods = {c.lower_ for t in (anchor, counted_tok) if t is not None for c in t.children if c.dep_ in ("amod", "advmod")
             and not (c.i + 1 < len(doc) and doc[c.i + 1].lower_ == "than")}  # "more than 50,000" is no increment
     if set(quantity.modifiers) & rules.increment_words or mods & rules.increment_words or (
