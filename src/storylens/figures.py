@@ -108,6 +108,7 @@ class FigureRules:
     reference_time_phrases: frozenset[str] = frozenset()
     reference_time_words: frozenset[str] = frozenset()
     class_dimensions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    presence_words: frozenset[str] = frozenset()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -187,6 +188,7 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         reference_time_phrases=frozenset(_words(data.get("reference_time_phrases"))),
         reference_time_words=frozenset(_words(data.get("reference_time_words"))),
         class_dimensions={k: frozenset(_words(v)) for k, v in (data.get("class_dimensions") or {}).items()},
+        presence_words=frozenset(_words(data.get("presence_words"))),
     )
 
 

@@ -313,6 +313,11 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
             if counted_tok is not None and count and counted_tok.lemma_.lower() not in rules.objects:
                 return counted_tok.lemma_.lower(), counted_tok, predicate  # "recorded 23 fires": a count of fires
             return None, None, predicate
+        if count and lemma in rules.copula_predicates and not _presence(predicate, rules):
+            # "the two women were among the dead", "his 20 points were an afterthought": a copula
+            # describes what is counted; "there were 12,000 soldiers", "212 miners were underground"
+            # say how many there are
+            return None, None, predicate
         return lemma, None, predicate
     if noun is not None and not count:
         return noun.lemma_.lower(), noun, None
@@ -655,6 +660,12 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
             break
     # An outlet's own conversion or a replaced value are found by link_figures.
     return tuple(dict.fromkeys(flags))
+
+
+def _presence(copula: Token, rules: FigureRules) -> bool:
+    """A copula that says where or that things are ("there were", "were underground", "were in the mine")."""
+    return any(c.dep_ == "expl" or (c.dep_ in ("advmod", "acomp") and c.lower_ in rules.presence_words)
+               or (c.dep_ == "prep" and c.lower_ in rules.place_prepositions) for c in copula.children)
 
 
 def _whole_counted(noun: Token | None) -> bool:
