@@ -28,7 +28,8 @@ from spacy.tokens import Span, Token
 
 from ..figures import FigureRules, load_figure_rules
 from ..records import Qualifier, Quantity, TimeExpr
-from .figure_frames import counts_a_noun, frame_figure, link_figures
+from .figure_frames import counts_a_noun, frame_figure
+from .figure_links import link_figures
 from .figure_words import vague_figures, zero_figures
 from .lexicon import Lexicon, compile_matchers
 

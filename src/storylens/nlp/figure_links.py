@@ -1,0 +1,60 @@
+"""Figures of one sentence read together: a range ("between 12 and 15"), an outlet's own conversion
+("25 km (15 miles)"), a value the sentence replaces ("cut to 3.25% from 3.75%"), the second of two
+magnitudes joined by "and"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from spacy.tokens import Span
+
+from ..figures import FigureRules
+from ..records import Quantity
+
+_CONVERSION_BETWEEN = re.compile(r"^\s*(?:[A-Za-z.%]+\s*)?(?:[(\[]|,?\s*or)\s*(?:about|approximately|around|roughly|some|nearly|almost|c\.)?\s*$",
+                                 re.IGNORECASE)
+_RANGE_BETWEEN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.IGNORECASE)
+_FROM_BETWEEN = re.compile(r"^\s*[\w%.]*\s*,?\s*(?:up\s+|down\s+)?from\s+(?:the\s+|a\s+)?$", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
+
+
+def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> list[Quantity]:
+    """Figures read together: a range ("between 12 and 15"), a conversion ("25 km (15 miles)"), a replaced value."""
+    text = sent.text
+    base = sent.start_char
+    out = list(figures)
+    drop: set[int] = set()
+    for i in range(1, len(out)):
+        prev, cur = out[i - 1], out[i]
+        between = text[prev.end - base:cur.start - base]
+        before_prev = text[:prev.start - base]
+        same_dimension = prev.dimension == cur.dimension
+        if same_dimension and _CONVERSION_BETWEEN.match(between):
+            out[i] = replace(cur, flags=tuple(dict.fromkeys(cur.flags + ("conversion",))))
+        elif same_dimension and between.strip().lower() == "to" and _FROM_BEFORE.search(before_prev):
+            out[i - 1] = replace(prev, flags=tuple(dict.fromkeys(prev.flags + ("previous",))))
+        elif same_dimension and _FROM_BETWEEN.match(between):
+            out[i] = replace(cur, flags=tuple(dict.fromkeys(cur.flags + ("previous",))))  # "to 3.25% from 3.75%"
+        elif same_dimension and i - 1 not in drop and _RANGE_BETWEEN.match(between) and (
+                _BETWEEN_BEFORE.search(_strip_qualifier(before_prev)) or between.strip() in ("-", "–")):
+            low = prev.value
+            if cur.value >= 1000 * low > 0:
+                low = next((low * scale for scale in (1e3, 1e6, 1e9) if cur.value / 10 <= low * scale <= cur.value * 10),
+                           low)
+            # The range keeps the frame of its first figure, the one its predicate governs ("raised the
+            # offer to between $178m and $184m"); the second hangs on the first.
+            framed = prev if prev.measure in rules.classes and cur.measure not in rules.classes else cur
+            out[i - 1] = replace(framed, text=f"{prev.text}{between}{cur.text}", value=min(low, cur.value),
+                                 high=max(low, cur.value), hedge="range", start=prev.start, end=cur.end)
+            drop.add(i)
+        elif same_dimension and cur.dimension in rules.ordered_dimensions and between.strip().lower() == "and" \
+                and cur.holder is None and prev.holder is None:
+            # "two quakes measuring 7.6 and 7.4": the first is the story's main event, the next another one
+            out[i] = replace(cur, holder="second")
+    return [q for k, q in enumerate(out) if k not in drop]
+
+
+def _strip_qualifier(text: str) -> str:
+    return re.sub(r"(?:\s*(?:US)?[$€£¥])?\s*$", "", text)
