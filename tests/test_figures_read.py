@@ -202,6 +202,7 @@ def test_a_nationality_holder_needs_no_list_of_nationalities(nlp):
     ("The merged firm will be worth $38 billion a year.", "per_period"),
     ("Kiir accused Sudan of bombing Guffa in recent days, killing at least seven people.", "other_event"),
     ("The offer dwarfs the $90 million deal that he signed last summer.", "other_event"),
+    ("One shell hit the school; two other shells struck the market.", "part"),
 ])
 def test_flags_fire(nlp, text, flag):
     assert any(flag in q.flags for q in figures(nlp, text))
@@ -223,6 +224,7 @@ def test_flags_fire(nlp, text, flag):
     ("The club signed a $90 million deal that he accepted on Sunday.", "other_event"),
     ("Some 2.5 million people voted on Sunday.", "whole"),
     ("The firm paid $38 billion for a rival.", "per_period"),
+    ("Five shells were fired at the port; four shells were fired at the market.", "part"),  # one verb
 ])
 def test_flags_stay_quiet(nlp, text, flag):
     assert not any(flag in q.flags for q in figures(nlp, text))
@@ -414,6 +416,7 @@ def test_sentences_that_disagree_make_a_conflict(nlp, first, second):
     ("The club upgraded its offer to $90 million.", "The club made a $70 million offer."),
     ("Two of the shells landed inside the market.", "Five shells were fired at the town."),
     ("The two men were to appear in court on Monday.", "Seven men were trapped in the mine."),
+    ("One shell hit the school; two other shells struck the market.", "Seven shells hit the town."),
     ("Two of the five shells landed inside the market.", "One shell landed inside the market."),
     ("Ortiz ran for 190 yards, including a 71-yard scamper.", "Ortiz ran for 160 yards in the game."),
 ])

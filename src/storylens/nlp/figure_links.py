@@ -53,7 +53,26 @@ def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> lis
                 and cur.holder is None and prev.holder is None:
             # "two quakes measuring 7.6 and 7.4": the first is the story's main event, the next another one
             out[i] = replace(cur, holder="second")
-    return [q for k, q in enumerate(out) if k not in drop]
+    return _breakdowns([q for k, q in enumerate(out) if k not in drop], sent)
+
+
+def _breakdowns(figures: list[Quantity], sent: Span) -> list[Quantity]:
+    """Counts of one noun under different verbs, told one by one ("one bullet entered his shoulder;
+    two other bullets struck his thighs"): each is a part of a breakdown, none the whole count."""
+    groups: dict[str, list[int]] = {}
+    for k, q in enumerate(figures):
+        if q.dimension == "count" and q.counted and q.value:
+            groups.setdefault(q.counted, []).append(k)
+    out = list(figures)
+    for members in groups.values():
+        if len(members) < 2 or len({figures[k].measure for k in members}) < 2:
+            continue
+        first, last = figures[members[0]], figures[members[-1]]
+        between = sent.doc.text[first.end:last.start]
+        if ";" in between or any("other" in (figures[k].holder or "").split() for k in members):
+            for k in members:
+                out[k] = replace(out[k], flags=tuple(dict.fromkeys(out[k].flags + ("part",))))
+    return out
 
 
 def _strip_qualifier(text: str) -> str:
