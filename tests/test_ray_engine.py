@@ -80,6 +80,33 @@ def test_ray_engine_gives_the_local_answer_on_whole_ecbplus_topics(local_ray, mo
     assert answer(dossiers["ray"]) == local
 
 
+def test_an_input_cut_into_blocks_of_days_places_every_article_once_and_compares_every_story(
+        local_ray, ecbplus_path, tmp_path, monkeypatch):
+    import json
+
+    from storylens.ray_engine import run as ray_run
+
+    plans = []
+    planned = ray_run.plan_blocks
+    monkeypatch.setattr(ray_run, "plan_blocks", lambda *args: plans.append(planned(*args)) or plans[-1])
+    from bench.ray_scale import synthetic_archive
+
+    lines = ecbplus_path.read_text(encoding="utf-8").splitlines()
+    rows = whole_topics([json.loads(line) for line in lines if line.strip()], {3, 7})
+    # Three copies of two topics, three weeks apart: blocks of a copy's size or more make several blocks.
+    synthetic_archive(rows, 3 * len(rows), tmp_path / "archive.jsonl")
+    with Store(tmp_path / "ray.db") as store:
+        run_on_ray(store, [str(tmp_path / "archive.jsonl")], Settings(),
+                   RayOptions(workers=2, block_articles=len(rows) // 2))
+        placed = [a for members in store.story_members().values() for a, _ in members]
+        ok = [a.id for a in store.articles(status="ok")]
+        dossiers = {d["id"] for d in store.story_dossiers()}
+        stories = set(store.story_members())
+    assert len(plans) == 1 and plans[0].starts  # two blocks or more
+    assert sorted(placed) == sorted(ok) and len(ok) > 2 * len(rows)
+    assert dossiers == stories and len(stories) > 3
+
+
 def test_a_run_stopped_after_storing_its_articles_is_finished_by_the_next_with_the_local_answer(
         local_ray, examples_dossier, tmp_path):
     from storylens.pipeline import ingest_into
