@@ -282,6 +282,12 @@ def test_a_version_after_a_name_is_no_age(nlp):
     assert not any(q.dimension == "age" for q in figures(nlp, "Users should move from Firefox 2 to Firefox 3.05."))
 
 
+def test_an_age_of_several_people_has_no_holder(nlp):
+    assert all(q.holder is None for q in figures(nlp, "Twelve- and 15-year-old girls cannot consent.")
+               if q.dimension == "age")
+    assert only(nlp, "A 15-year-old girl was taken to hospital.").holder == "girl"
+
+
 def test_an_age_without_a_person_has_no_holder(nlp):
     assert only(nlp, "Doctors screen patients under age 40 every year.").holder is None
 

@@ -344,8 +344,8 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                 if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in rules.time_nouns | rules.age_words | {"old"}:
                     target = node
                     break
-        if target is None:
-            return None
+        if target is None or (target.tag_ in ("NNS", "NNPS") and target.ent_type_ != "PERSON"):
+            return None  # "12- and 15-year-old girls": the ages of several people, no one's age
         if target.ent_type_ == "PERSON":
             return _entity_text(target)
         # "a 32-year-old British climber" and "a 36-year-old Australian climber" are two people
