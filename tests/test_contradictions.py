@@ -565,3 +565,24 @@ def test_only_the_clauses_inside_what_is_denied_are_denied(fake_encoder) -> None
     mentions = [denial, died, informant]
     found = find_contradictions(mentions, fake_encoder.encode(texts), voices, encoder=fake_encoder)
     assert not any(texts[1] in {s.text for s in c.sides} for c in found)
+
+
+def test_the_answer_does_not_depend_on_the_last_digits_of_a_similarity(fake_encoder) -> None:
+    # How many threads sum a dot product changes its last bits; sentences several outlets tell
+    # alike must not then change which claims a denial is tied to.
+    claim = "Dorn ran the dock racket in the harbour for years, police said."
+    texts = [claim] * 5 + ["Denying he ran the dock racket, Dorn would wander the harbour in a bathrobe."]
+    mentions = [mention(chr(97 + k), claim, StatementFrame("run", subject="dorn", object="racket"), speaker="police")
+                for k in range(5)]
+    mentions.append(mention("z", texts[-1], StatementFrame("deny", subject="dorn", role="denial",
+                                                            denied="he ran the dock racket"), speaker="Dorn"))
+    voices = Voices({m.article_id: f"outlet-{m.article_id}" for m in mentions}, lambda m: m.speaker)
+    answers = set()
+    for seed in range(6):
+        noise = np.random.default_rng(seed).normal(0, 1e-7, (len(texts), fake_encoder.dimensions))
+        vectors = fake_encoder.encode(texts) + noise.astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        found = find_contradictions(mentions, vectors, voices, encoder=fake_encoder)
+        answers.add(tuple(sorted(s.article_id for c in found for s in c.sides)))
+    assert len(answers) == 1
+    assert len(next(iter(answers))) == 4  # the denial and the three closest of five equal claims

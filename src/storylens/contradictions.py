@@ -213,7 +213,7 @@ class SubjectAligner:
         if a in self.groups and self.groups.get(a) == self.groups.get(b):
             return 1
         va, vb = self._vector(a), self._vector(b)
-        if va is not None and vb is not None and float(va @ vb) >= self.rules.threshold("subject"):
+        if va is not None and vb is not None and round(float(va @ vb), SIMILARITY_DECIMALS) >= self.rules.threshold("subject"):
             return 1
         return 0
 
@@ -465,7 +465,9 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
     count = len(mentions)
     if count < 2:
         return []
-    similarity = vectors @ vectors.T if len(vectors) else np.zeros((0, 0))
+    # Rounded, so that a similarity at a threshold, or a tie between sentences told alike by several
+    # outlets, does not depend on how many threads the maths library summed it with.
+    similarity = np.round(vectors @ vectors.T, SIMILARITY_DECIMALS) if len(vectors) else np.zeros((0, 0))
     keys = [voices.key(m) for m in mentions]
     frames = [_speaker_as_subject(m) for m in mentions]
     usable = [[f for f in fs if _takes_a_side(f, m, rules)] for m, fs in zip(mentions, frames)]
@@ -507,6 +509,7 @@ def find_contradictions(mentions: Sequence[Mention], vectors: np.ndarray, voices
 
 
 MAX_DENIED = 3
+SIMILARITY_DECIMALS = 4
 
 
 def _denied_content(denial: StatementFrame, rules: StatementRules) -> frozenset[str]:
@@ -566,7 +569,8 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
             # Meaning alone ties a claim to what is denied, not to the rest of the denial's sentence
             # ("Denying he was a gangster, he would wander the streets in a bathrobe").
             close = sim >= rules.threshold("denial") + 0.2 and (
-                denied_vector is None or float(denied_vector @ vectors[c]) >= rules.threshold("denied_clause"))
+                denied_vector is None or
+                round(float(denied_vector @ vectors[c]), SIMILARITY_DECIMALS) >= rules.threshold("denied_clause"))
             # Words of the denied claim, or meaning close enough to stand without them.
             if (shared >= 2 and sim >= rules.threshold("denial")) or shared >= 4 or \
                     (shared == 1 and sim >= rules.threshold("denial") + 0.15) or \
