@@ -13,7 +13,10 @@ its Cue span (fragments "a b;c d" kept), its Source span (absent for no-source o
 The cue's head is the syntactic root of its longest fragment in storylens's own parse
 ("has been eviscerated" -> "eviscerated", "according to" -> "according").
 
-How a prediction is placed. A predicted attribution's cue token is the first token of its
+Predictions. Every attribution storylens stores for a sentence (`Mention.reports`: several
+per sentence, each with its speaker, cue and the cue's offsets) is one prediction, placed on its
+cue. A mention with a speaker but no report of its own (a quotation that takes the speaker of the
+sentence around it) is placed as follows. A predicted attribution's cue token is the first token of its
 sentence, outside quotation marks, whose lemma (or lower-cased text) is the first word of the
 predicted verb ("call for" -> "call", "according to" -> "according"); a verb storylens maps from
 a document phrase ("the statement read" -> "state") takes the token of "read", "issue",
@@ -325,8 +328,15 @@ def run(corpus: Path, split: str, limit: int | None, errors: bool) -> Scores:
         article = Article(name, name, "polnear", None, None, "en", "ok", None, text)
         reading = read_doc(article, doc, lexicon)
         regions = find_quote_regions(text)
-        preds = [p for m in reading.mentions if m.speaker and m.verb
-                 for p in [_place(m, doc, regions)] if p is not None]
+        preds = []
+        for m in reading.mentions:
+            if m.reports:
+                preds.extend(Prediction((r.cue_start, r.cue_end), (m.start, m.end), r.speaker, r.verb)
+                             for r in m.reports)
+            elif m.speaker and m.verb:
+                placed = _place(m, doc, regions)
+                if placed is not None:
+                    preds.append(placed)
         total.add(score_article(preds, _with_parse(parse_ann(ann, text), doc), name, text if errors else ""))
     return total
 

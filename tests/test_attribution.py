@@ -156,14 +156,14 @@ def test_main_reporting_verb_wins_over_a_deeper_one(nlp) -> None:
     # With depth compared by token index, "said" (the root) is the attribution, not "reported" below it.
     a = attribute(nlp, "Lena Ortiz said the agency reported that the dam was safe.")[-1]
     assert (a.speaker, a.verb) == ("Lena Ortiz", "say")
-    assert ("agency", "report") in a.others
+    assert ("agency", "report") in [(o.speaker or o.title, o.verb) for o in a.others]
 
 
 @pytest.mark.slow
 def test_every_reporting_predicate_of_a_sentence_is_kept(nlp) -> None:
     a = attribute(nlp, "The ministry said the dam was safe, but engineers warned that the spillway was cracked.")[-1]
     assert a.verb == "say"
-    assert ("engineers", "warn") in a.others
+    assert ("engineers", "warn") in [(o.speaker or o.title, o.verb) for o in a.others]
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from spacy.language import Language
 from .errors import ModelMissingError, SettingsError
 from .nlp import doc_entities, entities_held, span_entities
 from .nlp.actors import NameTable, clean_entity, collect_actors
-from .nlp.attribution import Attribution, attribute_sentence, figure_speakers, find_quote_regions
+from .nlp.attribution import Attribution, attribute_sentence, figure_speakers, find_quote_regions, sentence_reports
 from .nlp.frames import load_statement_rules, read_frames
 from .nlp.framing import SentenceText, find_cues, find_hedges, find_loaded_terms, find_scare_quotes, summarise_framing
 from .nlp.lexicon import Lexicon, parse_lexicon, with_packs
@@ -285,9 +285,13 @@ def _read_parsed(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: F
             continue
         attribution = attribute_sentence(sent, lexicon, regions)
         speaker = resolver.resolve(attribution, sent)
+        # The sentence's other speakers are resolved next; its main speaker stays the most recent.
+        reports = sentence_reports(attribution, speaker, attribution.title if speaker is not None else None, lexicon,
+                                   lambda other: resolver.resolve(other, sent))
         resolver.see_subjects(sent, regions, speaker)
         if speaker is not None:
             resolver.last[attribution.kind or attribution.anaphor or "any"] = speaker
+            resolver.last["any"] = speaker if attribution.others else resolver.last.get("any", speaker)
         verb = attribution.verb if speaker is not None else None
         via = attribution.via if speaker is not None else None
         if via is not None:
@@ -324,6 +328,7 @@ def _read_parsed(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: F
                 cues=find_cues(st, lexicon, main_verbs),
                 speaker_title=attribution.title if speaker is not None else None,
                 frames=read_frames(sent, lexicon, rules, speaker, verb),
+                reports=reports,
             )
         )
         attributions.append(attribution)

@@ -10,7 +10,7 @@ import dataclasses
 import json
 from typing import Any
 
-from .records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, TimeExpr, frame_from_dict
+from .records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, Report, TimeExpr, frame_from_dict
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
@@ -52,6 +52,7 @@ def reading_from_json(article: Article, text: str) -> ArticleReading:
         for key in ("hedges", "scare_quotes", "loaded_terms", "cues"):
             m[key] = tuple(m.get(key, ()))
         m["frames"] = tuple(frame_from_dict(f) for f in m.get("frames", ()))
+        m["reports"] = tuple(Report(**r) for r in m.get("reports", ()))
         return Mention(**{k: v for k, v in m.items() if k in _MENTION_FIELDS})
 
     framing = data.get("framing") or {}

@@ -144,6 +144,22 @@ class StatementFrame:
 
 
 @dataclass(frozen=True)
+class Report:
+    """One attribution of a sentence: who (resolved) says what, with which cue, and where the cue is.
+
+    `cue_start`/`cue_end` are the cue word's offsets ("said", "according", "urged");
+    `kind` is the cue's class in the lexicon (speech, writing, call_for, describe, ...).
+    """
+
+    speaker: str
+    verb: str
+    cue_start: int
+    cue_end: int
+    kind: str | None = None
+    speaker_title: str | None = None
+
+
+@dataclass(frozen=True)
 class Mention:
     """One sentence of an article, read: who says it, how, and what it contains.
 
@@ -169,6 +185,9 @@ class Mention:
     cues: tuple[str, ...] = ()  # "denial", "negation", "completed", "continuing", ...
     speaker_title: str | None = None  # the speaker's title as written: "chief of the general staff"
     frames: tuple[StatementFrame, ...] = ()  # the sentence's predicates read as statements
+    # Every attribution of the sentence, in text order; the one of `speaker`/`verb` among them.
+    # "Police said 40 were hurt, while organisers claimed 200" has two.
+    reports: tuple[Report, ...] = ()
 
     @property
     def hedged(self) -> bool:

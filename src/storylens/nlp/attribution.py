@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import Lexicon
+from ..records import Report
+from .lexicon import Lexicon, reporting_class
 
 _OPENERS = {"“": "”", "«": "»", "„": "“"}
 _QUOTE_CHARS = re.compile(r"[“”«»„\"\n]")
@@ -28,6 +30,9 @@ _KEEP_PREPS = frozenset({"of", "at", "for", "from", "in"})
 # says it is safe", "if the ministry says the count is wrong". ("As X said, ..." attributes.)
 _SUBORDINATE_MARKS = frozenset({"until", "till", "before", "after", "when", "whenever", "if", "unless", "once",
                                 "while", "because", "since", "whether", "although", "though"})
+# Of those, the ones whose clause still says that someone spoke: "..., while organisers claimed ...",
+# "although the agency said ...". Such a cue is one of the sentence's other attributions.
+_ASSERTING_MARKS = frozenset({"while", "whereas", "although", "though", "because", "since", "after"})
 
 
 def _named_prep(prep: Token) -> bool:
@@ -117,9 +122,11 @@ class Attribution:
     content: str | None = None
     quoted: bool = False  # the whole sentence sits inside an unclosed quotation
     anaphor_at: int | None = None  # character offset of the pronoun or bare noun
-    # The sentence's other reporting predicates: (speaker as written or None for a pronoun, lemma);
-    # "Police said ..., while organisers claimed ..." gives ("organisers", "claim").
-    others: tuple[tuple[str | None, str], ...] = ()
+    cue_at: int | None = None  # character offsets of the cue word ("said", "according", "urged")
+    cue_end: int | None = None
+    # The sentence's other attributions, each with its own speaker (or anaphor) and cue:
+    # "Police said ..., while organisers claimed ..." gives one for "organisers"/"claim".
+    others: tuple["Attribution", ...] = ()
 
 
 def find_quote_regions(text: str) -> list[tuple[int, int]]:
@@ -266,11 +273,11 @@ def _reduced_main_verb(tok: Token) -> bool:
     return tok.dep_ == "acl" and tok.tag_ == "VBD" and tok.head.dep_ == "ROOT" and tok.head.pos_ in ("NOUN", "PROPN")
 
 
-def _in_subordinate_clause(tok: Token) -> bool:
+def _in_subordinate_clause(tok: Token, marks: frozenset[str] = _SUBORDINATE_MARKS) -> bool:
     """A verb in (or under) an adverbial clause opened by "until", "if", "after" ...: it reports a
     condition or a time, not who is speaking."""
     while True:
-        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATE_MARKS for c in tok.children):
+        if tok.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in marks for c in tok.children):
             return True
         if tok.head.i == tok.i:
             return False
@@ -309,6 +316,12 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
         return _subject_of(verb.head)[0], False
     if subj is None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
         # Participle cues: "The ministry issued a statement, saying ..."; "..., adding that ...".
+        return _subject_of(verb.head)[0], False
+    if (subj is None and verb.tag_ == "VB" and verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            and not any(c.dep_ in ("dobj", "dative") for c in verb.head.children)):
+        # An infinitive of purpose shares its subject: "she went on air to deny it"; "declined to comment"
+        # (xcomp) reports nothing.
         return _subject_of(verb.head)[0], False
     return subj, False
 
@@ -399,7 +412,12 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     best_key: tuple[int, int] | None = None
     cues: dict[int, str] = {}  # every reporting predicate of the sentence: token index -> lemma
     for tok in sent:
-        if tok.i in quoted_tokens or (tok.dep_ in _SKIP_DEPS and not _reduced_main_verb(tok)):
+        if tok.i in quoted_tokens:
+            continue
+        # A cue in a relative clause ("a wall, which he said Mexico should pay for") is one of the
+        # sentence's other attributions, never its own.
+        nested = tok.dep_ in _SKIP_DEPS and not _reduced_main_verb(tok)
+        if nested and tok.dep_ != "relcl":
             continue
         lemma = tok.lemma_.lower()
         if tok.pos_ == "NOUN":
@@ -408,8 +426,11 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             rep = reporting_lemma(tok, lexicon)
         else:
             continue
-        if rep is not None and (_in_subordinate_clause(tok) or any(c.dep_ == "neg" for c in tok.children)):
+        if rep is not None and (any(c.dep_ == "neg" for c in tok.children)
+                                or _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS)):
             continue  # "until the agency says ...", "she has not announced whether ...": nobody says it here
+        if rep is not None and _in_subordinate_clause(tok):
+            nested = True  # "..., while organisers claimed ...": said, but not the sentence's own attribution
         if rep is None and not (lemma == "quote" and tok.tag_ == "VBN") and not _is_document_verb(tok):
             continue
         if lemma != "quote" and any(c.dep_ == "auxpass" for c in tok.children) and not any(
@@ -417,6 +438,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         ):
             continue  # "talks are expected to resume", "it was reported that": nobody is named
         cues[tok.i] = rep or lemma
+        if nested:
+            continue
         key = (_depth(tok), tok.i)
         if best_key is None or key < best_key:
             best, best_key = tok, key
@@ -426,8 +449,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     acc_tok: Token | None = None
     direct = bool(long_quotes)
 
+    cue_tok: Token | None = None
     if best is not None:
-        verb_tok = best
+        verb_tok = cue_tok = best
         verb = cues.get(best.i, best.lemma_.lower())
         subj, _ = _subject_of(best)
         if verb in _DOCUMENT_VERBS and _is_document_verb(best):
@@ -443,6 +467,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             )
             if saying is not None:
                 verb = saying.lemma_.lower()
+                cue_tok = saying
                 agent = agent or next((c for c in saying.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")), None)
             if agent is not None:
                 obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -472,8 +497,10 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             content = _span_text(toks)
 
     according: str | None = None
+    according_tok: Token | None = None
     for tok in sent:
         if tok.lower_ == "according" and tok.i not in quoted_tokens:
+            according_tok = tok
             to = next((c for c in tok.children if c.lower_ == "to"), None)
             if to is None and tok.i + 1 < sent.end and sent.doc[tok.i + 1].lower_ == "to":
                 to = sent.doc[tok.i + 1]
@@ -504,18 +531,24 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             if obj is not None:
                 via = describe_speaker(obj, lexicon)[0] or via
 
+    extra: list[Attribution] = []
     if according is not None:
         if verb is not None and (speaker or anaphor):
             if not according.startswith("\0") and according != speaker:
                 via = via or according
+                # "X said ..., according to a transcript": the transcript is a source of its own.
+                extra.append(Attribution(according, acc_kind, None, acc_title, "according to",
+                                         cue_at=according_tok.idx, cue_end=according_tok.idx + 9))
         elif according.startswith("\0"):
             anaphor, verb, speaker, kind = according[1:], "according to", None, None
-            subj_tok = acc_tok
+            subj_tok, cue_tok = acc_tok, according_tok
         else:
             speaker, kind, title, anaphor, verb = according, acc_kind, acc_title, None, "according to"
+            cue_tok = according_tok
 
     if verb is None:
         speaker = kind = anaphor = title = None
+        cue_tok = None
     if direct and long_quotes:
         quote_text = " ".join(
             region_text(s, e).strip("“”\"«» \n") for s, e in long_quotes
@@ -524,12 +557,64 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     if content is None and verb == "according to":
         content = sent.text
     anaphor_at = subj_tok.idx if anaphor is not None and subj_tok is not None else None
-    others = []
     for i, lemma in cues.items():
         if best is not None and i == best.i:
             continue
-        other_subject, _ = _subject_of(sent.doc[i])
-        if other_subject is not None and other_subject.i not in quoted_tokens:
-            name, _, anaphor_kind, noun = describe_speaker(other_subject, lexicon)
-            others.append((name or (noun if anaphor_kind else None), lemma))
-    return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at, tuple(others))
+        other = _other_attribution(sent.doc[i], lemma, lexicon, quoted_tokens, cues)
+        if other is not None:
+            extra.append(other)
+    return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at,
+                       cue_tok.idx if cue_tok is not None else None,
+                       cue_tok.idx + len(cue_tok.text) if cue_tok is not None else None,
+                       tuple(sorted(extra, key=lambda a: a.cue_at or 0)))
+
+
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+
+
+def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int],
+                       cues: dict[int, str]) -> Attribution | None:
+    """The attribution of a reporting predicate that is not the sentence's main one, or None when
+    it names nobody: "..., while organisers claimed ...", "..., calling it ...", "who said ..."."""
+    if tok.dep_ == "relcl" and any(c.lower_ in ("when", "where", "while") for c in tok.children):
+        return None  # "in December, when the mayor called for ...": a time, not who speaks here
+    own = any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in tok.children)
+    if not own and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.dep_ != "ROOT" and tok.head.i not in cues:
+        # The subject would come from a predicate that reports nothing ("said the president did not
+        # know ..., and accused ..." parsed with "accused" under "know"): too far to trust.
+        return None
+    subject, _ = _subject_of(tok)
+    if subject is not None and subject.i in quoted:
+        subject = _nearest_noun_before(tok, quoted)
+    if subject is not None and subject.lower_ in _RELATIVE_PRONOUNS:
+        # "the voters who said ...": the people the relative clause is about speak; "a voice that said" is no one.
+        subject = tok.head if (tok.dep_ == "relcl" and subject.lower_ == "who"
+                               and tok.head.pos_ in ("NOUN", "PROPN")) else None
+    if subject is None or subject.lower_ in _GROUP_PRONOUNS:
+        return None  # "they" in a clause of its own points too far to resolve safely
+    verb = lemma
+    if verb in _DOCUMENT_VERBS and _is_document_verb(tok):
+        verb = "state"
+    if verb == "quote":
+        return None
+    name, kind, anaphor, title = describe_speaker(subject, lexicon)
+    if name is None and anaphor is None:
+        return None
+    return Attribution(name, kind, anaphor, title, verb, anaphor_at=subject.idx if anaphor is not None else None,
+                       cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
+
+
+def sentence_reports(attribution: Attribution, speaker: str | None, title: str | None, lexicon: Lexicon,
+                     resolve: Callable[[Attribution], str | None]) -> tuple[Report, ...]:
+    """Every attribution of a sentence as Reports, in text order: the main one (its speaker already
+    resolved) and the others, each resolved by `resolve`; one that resolves to nobody is left out."""
+    found: list[Report] = []
+    if speaker is not None and attribution.verb is not None and attribution.cue_at is not None:
+        found.append(Report(speaker, attribution.verb, attribution.cue_at, attribution.cue_end or attribution.cue_at,
+                            reporting_class(lexicon, attribution.verb), title))
+    for other in attribution.others:
+        name = resolve(other)
+        if name is not None and other.verb is not None and other.cue_at is not None:
+            found.append(Report(name, other.verb, other.cue_at, other.cue_end or other.cue_at,
+                                reporting_class(lexicon, other.verb), other.title if other.speaker else None))
+    return tuple(sorted(found, key=lambda r: r.cue_start))
