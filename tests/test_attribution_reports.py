@@ -104,3 +104,132 @@ def test_a_stored_reading_without_reports_still_loads() -> None:
     article = Article("r1", "test", "test", None, None, "en", "ok", None, "Ana said so.")
     stored = '{"mentions":[{"article_id":"r1","index":0,"text":"Ana said so.","start":0,"end":12,"speaker":"Ana"}]}'
     assert reading_from_json(article, stored).mentions[0].reports == ()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a reporting noun with its holder: a possessor or "by"
+        ("Residents were angered by the mayor's claim that the flooding was unforeseeable.", [("mayor", "claim")]),
+        ("Orla Finn's warning that the costs would double went unheeded.", [("Orla Finn", "warning")]),
+        ("The claim by the port authority that the dredging was finished drew laughter.",
+         [("port authority", "claim")]),
+        # a noun that needs what it says has it
+        ("Lars Brenner's call for an inquiry was backed by two councillors.", [("Lars Brenner", "call")]),
+        # the verb that delivers the noun is part of the cue
+        ("Coach Ada Wilk offered her assessment of the season after the final match.",
+         [("Ada Wilk", "assessment")]),
+    ],
+)
+def test_reporting_nouns_with_a_holder_are_reports(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The statement was posted on the ferry company's website.",  # no holder
+        "Lars Brenner's call lasted forty minutes.",  # a phone call says nothing
+        "Nora Vik faces two charges in the county court.",  # charges without content
+        "Nora Vik said in a statement that the ferry would run.",  # the verb is the cue, not the noun
+        "The agency issued a warning that the river would rise.",  # likewise
+        "Lars Brenner's post as harbour master ends in May.",  # a post held, not written
+    ],
+)
+def test_reporting_nouns_without_holder_or_content_are_not_reports(nlp, text) -> None:
+    nouns = load_lexicon().reporting_nouns
+    assert [r.verb for r in read(nlp, text).mentions[-1].reports if r.verb in nouns] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Senator Mila Roth was critical of the new tariffs.", [("Mila Roth", "critical")]),
+        ("The fishermen's union is confident that the quota will be raised.", [("fishermen's union", "confident")]),
+        ("Several growers remain skeptical about the new irrigation plan.", [("Several growers", "skeptical")]),
+    ],
+)
+def test_stance_adjectives_after_a_copula_are_reports(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The critical report was published on Monday.",  # not after a copula
+        "Mila Roth was confident.",  # a stance about nothing said
+        "It was certain that the bridge would close.",  # nobody holds it
+        "The governor was not critical of the plan.",  # negated
+    ],
+)
+def test_stance_adjectives_in_other_uses_are_not_reports(nlp, text) -> None:
+    assert reports(nlp, text) == []
+
+
+@pytest.mark.slow
+def test_continue_reports_only_after_what_was_said(nlp) -> None:
+    said = "Ines Palm said the port was busy. “We have never seen so many ships,” she continued."
+    assert reports(nlp, said) == [("Ines Palm", "continue")]
+    assert reports(nlp, "Ines Palm runs the port. Prices continued to rise in May.") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Marlow: the harbour will reopen in June.\n\nDeputy mayor Anke Marlow said the repairs were done.",
+         ("Anke Marlow", "say")),
+        ("Velmora Transit: no trains on Sunday.\n\nVelmora Transit said the line would close for repairs.",
+         ("Velmora Transit", "say")),
+    ],
+)
+def test_a_headline_name_before_a_colon_is_the_speaker(nlp, text, expected) -> None:
+    first = read(nlp, text).mentions[0]
+    assert (first.speaker, first.verb) == expected
+    assert text[first.reports[0].cue_start:first.reports[0].cue_end] == ":"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Update: the harbour will reopen in June.",  # a label
+        "Velmora: floods close the harbour road.",  # a place
+        "Monday: the harbour reopens.",  # a date
+    ],
+)
+def test_a_label_place_or_date_before_a_colon_is_not_a_speaker(nlp, text) -> None:
+    first = read(nlp, text).mentions[0]
+    assert (first.speaker, first.reports) == (None, ())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Edda Kern, a councillor, expressed concern about the closures.", ("Edda Kern", "express")),
+        ("Edda Kern proposed a new ferry timetable for the winter.", ("Edda Kern", "propose")),
+        ("Edda Kern pointed out that the ferry had been late all week.", ("Edda Kern", "point out")),
+        ("Edda Kern assured residents that the water was safe.", ("Edda Kern", "assure")),
+        ("Edda Kern lambasted the ferry operator over the delays.", ("Edda Kern", "lambast")),
+    ],
+)
+def test_broader_reporting_verbs(nlp, text, expected) -> None:
+    assert reports(nlp, text) == [expected]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Edda Kern expressed the parcel to Oslo.",  # no speech noun as object
+        "Edda Kern assured her place in the final.",  # nothing said
+        "The ferry continued across the bay.",  # continued, nothing said before
+    ],
+)
+def test_broader_reporting_verbs_in_other_senses_are_not_reports(nlp, text) -> None:
+    assert reports(nlp, text) == []

@@ -78,13 +78,25 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
                 return f"{lemma} {mark.lower_}"
     if lemma not in lexicon.reporting_verbs:
         return None
+    if lemma in lexicon.reporting_parenthetical:
+        # "..., he continued." but not "prices continued to rise": only after what was said.
+        sent = tok.sent
+        before = [t for t in sent if t.i < tok.i and not t.is_space]
+        bare = not any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "advcl") and c.i > tok.i for c in tok.children)
+        quoted_before = bool(before) and any(t.is_quote for t in before[-4:])
+        return lemma if bare and (quoted_before or (sent.start > 0 and sent.doc[sent.start - 1].is_quote)) else None
     if lemma in lexicon.reporting_needs_content:
         children = list(tok.children)
         if any(c.dep_ in ("ccomp", "xcomp", "oprd", "parataxis") or (c.dep_ == "prep" and c.lower_ in ("of", "that", "as"))
                for c in children):
             return lemma
-        if any(c.dep_ == "dobj" and (c.lemma_.lower() in _SPEECH_OBJECTS or c.tag_ == "VBG") for c in children):
-            return lemma
+        speech_objects = _SPEECH_OBJECTS | lexicon.reporting_nouns
+        if any(c.dep_ == "dobj" and (c.lemma_.lower() in speech_objects or c.tag_ == "VBG") for c in children):
+            return lemma  # "added a warning", "expressed concern"
+        if any(c.dep_ in ("dobj", "dative") and any(g.dep_ == "acl" and any(m.dep_ == "mark" and m.lower_ == "that"
+                                                                          for m in g.children) for g in c.children)
+               for c in children):
+            return lemma  # "assured residents that ...", the clause parsed as the object's
         sent = tok.sent
         # Parenthetical: "..., he added." / "\"...,\" she noted": what was said comes before the verb.
         before = [t for t in sent if t.i < tok.i and not t.is_space]
@@ -557,12 +569,33 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     if content is None and verb == "according to":
         content = sent.text
     anaphor_at = subj_tok.idx if anaphor is not None and subj_tok is not None else None
+    # What the main cue reports: a pronoun in there may be the speaker or anyone the speaker names.
+    main_content = {t.idx for c in best.children if c.dep_ in ("ccomp", "xcomp", "parataxis") for t in c.subtree} \
+        if best is not None else set()
     for i, lemma in cues.items():
         if best is not None and i == best.i:
             continue
         other = _other_attribution(sent.doc[i], lemma, lexicon, quoted_tokens, cues)
+        if other is not None and other.speaker is None and other.title is None and other.anaphor_at in main_content:
+            continue  # "X said the president did not know what he was talking about"
         if other is not None:
             extra.append(other)
+    for tok in sent:
+        if tok.i in quoted_tokens:
+            continue
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.reporting_nouns:
+            found = _noun_attribution(tok, lexicon, cues)
+        elif tok.pos_ == "ADJ" and tok.lemma_.lower() in lexicon.reporting_adjectives:
+            found = _stance_attribution(tok, lexicon)
+        else:
+            continue
+        if found is not None:
+            extra.append(found)
+    if best is None and according is None:
+        heading = _headline_attribution(sent, lexicon)
+        if heading is not None:
+            speaker, kind, verb, content = heading.speaker, heading.kind, heading.verb, heading.content
+            cue_tok = sent.doc.char_span(heading.cue_at, heading.cue_end)[0]
     return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at,
                        cue_tok.idx if cue_tok is not None else None,
                        cue_tok.idx + len(cue_tok.text) if cue_tok is not None else None,
@@ -618,3 +651,98 @@ def sentence_reports(attribution: Attribution, speaker: str | None, title: str |
             found.append(Report(name, other.verb, other.cue_at, other.cue_end or other.cue_at,
                                 reporting_class(lexicon, other.verb), other.title if other.speaker else None))
     return tuple(sorted(found, key=lambda r: r.cue_start))
+
+
+_POSSESSIVE_PRONOUNS = {"his": "person", "her": "person", "its": "organisation"}
+_NOUN_CONTENT_PREPS = frozenset({"for", "of", "about", "on", "against", "that", "to"})
+
+
+def _possessor_attribution(holder: Token, lexicon: Lexicon) -> tuple[str | None, str | None, str | None, str | None]:
+    """(name, kind, anaphor, title) of who holds a noun cue: "Ryan's", "her", "by the agency"."""
+    if holder.lower_ in _POSSESSIVE_PRONOUNS:
+        return None, None, _POSSESSIVE_PRONOUNS[holder.lower_], None
+    if holder.pos_ == "PRON":
+        return None, None, None, None
+    return describe_speaker(holder, lexicon)
+
+
+def _noun_attribution(tok: Token, lexicon: Lexicon, cues: dict[int, str]) -> Attribution | None:
+    """A reporting noun with its holder: "her warning that ...", "the claim by the agency that ...",
+    "Ryan's call for calm". Not "said in a statement" (the verb is the cue) nor a noun with no holder."""
+    if tok.dep_ == "pobj" and tok.head.head.i in cues:
+        return None  # "said in a statement", "told reporters in an interview"
+    if tok.dep_ in ("dobj", "nsubj", "nsubjpass") and tok.head.i in cues:
+        return None  # "issued a warning", "the statement by X suggested ...": the verb is the cue
+    lemma = tok.lemma_.lower()
+    children = list(tok.children)
+    has_content = any(c.dep_ in ("ccomp", "acl") or (c.dep_ == "prep" and c.lower_ in _NOUN_CONTENT_PREPS)
+                      for c in children)
+    if lemma in lexicon.reporting_nouns_need_content and not has_content:
+        return None  # "a phone call", "the charge", "his post" say nothing on their own
+    holder = next((c for c in children if c.dep_ == "poss"), None)
+    if holder is None:
+        by = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    if holder is None:
+        return None
+    name, kind, anaphor, title = _possessor_attribution(holder, lexicon)
+    if name is None and anaphor is None:
+        return None
+    # "offered his assessment of ...", "made a claim": the verb that delivers the noun is part of the cue.
+    start = tok.head if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.i < tok.i else tok
+    return Attribution(name, kind, anaphor, title, lemma, anaphor_at=holder.idx if anaphor is not None else None,
+                       cue_at=start.idx, cue_end=tok.idx + len(tok.text))
+
+
+_COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "sound", "stay"})
+
+
+def _stance_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
+    """A stance adjective on its subject, with what it is about: "the governor was critical of the
+    plan", "officials are confident that ..."; not "a critical moment" nor "she was confident"."""
+    head = tok.head
+    if tok.dep_ != "acomp" or head.lemma_.lower() not in _COPULAS:
+        return None
+    if not any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("of", "about", "that"))
+               for c in tok.children):
+        return None
+    if any(c.dep_ == "neg" for c in head.children) or _in_subordinate_clause(head):
+        return None
+    subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in _RELATIVE_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        return None
+    name, kind, anaphor, title = describe_speaker(subject, lexicon)
+    if name is None and anaphor is None:
+        return None
+    start = min(head.i, tok.i)
+    return Attribution(name, kind, anaphor, title, tok.lemma_.lower(),
+                       anaphor_at=subject.idx if anaphor is not None else None,
+                       cue_at=tok.doc[start].idx, cue_end=tok.idx + len(tok.text))
+
+
+def _headline_attribution(sent: Span, lexicon: Lexicon) -> Attribution | None:
+    """A line that opens with a name and a colon ("Marlow: the port will reopen") is that person's
+    or organisation's statement; a place, a label or a date before the colon ("Update:") is not."""
+    tokens = [t for t in sent if not t.is_space]
+    colon = next((t for t in tokens[:8] if t.text == ":"), None)
+    if colon is None or colon.i == tokens[0].i or len([t for t in tokens if t.i > colon.i and t.is_alpha]) < 3:
+        return None
+    before = [t for t in tokens if t.i < colon.i and t.dep_ != "det"]
+    if not before or len(before) > 4:
+        return None
+    doc = sent.doc
+    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start <= before[0].i and e.end >= colon.i]
+    if len(ents) == 1:
+        name, label = ents[0].text, ents[0].label_
+    elif not ents and all(t.pos_ == "PROPN" and t.is_title and not t.ent_type_ for t in before):
+        # A headline the tagger read without context ("Marlow: ..."): the article names that
+        # person or organisation elsewhere.
+        name = doc[before[0].i: colon.i].text
+        label = next((e.label_ for e in doc.ents if e.label_ in ("PERSON", "ORG")
+                      and (e.text == name or e.text.endswith(" " + name))), None)
+        if label is None:
+            return None
+    else:
+        return None
+    return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb="say",
+                       content=doc[colon.i + 1: sent.end].text, cue_at=colon.idx, cue_end=colon.idx + 1)

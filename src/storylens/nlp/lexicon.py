@@ -23,6 +23,11 @@ class Lexicon:
     reporting_verbs: frozenset[str] = frozenset()  # every class together
     reporting_classes: tuple[tuple[str, frozenset[str]], ...] = ()  # ("speech", {"say", ...}), ...
     reporting_needs_content: frozenset[str] = frozenset()
+    reporting_parenthetical: frozenset[str] = frozenset()  # report only after what was said: "..., he continued"
+    reporting_nouns: frozenset[str] = frozenset()  # "her warning that ...", "the claim by X"
+    reporting_noun_classes: tuple[tuple[str, frozenset[str]], ...] = ()
+    reporting_nouns_need_content: frozenset[str] = frozenset()
+    reporting_adjectives: frozenset[str] = frozenset()  # "X was critical of ...", "X is confident that ..."
     citing_verbs: frozenset[str] = frozenset()
     organisation_anaphors: frozenset[str] = frozenset()
     hedges: tuple[str, ...] = ()
@@ -52,13 +57,13 @@ def _groups(value: Any, section: str, names: tuple[str, ...]) -> tuple[tuple[str
     return tuple((name, _words(value.get(name), f"{section}.{name}")) for name in names if name in value)
 
 
-def _reporting_classes(value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
-    """Reporting verbs by class; a plain list (the older form) is one class, "speech"."""
+def _reporting_classes(value: Any, section: str = "reporting_verbs") -> tuple[tuple[str, frozenset[str]], ...]:
+    """Reporting verbs (or nouns) by class; a plain list (the older form) is one class, "speech"."""
     if isinstance(value, list):
-        return (("speech", frozenset(_words(value, "reporting_verbs"))),)
+        return (("speech", frozenset(_words(value, section))),)
     if not isinstance(value, dict):
-        raise SettingsError("Lexicon section 'reporting_verbs' must map class names to lists of lemmas.")
-    return tuple((str(name), frozenset(_words(words, f"reporting_verbs.{name}"))) for name, words in value.items())
+        raise SettingsError(f"Lexicon section {section!r} must map class names to lists of lemmas.")
+    return tuple((str(name), frozenset(_words(words, f"{section}.{name}"))) for name, words in value.items())
 
 
 def _packs(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -83,8 +88,14 @@ def with_packs(lexicon: Lexicon, packs: str | tuple[str, ...] | list[str]) -> Le
 
 
 def reporting_class(lexicon: Lexicon, lemma: str) -> str | None:
-    """The class of a reporting lemma ("urge" -> "call_for"), None when it does not report."""
-    return next((name for name, words in lexicon.reporting_classes if lemma in words), None)
+    """The class of a reporting lemma ("urge" -> "call_for", the noun "warning" -> "speech", a stance
+    adjective -> "stance"), None when it does not report."""
+    found = next((name for name, words in lexicon.reporting_classes if lemma in words), None)
+    if found is None:
+        found = next((name for name, words in lexicon.reporting_noun_classes if lemma in words), None)
+    if found is None and lemma in lexicon.reporting_adjectives:
+        found = "stance"
+    return found
 
 
 def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexicon:
@@ -92,7 +103,8 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
     if not isinstance(data, Mapping):
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
-        "reporting_verbs", "reporting_needs_content", "citing_verbs", "organisation_anaphors", "hedges",
+        "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_nouns",
+        "reporting_nouns_need_content", "reporting_adjectives", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -104,11 +116,20 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         return build(data[name]) if name in data else getattr(base, name)
 
     classes = pick("reporting_verbs", _reporting_classes) if "reporting_verbs" in data else base.reporting_classes
+    noun_classes = (_reporting_classes(data["reporting_nouns"], "reporting_nouns") if "reporting_nouns" in data
+                    else base.reporting_noun_classes)
     return Lexicon(
         reporting_verbs=frozenset(w for _, words in classes for w in words),
         reporting_classes=classes,
         reporting_needs_content=pick(
             "reporting_needs_content", lambda v: frozenset(_words(v, "reporting_needs_content"))),
+        reporting_parenthetical=pick(
+            "reporting_parenthetical", lambda v: frozenset(_words(v, "reporting_parenthetical"))),
+        reporting_nouns=frozenset(w for _, words in noun_classes for w in words),
+        reporting_noun_classes=noun_classes,
+        reporting_nouns_need_content=pick(
+            "reporting_nouns_need_content", lambda v: frozenset(_words(v, "reporting_nouns_need_content"))),
+        reporting_adjectives=pick("reporting_adjectives", lambda v: frozenset(_words(v, "reporting_adjectives"))),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
         organisation_anaphors=pick(
             "organisation_anaphors", lambda v: frozenset(_words(v, "organisation_anaphors"))
