@@ -233,3 +233,18 @@ def test_broader_reporting_verbs(nlp, text, expected) -> None:
 )
 def test_broader_reporting_verbs_in_other_senses_are_not_reports(nlp, text) -> None:
     assert reports(nlp, text) == []
+
+
+@pytest.mark.slow
+def test_a_fronted_possessor_is_the_subject_of_the_clause_it_opens(nlp) -> None:
+    text = ("Coach Piet Ramos said the team had improved. "
+            "In her assessment of the season, Ada Wilk gave the young players top marks.")
+    assert reports(nlp, text) == [("Ada Wilk", "assessment")]
+
+
+@pytest.mark.slow
+def test_a_surname_tagged_as_an_organisation_is_still_the_person_in_focus(nlp) -> None:
+    # The tagger reads the lone "Marsh" as an organisation; "he" is still Marsh, not the last speaker.
+    text = ("Governor Tom Marsh said the tax was needed. Senator Karl Vos said the tax was unfair. "
+            "Marsh has defended the tax for years. “It pays for schools,” he said.")
+    assert reports(nlp, text) == [("Tom Marsh", "say")]

@@ -191,7 +191,9 @@ class _Resolver:
         seen: list[tuple[int, int, str, "Span | None"]] = []  # (clause depth, position, name, entity)
         entity_tokens = set()
         for ent in span_entities(sent):
-            entity_tokens.update(range(ent.start, ent.end))
+            if not (ent.label_ == "ORG" and len(ent) == 1):
+                # A lone surname the tagger took for an organisation ("Trump has ...") is checked below.
+                entity_tokens.update(range(ent.start, ent.end))
             if any(s <= ent.start_char < e for s, e in regions):
                 continue
             if ent.label_ == "PERSON" and _is_subject(ent.root):

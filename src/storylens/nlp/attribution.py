@@ -330,10 +330,9 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
         # Participle cues: "The ministry issued a statement, saying ..."; "..., adding that ...".
         return _subject_of(verb.head)[0], False
     if (subj is None and verb.tag_ == "VB" and verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX")
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-            and not any(c.dep_ in ("dobj", "dative") for c in verb.head.children)):
-        # An infinitive of purpose shares its subject: "she went on air to deny it"; "declined to comment"
-        # (xcomp) reports nothing.
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+        # An infinitive of purpose shares its subject: "she went on air to deny it", "he took his
+        # class to the museum to explain ..."; "declined to comment" (xcomp) reports nothing.
         return _subject_of(verb.head)[0], False
     return subj, False
 
@@ -685,6 +684,12 @@ def _noun_attribution(tok: Token, lexicon: Lexicon, cues: dict[int, str]) -> Att
         holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     if holder is None:
         return None
+    if holder.lower_ in ("his", "her") and tok.dep_ == "pobj":
+        # "In his assessment of the deal, Calderon warned ...": a fronted phrase's possessor is the
+        # subject of the clause it opens.
+        later = next((c for c in tok.head.head.children if c.dep_ == "nsubj" and c.i > tok.i and c.pos_ == "PROPN"),
+                     None)
+        holder = later or holder
     name, kind, anaphor, title = _possessor_attribution(holder, lexicon)
     if name is None and anaphor is None:
         return None
