@@ -97,6 +97,8 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
                                                                           for m in g.children) for g in c.children)
                for c in children):
             return lemma  # "assured residents that ...", the clause parsed as the object's
+        if any(c.dep_ == "dobj" and any(g.dep_ == "prep" and g.lower_ == "as" for g in c.children) for c in children):
+            return lemma  # "remembered the school as cold", "as" parsed under the object
         sent = tok.sent
         # Parenthetical: "..., he added." / "\"...,\" she noted": what was said comes before the verb.
         before = [t for t in sent if t.i < tok.i and not t.is_space]
@@ -653,6 +655,8 @@ def sentence_reports(attribution: Attribution, speaker: str | None, title: str |
 
 
 _POSSESSIVE_PRONOUNS = {"his": "person", "her": "person", "its": "organisation"}
+# Verbs that deliver a reporting noun, whose subject holds it: "the board issued a warning that ...".
+_DELIVERING_VERBS = frozenset({"issue", "make", "offer", "give", "voice", "deliver", "renew", "lodge", "file"})
 _NOUN_CONTENT_PREPS = frozenset({"for", "of", "about", "on", "against", "that", "to"})
 
 
@@ -682,7 +686,10 @@ def _noun_attribution(tok: Token, lexicon: Lexicon, cues: dict[int, str]) -> Att
     if holder is None:
         by = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
         holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-    if holder is None:
+    if holder is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _DELIVERING_VERBS \
+            and not _is_document_verb(tok.head):
+        holder, _ = _subject_of(tok.head)
+    if holder is None or holder.lower_ in _RELATIVE_PRONOUNS:
         return None
     if holder.lower_ in ("his", "her") and tok.dep_ == "pobj":
         # "In his assessment of the deal, Calderon warned ...": a fronted phrase's possessor is the
