@@ -287,3 +287,39 @@ def test_gold_reports_meet_precision_and_recall_floors(nlp, data_dir, settings) 
     print(f"\nreports precision {precision:.3f} recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
     assert tp >= 35
     assert precision >= REPORT_FLOOR and recall >= REPORT_FLOOR, "\n".join(misses)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # hypothetical or future speech is not said
+        ("Ines Palm said the inspectors could write that the quay was safe.", [("Ines Palm", "say")]),
+        # "from" names where nothing said comes from
+        ("There was no comment from the ferry company on the delays.", []),
+        ("Police were still gathering statements from witnesses at the quay.", []),
+        # a content-needing noun with a mere "of"
+        ("Lars Brenner's charges of fraud against the board were dropped.", []),
+        # "sure to" is a likelihood
+        ("Lars Brenner was sure to win the vote in the harbour ward.", []),
+        # a relative possessor, and a noun that "according to" already holds
+        ("The case rested on a former clerk, whose testimony was decisive.", []),
+        ("According to Brenner's testimony, the board met in secret.", [("Brenner's testimony", "according to")]),
+        # accused, not accusing
+        ("Ines Palm said the clerk accused of fraud had left the town.", [("Ines Palm", "say")]),
+        # a denied delivery
+        ("Analysts said the ferry company would not make any announcement.", [("Analysts", "say")]),
+        # a relative clause's verb with no content
+        ("Protesters threw stones at the officers, who responded with tear gas.", []),
+    ],
+)
+def test_other_shapes_that_report_nothing(nlp, text, expected) -> None:
+    if "Brenner's testimony" in text:
+        text = "Lars Brenner chaired the board. " + text
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+def test_a_possessor_in_the_clause_of_a_named_subject_is_that_subject(nlp) -> None:
+    text = "Piet Ramos spoke first. Ada Wilk is outspoken in her belief that the league should expand."
+    assert reports(nlp, text) == [("Ada Wilk", "belief")]

@@ -446,6 +446,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             nested = True  # "..., while organisers claimed ...": said, but not the sentence's own attribution
         if rep is None and not (lemma == "quote" and tok.tag_ == "VBN") and not _is_document_verb(tok):
             continue
+        if rep is None and any(c.dep_ == "neg" for c in tok.children):
+            continue  # "Apple would not make any announcement"
         if lemma != "quote" and any(c.dep_ == "auxpass" for c in tok.children) and not any(
             c.dep_ == "agent" for c in tok.children
         ):
@@ -603,15 +605,22 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
                        tuple(sorted(extra, key=lambda a: a.cue_at or 0)))
 
 
-_RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom", "whose"})
 
 
 def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int],
                        cues: dict[int, str]) -> Attribution | None:
     """The attribution of a reporting predicate that is not the sentence's main one, or None when
     it names nobody: "..., while organisers claimed ...", "..., calling it ...", "who said ..."."""
+    if tok.tag_ == "VBN" and tok.dep_ != "conj" and not any(c.dep_ in ("aux", "auxpass", "agent") for c in tok.children):
+        return None  # "the woman accused of the killings" is accused, not accusing (however it is parsed)
     if tok.dep_ == "relcl" and any(c.lower_ in ("when", "where", "while") for c in tok.children):
         return None  # "in December, when the mayor called for ...": a time, not who speaks here
+    if tok.dep_ == "relcl" and tok.lemma_.lower() in lexicon.reporting_needs_content and not any(
+            c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children):
+        return None  # "the officers, who responded with tear gas": no parenthetical inside a relative clause
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children):
+        return None  # "the reporter could write that ...", "he will reveal ...": not said (yet)
     own = any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in tok.children)
     if not own and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.dep_ != "ROOT" and tok.head.i not in cues:
         # The subject would come from a predicate that reports nothing ("said the president did not
@@ -657,7 +666,6 @@ def sentence_reports(attribution: Attribution, speaker: str | None, title: str |
 _POSSESSIVE_PRONOUNS = {"his": "person", "her": "person", "its": "organisation"}
 # Verbs that deliver a reporting noun, whose subject holds it: "the board issued a warning that ...".
 _DELIVERING_VERBS = frozenset({"issue", "make", "offer", "give", "voice", "deliver", "renew", "lodge", "file"})
-_NOUN_CONTENT_PREPS = frozenset({"for", "of", "about", "on", "against", "that", "to"})
 
 
 def _possessor_attribution(holder: Token, lexicon: Lexicon) -> tuple[str | None, str | None, str | None, str | None]:
@@ -672,36 +680,39 @@ def _possessor_attribution(holder: Token, lexicon: Lexicon) -> tuple[str | None,
 def _noun_attribution(tok: Token, lexicon: Lexicon, cues: dict[int, str]) -> Attribution | None:
     """A reporting noun with its holder: "her warning that ...", "the claim by the agency that ...",
     "Ryan's call for calm". Not "said in a statement" (the verb is the cue) nor a noun with no holder."""
-    if tok.dep_ == "pobj" and tok.head.head.i in cues:
-        return None  # "said in a statement", "told reporters in an interview"
+    if tok.dep_ == "pobj" and (tok.head.head.i in cues or tok.head.head.lower_ in ("according", "citing")):
+        return None  # "said in a statement", "according to her testimony": the other cue holds it
     if tok.dep_ in ("dobj", "nsubj", "nsubjpass") and tok.head.i in cues:
         return None  # "issued a warning", "the statement by X suggested ...": the verb is the cue
     lemma = tok.lemma_.lower()
     children = list(tok.children)
-    has_content = any(c.dep_ in ("ccomp", "acl") or (c.dep_ == "prep" and c.lower_ in _NOUN_CONTENT_PREPS)
-                      for c in children)
-    if lemma in lexicon.reporting_nouns_need_content and not has_content:
-        return None  # "a phone call", "the charge", "his post" say nothing on their own
+    clause = any(c.dep_ in ("ccomp", "acl") or (c.dep_ == "prep" and c.lower_ in ("for", "that")) for c in children)
+    if lemma in lexicon.reporting_nouns_need_content and not clause:
+        return None  # "a phone call", "charges of fraud", "the view from the hill" say nothing
     holder = next((c for c in children if c.dep_ == "poss"), None)
     if holder is None:
-        by = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        # "by" only: "no comment from the ministry" and "statements from witnesses" report nothing said here
+        by = next((c for c in children if c.dep_ == "prep" and c.lower_ == "by"), None)
         holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     if holder is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _DELIVERING_VERBS \
             and not _is_document_verb(tok.head):
         holder, _ = _subject_of(tok.head)
     if holder is None or holder.lower_ in _RELATIVE_PRONOUNS:
         return None
-    if holder.lower_ in ("his", "her") and tok.dep_ == "pobj":
-        # "In his assessment of the deal, Calderon warned ...": a fronted phrase's possessor is the
-        # subject of the clause it opens.
-        later = next((c for c in tok.head.head.children if c.dep_ == "nsubj" and c.i > tok.i and c.pos_ == "PROPN"),
-                     None)
-        holder = later or holder
+    if holder.lower_ in ("his", "her"):
+        # "In his assessment of the deal, Calderon warned ...", "Lind is outspoken in her belief that ...":
+        # the possessor is the named subject of the clause the noun sits in.
+        clause = tok.head
+        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+            clause = clause.head
+        named = next((c for c in clause.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+        holder = named or holder
     name, kind, anaphor, title = _possessor_attribution(holder, lexicon)
     if name is None and anaphor is None:
         return None
     # "offered his assessment of ...", "made a claim": the verb that delivers the noun is part of the cue.
-    start = tok.head if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.i < tok.i else tok
+    start = tok.head if tok.dep_ == "dobj" and tok.head.lemma_.lower() in _DELIVERING_VERBS and tok.head.i < tok.i \
+        else tok
     return Attribution(name, kind, anaphor, title, lemma, anaphor_at=holder.idx if anaphor is not None else None,
                        cue_at=start.idx, cue_end=tok.idx + len(tok.text))
 
@@ -715,9 +726,8 @@ def _stance_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
     head = tok.head
     if tok.dep_ != "acomp" or head.lemma_.lower() not in _COPULAS:
         return None
-    if not any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ in ("of", "about", "that"))
-               for c in tok.children):
-        return None
+    if not any(c.dep_ == "ccomp" or (c.dep_ == "prep" and c.lower_ in ("of", "about", "that")) for c in tok.children):
+        return None  # "sure to win" is a likelihood, not a stance
     if any(c.dep_ == "neg" for c in head.children) or _in_subordinate_clause(head):
         return None
     subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
