@@ -323,3 +323,31 @@ def test_other_shapes_that_report_nothing(nlp, text, expected) -> None:
 def test_a_possessor_in_the_clause_of_a_named_subject_is_that_subject(nlp) -> None:
     text = "Piet Ramos spoke first. Ada Wilk is outspoken in her belief that the league should expand."
     assert reports(nlp, text) == [("Ada Wilk", "belief")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ferry Union Urges Council To Fund Repairs.\n\nThe Ferry Union said the ferries were unsafe.",
+         ("Ferry Union", "urge")),
+        ("Karl Vos Slams Harbour Deal As 'Reckless'.\n\nSenator Karl Vos said the deal was rushed.",
+         ("Karl Vos", "slam")),
+    ],
+)
+def test_a_title_case_headline_verb_after_a_name_reports(nlp, text, expected) -> None:
+    first = read(nlp, text).mentions[0]
+    assert (first.speaker, first.verb) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apple Posts Record Profit In Quarter.\n\nApple said sales rose.",  # another sense of "post"
+        "Court Rejects Motion Over Trial Venue.\n\nThe court ruled on Friday.",  # and of "reject"
+        "Harbour Town Celebrates Its Ferry.\n\nThe ferry is a hundred years old.",  # no reporting verb
+    ],
+)
+def test_a_title_case_headline_without_a_reporting_verb_does_not_report(nlp, text) -> None:
+    assert read(nlp, text).mentions[0].reports == ()

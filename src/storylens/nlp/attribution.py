@@ -595,7 +595,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         if found is not None:
             extra.append(found)
     if best is None and according is None:
-        heading = _headline_attribution(sent, lexicon)
+        heading = _headline_attribution(sent, lexicon) or _title_case_headline(sent, lexicon)
         if heading is not None:
             speaker, kind, verb, content = heading.speaker, heading.kind, heading.verb, heading.content
             cue_tok = sent.doc.char_span(heading.cue_at, heading.cue_end)[0]
@@ -768,3 +768,36 @@ def _headline_attribution(sent: Span, lexicon: Lexicon) -> Attribution | None:
         return None
     return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb="say",
                        content=doc[colon.i + 1: sent.end].text, cue_at=colon.idx, cue_end=colon.idx + 1)
+
+
+def _third_person_lemma(word: str, lexicon: Lexicon) -> str | None:
+    """The reporting lemma of a capitalised headline verb the tagger took for a name ("Urges", "Denies")."""
+    lower = word.lower()
+    stems = ([lower[:-3] + "y"] if lower.endswith("ies") else []) + [lower[:-1], lower[:-2]]
+    return next((s for s in stems if lower.endswith("s") and s in lexicon.reporting_verbs), None)
+
+
+def _title_case_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
+    """An article's title-case headline ("Harbour Union Urges Council To Act") the parser read as one
+    long name: a name the article gives, then a reporting verb in the third person."""
+    doc = sent.doc
+    words = [t for t in sent if t.is_alpha]
+    if sent.start != 0 or len(words) < 4 or sum(t.text[0].isupper() for t in words) < 0.7 * len(words):
+        return None
+    for i, tok in enumerate(words[1:5], start=1):
+        lemma = _third_person_lemma(tok.text, lexicon) if tok.text[0].isupper() else None
+        if lemma is None:
+            continue
+        after = words[i + 1] if i + 1 < len(words) else None
+        if after is not None and f"{lemma} {after.lower_}" in lexicon.reporting_verbs:
+            lemma = f"{lemma} {after.lower_}"
+        elif lemma in lexicon.reporting_needs_content and lemma != "call":
+            return None  # "Apple Posts Record Profit", "Economy Adds Jobs": another sense
+        name = doc[words[0].i: tok.i].text
+        label = next((e.label_ for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start >= sent.end
+                      and (e.text == name or e.text.endswith(" " + name))), None)
+        if label is None:
+            return None
+        return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb=lemma,
+                           content=doc[tok.i + 1: sent.end].text, cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
+    return None
