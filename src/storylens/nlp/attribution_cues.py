@@ -1,0 +1,162 @@
+"""Attributions a sentence carries outside its reporting verbs: reporting nouns with their holder
+("her warning that ..."), stance adjectives after a copula ("was critical of ..."), and headlines
+("Marlow: ...", "Ferry Union Urges Council To Act").
+
+Each function returns an `Attribution` (see nlp/attribution.py) with its cue's offsets, or None.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from .attribution import (
+    _GROUP_PRONOUNS,
+    _RELATIVE_PRONOUNS,
+    _THING_PRONOUNS,
+    Attribution,
+    _clean_name,
+    _in_subordinate_clause,
+    _is_document_verb,
+    _subject_of,
+    describe_speaker,
+)
+from .lexicon import Lexicon
+
+_POSSESSIVE_PRONOUNS = {"his": "person", "her": "person", "its": "organisation"}
+# Verbs that deliver a reporting noun, whose subject holds it: "the board issued a warning that ...".
+_DELIVERING_VERBS = frozenset({"issue", "make", "offer", "give", "voice", "deliver", "renew", "lodge", "file"})
+
+
+def _possessor_attribution(holder: Token, lexicon: Lexicon) -> tuple[str | None, str | None, str | None, str | None]:
+    """(name, kind, anaphor, title) of who holds a noun cue: "Ryan's", "her", "by the agency"."""
+    if holder.lower_ in _POSSESSIVE_PRONOUNS:
+        return None, None, _POSSESSIVE_PRONOUNS[holder.lower_], None
+    if holder.pos_ == "PRON":
+        return None, None, None, None
+    return describe_speaker(holder, lexicon)
+
+
+def noun_attribution(tok: Token, lexicon: Lexicon, cues: dict[int, str]) -> Attribution | None:
+    """A reporting noun with its holder: "her warning that ...", "the claim by the agency that ...",
+    "Ryan's call for calm". Not "said in a statement" (the verb is the cue) nor a noun with no holder."""
+    if tok.dep_ == "pobj" and (tok.head.head.i in cues or tok.head.head.lower_ in ("according", "citing")):
+        return None  # "said in a statement", "according to her testimony": the other cue holds it
+    if tok.dep_ in ("dobj", "nsubj", "nsubjpass") and tok.head.i in cues:
+        return None  # "issued a warning", "the statement by X suggested ...": the verb is the cue
+    lemma = tok.lemma_.lower()
+    children = list(tok.children)
+    clause = any(c.dep_ in ("ccomp", "acl") or (c.dep_ == "prep" and c.lower_ in ("for", "that")) for c in children)
+    if lemma in lexicon.reporting_nouns_need_content and not clause:
+        return None  # "a phone call", "charges of fraud", "the view from the hill" say nothing
+    holder = next((c for c in children if c.dep_ == "poss"), None)
+    if holder is None:
+        # "by" only: "no comment from the ministry" and "statements from witnesses" report nothing said here
+        by = next((c for c in children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    if holder is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _DELIVERING_VERBS \
+            and not _is_document_verb(tok.head):
+        holder, _ = _subject_of(tok.head)
+    if holder is None or holder.lower_ in _RELATIVE_PRONOUNS:
+        return None
+    if holder.lower_ in ("his", "her"):
+        # "In his assessment of the deal, Calderon warned ...", "Lind is outspoken in her belief that ...":
+        # the possessor is the named subject of the clause the noun sits in.
+        clause = tok.head
+        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+            clause = clause.head
+        named = next((c for c in clause.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+        holder = named or holder
+    name, kind, anaphor, title = _possessor_attribution(holder, lexicon)
+    if name is None and anaphor is None:
+        return None
+    # "offered his assessment of ...", "made a claim": the verb that delivers the noun is part of the cue.
+    start = tok.head if tok.dep_ == "dobj" and tok.head.lemma_.lower() in _DELIVERING_VERBS and tok.head.i < tok.i \
+        else tok
+    return Attribution(name, kind, anaphor, title, lemma, anaphor_at=holder.idx if anaphor is not None else None,
+                       cue_at=start.idx, cue_end=tok.idx + len(tok.text))
+
+
+_COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "sound", "stay"})
+
+
+def stance_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
+    """A stance adjective on its subject, with what it is about: "the governor was critical of the
+    plan", "officials are confident that ..."; not "a critical moment" nor "she was confident"."""
+    head = tok.head
+    if tok.dep_ != "acomp" or head.lemma_.lower() not in _COPULAS:
+        return None
+    if not any(c.dep_ == "ccomp" or (c.dep_ == "prep" and c.lower_ in ("of", "about", "that")) for c in tok.children):
+        return None  # "sure to win" is a likelihood, not a stance
+    if any(c.dep_ == "neg" for c in head.children) or _in_subordinate_clause(head):
+        return None
+    subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in _RELATIVE_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        return None
+    name, kind, anaphor, title = describe_speaker(subject, lexicon)
+    if name is None and anaphor is None:
+        return None
+    start = min(head.i, tok.i)
+    return Attribution(name, kind, anaphor, title, tok.lemma_.lower(),
+                       anaphor_at=subject.idx if anaphor is not None else None,
+                       cue_at=tok.doc[start].idx, cue_end=tok.idx + len(tok.text))
+
+
+def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
+    """A line that opens with a name and a colon ("Marlow: the port will reopen") is that person's
+    or organisation's statement; a place, a label or a date before the colon ("Update:") is not."""
+    tokens = [t for t in sent if not t.is_space]
+    colon = next((t for t in tokens[:8] if t.text == ":"), None)
+    if colon is None or colon.i == tokens[0].i or len([t for t in tokens if t.i > colon.i and t.is_alpha]) < 3:
+        return None
+    before = [t for t in tokens if t.i < colon.i and t.dep_ != "det"]
+    if not before or len(before) > 4:
+        return None
+    doc = sent.doc
+    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start <= before[0].i and e.end >= colon.i]
+    if len(ents) == 1:
+        name, label = ents[0].text, ents[0].label_
+    elif not ents and all(t.pos_ == "PROPN" and t.is_title and not t.ent_type_ for t in before):
+        # A headline the tagger read without context ("Marlow: ..."): the article names that
+        # person or organisation elsewhere.
+        name = doc[before[0].i: colon.i].text
+        label = next((e.label_ for e in doc.ents if e.label_ in ("PERSON", "ORG")
+                      and (e.text == name or e.text.endswith(" " + name))), None)
+        if label is None:
+            return None
+    else:
+        return None
+    return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb="say",
+                       content=doc[colon.i + 1: sent.end].text, cue_at=colon.idx, cue_end=colon.idx + 1)
+
+
+def _third_person_lemma(word: str, lexicon: Lexicon) -> str | None:
+    """The reporting lemma of a capitalised headline verb the tagger took for a name ("Urges", "Denies")."""
+    lower = word.lower()
+    stems = ([lower[:-3] + "y"] if lower.endswith("ies") else []) + [lower[:-1], lower[:-2]]
+    return next((s for s in stems if lower.endswith("s") and s in lexicon.reporting_verbs), None)
+
+
+def title_case_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
+    """An article's title-case headline ("Harbour Union Urges Council To Act") the parser read as one
+    long name: a name the article gives, then a reporting verb in the third person."""
+    doc = sent.doc
+    words = [t for t in sent if t.is_alpha]
+    if sent.start != 0 or len(words) < 4 or sum(t.text[0].isupper() for t in words) < 0.7 * len(words):
+        return None
+    for i, tok in enumerate(words[1:5], start=1):
+        lemma = _third_person_lemma(tok.text, lexicon) if tok.text[0].isupper() else None
+        if lemma is None:
+            continue
+        after = words[i + 1] if i + 1 < len(words) else None
+        if after is not None and f"{lemma} {after.lower_}" in lexicon.reporting_verbs:
+            lemma = f"{lemma} {after.lower_}"
+        elif lemma in lexicon.reporting_needs_content and lemma != "call":
+            return None  # "Apple Posts Record Profit", "Economy Adds Jobs": another sense
+        name = doc[words[0].i: tok.i].text
+        label = next((e.label_ for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start >= sent.end
+                      and (e.text == name or e.text.endswith(" " + name))), None)
+        if label is None:
+            return None
+        return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb=lemma,
+                           content=doc[tok.i + 1: sent.end].text, cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
+    return None
