@@ -38,7 +38,7 @@ RULES_PATH = Path(__file__).parent / "data" / "figures.yaml"
 SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py or nlp/frames.py (statements.yaml)
 # change: stored readings made by other rules are read again.
-READING_RULES = 9
+READING_RULES = 10
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
@@ -109,6 +109,10 @@ class FigureRules:
     reference_time_words: frozenset[str] = frozenset()
     class_dimensions: Mapping[str, frozenset[str]] = field(default_factory=dict)
     presence_words: frozenset[str] = frozenset()
+    predicate_classes: frozenset[str] = frozenset()
+    possession_predicates: frozenset[str] = frozenset()
+    vague_multipliers: frozenset[str] = frozenset()
+    period_nouns: frozenset[str] = frozenset()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -189,6 +193,10 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         reference_time_words=frozenset(_words(data.get("reference_time_words"))),
         class_dimensions={k: frozenset(_words(v)) for k, v in (data.get("class_dimensions") or {}).items()},
         presence_words=frozenset(_words(data.get("presence_words"))),
+        predicate_classes=frozenset(data.get("predicate_classes") or ()),
+        possession_predicates=frozenset(_words(data.get("possession_predicates"))),
+        vague_multipliers=frozenset(_words(data.get("vague_multipliers"))),
+        period_nouns=frozenset(_words(data.get("period_nouns"))),
     )
 
 
@@ -441,10 +449,15 @@ def _holder_key(holder: str | None) -> str | None:
 def _holder_groups(group: Sequence[Figure], measure: Measure, rules: FigureRules) -> list[list[Figure]]:
     """Figures of one measure split by holder; a figure without a holder joins only an unambiguous group."""
     holders = sorted({f.holder for f in group if f.holder}, key=len)
+    # One holder named more fully ("buckley", "robert buckley") is one; a place, a part of the event's
+    # time or a subset that only one of them names ("echenique" and "echenique during final run",
+    # "lopez" and "lopez straight") is a part.
+    scoped = rules.place_prepositions | {"during"} | rules.contrasting_modifiers
     canon: dict[str, str] = {}
     for holder in holders:
         words = set(holder.split())
-        target = next((c for c in dict.fromkeys(canon.values()) if set(c.split()) <= words or words <= set(c.split())),
+        target = next((c for c in dict.fromkeys(canon.values())
+                       if (set(c.split()) <= words or words <= set(c.split())) and not (words ^ set(c.split())) & scoped),
                       None)
         canon[holder] = target or holder
     named = set(canon.values())

@@ -21,12 +21,22 @@ UNRESOLVED_AGENT = "unresolved_agent"
 
 
 def _agent(predicate: Token) -> Token | None:
-    """The subject of a predicate, or of the verb a participle or conjunct hangs on ("..., scoring two")."""
+    """The subject of a predicate, or of the verb a participle or conjunct hangs on ("..., scoring two"),
+    or the one a relative pronoun stands for ("Cole, who completed 28 passes"), or the one a verb
+    of charging names for what it charges with ("Blake is charged with marrying 20 women")."""
     tok = predicate
     for _ in range(3):
         subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.tag_ in ("WP", "WDT") and tok.dep_ == "relcl":
+            return tok.head  # "Cole, who completed 28 passes": Cole
         if subject is not None:
             return subject
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head.head  # "charged with marrying 20 women": the one charged
+            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None:
+                return subject
+            continue
         if tok.dep_ not in ("advcl", "conj", "xcomp") or tok.head.i == tok.i or tok.head.pos_ not in ("VERB", "AUX"):
             return None
         tok = tok.head
@@ -47,9 +57,11 @@ def agent_holder(holder: str | None, predicate: Token | None, anchor: Token, lem
         return holder, False
     if subject.lower_ in _PERSONAL_PRONOUNS:
         return holder, True
-    if subject.ent_type_ != "PERSON":
-        return holder, False
-    tokens = [t for t in subject.subtree if t.ent_type_ == "PERSON" and t.i <= subject.i]
+    if subject.ent_type_ != "PERSON" and not (subject.pos_ == "PROPN" and subject.ent_type_ in ("", "ORG", "NORP")):
+        return holder, False  # a named person or team, not a place ("Iran seized 12 boats")
+    tokens = [t for t in subject.subtree if t.ent_type_ == subject.ent_type_ and t.i <= subject.i
+              and t.pos_ == "PROPN"] if subject.ent_type_ != "PERSON" else \
+        [t for t in subject.subtree if t.ent_type_ == "PERSON" and t.i <= subject.i]
     name = " ".join(t.text for t in tokens).lower() if tokens else subject.text.lower()
     if holder and set(name.split()) <= set(holder.split()):
         return holder, False

@@ -6,7 +6,8 @@ value of, else a counted noun of a known class, else the governing predicate), i
 (the person whose age it is, the nationality or kind of what is counted, the thing priced,
 "one of several" quakes), the time of its clause and flags that keep it out of comparisons
 (another event, part of a group, an increment, a peak, a conditional, a forecast, a running
-total). The time of a figure's clause and the signs of an update are in figure_updates.py;
+total). The holder is read in figure_holders.py (and, for counts a person did, figure_agents.py);
+the time of a figure's clause and the signs of an update are in figure_updates.py;
 counts said in words in figure_words.py; figures of one sentence read together (ranges,
 conversions, replaced values) in figure_links.py.
 """
@@ -18,18 +19,18 @@ from functools import lru_cache
 from dataclasses import replace
 from typing import Sequence
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..figures import FigureRules
 from ..records import Quantity, TimeExpr
 from .figure_agents import UNRESOLVED_AGENT, agent_holder
+from .figure_holders import _coordinated, _entity_text, _holder, _verb_lemma
 from .figure_updates import _clause_time, _clause_tokens, _event_time, _governing_verb, stated_reference_time
 
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mln": 1_000_000}
 
 
-_PRONOUNS = frozenset({"it", "they", "he", "she", "this", "that", "which", "who", "we", "i", "you", "its", "their"})
 _PER_PERIOD = re.compile(r"^\s*(?:per|a|an|each)\s+(?:year|season|month|week|day|hour|annum)\b", re.IGNORECASE)
 _PARTITIVE_AFTER = re.compile(r"^\s+(?:of|out of)\s+(?:the|its|their|his|her|our|my|your|these|those|them|us|[\w'’]+['’]s)\b",
                               re.IGNORECASE)
@@ -55,21 +56,6 @@ def _hedge_of(before: str, rules: FigureRules) -> str:
 def _qualifier_before(phrase: str) -> re.Pattern[str]:
     """A qualifier phrase ending a window of text (compiled once: every figure tries every phrase)."""
     return re.compile(r"(?<![\w])" + re.escape(phrase) + r"\s*(?:an?\s+)?(?:[$€£¥]|us\$)?\s*$")
-
-
-def _entity_text(tok: Token) -> str:
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-    return ent.text if ent is not None else tok.text
-
-
-def _phrase(tok: Token) -> str | None:
-    """A noun with its modifiers and name, without determiners ("the 13-inch MacBook Pro" -> "13-inch macbook pro")."""
-    if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON":
-        return None
-    words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("det", "predet", "poss", "case", "punct")
-             and t.pos_ not in ("ADP", "VERB", "PRON")]
-    text = " ".join(t.lower_ for t in words if t.i >= tok.i - 4)
-    return text or None
 
 
 def _predicate(anchor: Token, rules: FigureRules, dimension: str = "count") -> Token | None:
@@ -117,23 +103,6 @@ def _one_of_several(number: Token) -> bool:
             return False
         node = node.head
     return False
-
-
-def _verb_lemma(verb: Token, rules: FigureRules | None = None) -> str:
-    """A predicate's lemma with its particle ("went down" -> "go down", a measure of its own), or with
-    its preposition or object when the rules name that pair ("took to the streets" -> "take to")."""
-    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
-    if particle:
-        return f"{verb.lemma_.lower()} {particle}"
-    if rules is not None:
-        for child in verb.children:
-            pair = f"{verb.lemma_.lower()} {child.lemma_.lower() if child.dep_ == 'dobj' else child.lower_}"
-            obj = next((c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" else None
-            if obj is not None and f"{pair} {obj.lemma_.lower()}" in rules.classes:
-                return f"{pair} {obj.lemma_.lower()}"  # "shot to death" -> "shoot to death"
-            if child.dep_ in ("prep", "dobj", "advmod") and pair in rules.classes:
-                return pair  # "moved to safety" -> "move to", "left their homes" -> "leave home", "closed down"
-    return verb.lemma_.lower()
 
 
 def _known(lemma: str, rules: FigureRules) -> bool:
@@ -269,13 +238,19 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     # predicate of a known class governs it ("five residents were injured").
     predicate = _predicate(anchor, rules, dimension)
     governing = _verb_lemma(predicate, rules) if predicate is not None else None
-    if counted_tok is not None and not (governing and _known(governing, rules) and governing not in ("be", "have")
+    if counted_tok is not None and not (governing and _known(governing, rules) and governing not in rules.copula_predicates
+                                        and governing not in rules.possession_predicates
                                         and governing not in rules.neutral_predicates):
         lemma = counted_tok.lemma_.lower()
-        if count and _known(lemma, rules):
-            return lemma, counted_tok, predicate
-        for child in counted_tok.children:
+        if count and _known(lemma, rules) and rules.classes[lemma] not in rules.predicate_classes:
+            return lemma, counted_tok, predicate  # "12 deaths"; not "his three fights", "two strikes"
+        described = governing in rules.copula_predicates and not _presence(predicate, rules) and any(
+            c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in counted_tok.children)
+        for child in () if described else counted_tok.children:
+            # not "the three men who were killed were students": a copula describes a group already counted;
+            # not "two chances to level the score": an infinitive says what could happen
             if child.dep_ in ("amod", "acl", "relcl") and _known(child.lemma_.lower(), rules) \
+                    and not any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children) \
                     and child.lemma_.lower() not in rules.neutral_predicates:
                 return child.lemma_.lower(), counted_tok, child
     seen = 0
@@ -305,9 +280,12 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
                 return None, None, predicate
             if lemma in rules.forecast_predicates:
                 return lemma, None, predicate
-            if counted_tok is not None and count and counted_tok.lemma_.lower() not in rules.objects:
+            if counted_tok is not None and count and counted_tok.lemma_.lower() not in rules.objects \
+                    and rules.classes.get(counted_tok.lemma_.lower()) not in rules.predicate_classes:
                 return counted_tok.lemma_.lower(), counted_tok, predicate  # "recorded 23 fires": a count of fires
             return None, None, predicate
+        if count and lemma in rules.possession_predicates:
+            return None, None, predicate  # "the Hawks had two chances": what one has, not what happened
         if count and lemma in rules.copula_predicates and not _presence(predicate, rules):
             # "the two women were among the dead", "his 20 points were an afterthought": a copula
             # describes what is counted; "there were 12,000 soldiers", "212 miners were underground"
@@ -319,140 +297,6 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     if counted_tok is not None and count and noun is not None and noun.lemma_.lower() in rules.neutral_nouns:
         return counted_tok.lemma_.lower(), counted_tok, None  # "reports of 23 fires"
     return None, None, None
-
-
-def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | None, noun: Token | None,
-            predicate: Token | None, sent: Span, rules: FigureRules) -> str | None:
-    """Whose or which the figure is: a person's age, a nationality, the thing priced, the quake measured."""
-    ignored = rules.holder_ignored_modifiers | rules.increment_words
-    people_verbs = frozenset(w for w, c in rules.classes.items() if c in rules.people_classes)
-    neutral = rules.neutral_predicates
-    if dimension == "age":
-        for tok in (root.head, anchor.head, counted_tok):
-            if tok is not None and tok.ent_type_ == "PERSON":
-                return _entity_text(tok)
-        before = [e for e in sent.ents if e.label_ == "PERSON" and e.end <= root.i and root.i - e.end <= 2]
-        if before:
-            return before[-1].text
-        target = counted_tok if counted_tok is not None and counted_tok.lemma_.lower() not in rules.time_nouns else None
-        if target is None:
-            node = root
-            for _ in range(6):
-                if node.head == node:
-                    break
-                node = node.head
-                if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in rules.time_nouns | rules.age_words | {"old"}:
-                    target = node
-                    break
-        if target is None or (target.tag_ in ("NNS", "NNPS") and target.ent_type_ != "PERSON"):
-            return None  # "12- and 15-year-old girls": the ages of several people, no one's age
-        if target.ent_type_ == "PERSON":
-            return _entity_text(target)
-        # "a 32-year-old British climber" and "a 36-year-old Australian climber" are two people
-        nationality = [_entity_text(c).lower() for c in target.children if c.ent_type_ == "NORP" and c.i < target.i]
-        return " ".join(nationality + [target.lemma_.lower()])
-    if dimension == "count":
-        found = []
-        kind = rules.objects.get(counted_tok.lemma_.lower()) if counted_tok is not None else None
-        for child in (counted_tok.children if counted_tok is not None else ()):
-            if child.i > counted_tok.i or child.like_num or child.dep_ not in ("amod", "compound", "nmod"):
-                continue
-            lemma = child.lemma_.lower()
-            if child.ent_type_ == "NORP":
-                found.append(_entity_text(child))
-            elif lemma in ignored or child.lower_ in ignored:
-                continue
-            elif child.pos_ == "ADJ" and lemma not in rules.contrasting_modifiers \
-                    and child.lower_ not in rules.contrasting_modifiers and not _superlative(child):
-                continue  # "three undersea cables" counts cables; "three other rifles", "the worst-hit villages" are subsets
-            elif child.pos_ == "NOUN" and kind is not None and rules.objects.get(lemma) == kind:
-                continue  # "300 crew members": a member of the crew counts people either way
-            elif child.pos_ in ("ADJ", "NOUN", "PROPN"):
-                found.append(_modifier_text(child) if _superlative(child) else child.lower_)
-        if predicate is not None:
-            # "30 people seriously injured": a degree of the predicate picks out a subset
-            found += [c.lower_ for c in predicate.children if c.dep_ == "advmod" and c.lower_ in rules.degree_modifiers]
-        if counted_tok is not None:
-            found += [_modifier_text(c) for c in counted_tok.children if c.dep_ in ("amod", "compound")
-                      and c.i < counted_tok.i and c.pos_ != "ADJ" and _superlative(c)]
-        if predicate is not None:
-            # Where it was counted: "one bomb fell within the camp", "one man was killed in a village"
-            places = _places(predicate, rules)
-            if predicate.dep_ == "advcl" and predicate.tag_ == "VBG":
-                places += _places(predicate.head, rules)  # "In a village a landslide hit a farm, killing one man"
-            if any(c.lower_ == "where" for c in predicate.children):
-                # "clashes broke out in Salonika, where 50,000 marched"
-                places += [("in", predicate.head)] if predicate.dep_ == "relcl" else _places(predicate.head, rules)
-            for prep, place in places:
-                if place is not None and (place.ent_type_ in ("GPE", "LOC", "FAC") or place.lemma_.lower() in
-                                          rules.place_nouns or (place.pos_ == "PROPN" and place.ent_type_ not in _NOT_PLACES)):
-                    found.append(f"{prep} {_phrase(place) or place.lower_}")
-        if predicate is not None:
-            # "a magnitude-5.2 quake injured three": the count of that quake, not of every quake
-            cause = _subject_of(predicate)
-            magnitude = _stated_magnitude(cause, rules) if cause is not None and cause != anchor else None
-            if magnitude:
-                found.append(f"magnitude {magnitude}")
-        if predicate is not None and predicate.lemma_.lower() not in people_verbs | neutral:
-            subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None and subject != anchor and subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-                found.append(_entity_text(subject))  # "Wayne had five catches": Wayne's
-        return " ".join(dict.fromkeys(f.lower() for f in found)) or None
-    if dimension == "magnitude":
-        quake = noun if noun is not None and noun.lemma_.lower() not in rules.scale_nouns else None
-        if quake is None:
-            node = anchor
-            for _ in range(4):
-                node = node.head
-                if node.pos_ == "NOUN" and node.lemma_.lower() not in rules.scale_nouns:
-                    quake = node
-                    break
-                if node.head == node:
-                    break
-        if quake is None and predicate is not None:
-            quake = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if quake is None:
-            return None
-        marks = [c.lower_ for c in quake.children if c.lower_ in rules.ordinal_event_words
-                 or (c.ent_type_ == "ORDINAL" and c.lower_ not in rules.main_event_words)]
-        if quake.lemma_.lower() in rules.ordinal_event_words:
-            marks.append(quake.lemma_.lower())
-        return " ".join(marks) or None
-    # Money, percentages, lengths, durations: the owner of the measure noun, else the subject.
-    owner_of = noun if noun is not None else counted_tok
-    if owner_of is not None:
-        for child in owner_of.children:
-            if child.dep_ == "poss" and child.lower_ not in _PRONOUNS:
-                return _phrase(child)
-            if child.dep_ == "compound" and child.pos_ == "PROPN":
-                return _phrase(child)
-        # "5,000 hectares of forest": what a unit of area or mass is made of is no owner
-        owners = ("for", "from", "off", "by") if owner_of.lemma_.lower() in rules.units else (
-            "for", "from", "of", "off", "by")
-        for child in owner_of.children:
-            if child.dep_ == "prep" and child.lower_ in owners:
-                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if obj is not None and not obj.like_num and anchor not in list(obj.subtree) \
-                        and not any(t.like_num for t in obj.subtree):
-                    return _phrase(obj)
-    if dimension == "length":
-        for child in anchor.children:
-            if child.dep_ in ("prep", "advmod") and child.lower_ in ("from", "of", "off", "east", "west", "north",
-                                                                       "south", "away"):
-                obj = next((c for c in child.subtree if c.dep_ == "pobj"), None)
-                if obj is not None:
-                    return _phrase(obj)
-    if predicate is not None:
-        subject = _subject_of(predicate)
-        effect = rules.measure_class(_verb_lemma(predicate, rules)) in rules.evolving_classes \
-            or predicate.lemma_.lower() in rules.estimating_predicates
-        # "the fire has burned 5,000 ha", "the governor put it at 5,000": a cause or a source, no holder
-        if subject is not None and subject != anchor and subject != counted_tok and subject != noun and not effect:
-            return _phrase(subject)  # not "turnout" for "turnout was 90%": the measure is no holder
-    return None
-
-
-_MAGNITUDE_VALUE = re.compile(r"(?<![\d.])(\d{1,2}\.\d)(?![\d.])")
 
 
 def _percent_base(root: Token, rules: FigureRules) -> str | None:
@@ -480,18 +324,6 @@ def _percent_place(root: Token) -> str | None:
     names = [e for e in unit.doc.ents if e.label_ in ("GPE", "LOC") and unit.left_edge.i <= e.start
              and e.end <= unit.right_edge.i + 1 and e.start not in others]
     return " ".join(dict.fromkeys(e.text.lower() for e in names)) or None
-
-
-def _stated_magnitude(tok: Token, rules: FigureRules) -> str | None:
-    """The magnitude a phrase gives its event ("a magnitude-5.2 quake", "a 5.6 magnitude earthquake")."""
-    words = list(tok.subtree)
-    if len(words) > 12:
-        return None
-    text = " ".join(t.lower_ for t in words)
-    if not any(w in text for w in rules.magnitude_words):
-        return None
-    value = _MAGNITUDE_VALUE.search(text)
-    return value.group(1) if value else None
 
 
 def _dimension(m: re.Match[str], unit: str | None, counted_tok: Token | None, root: Token, sent: Span,
@@ -559,8 +391,14 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     # The group a portion is taken from ("almost all of the 2.5 million people eligible voted"):
     # what the predicate measures is the portion, not this figure.
     whole = counted_tok if counted_tok is not None else anchor
-    if whole.dep_ == "pobj" and whole.head.lower_ == "of" and whole.head.head.lemma_.lower() in rules.portion_words \
-            and not quantity.start <= whole.head.head.idx < quantity.end:  # "two of the bombs": the figure is the portion
+    previous = next((t for t in reversed(doc[sent.start:_first_token(doc, quantity)])
+                     if t.dep_ not in ("det", "poss")), None)
+    if previous is not None and previous.lower_ == "of" and previous.i > sent.start and doc[previous.i - 1].like_num:
+        flags.append("whole")  # "completed 28 of 41 passes": 41 is what the 28 were taken from
+    portion = whole.head.head if whole.dep_ == "pobj" and whole.head.lower_ == "of" else None
+    if portion is not None and (portion.lemma_.lower() in rules.portion_words or portion.like_num) \
+            and not quantity.start <= portion.idx < quantity.end:
+        # "two of the bombs", "won 18 of their 23 games": the figure is the portion, not the group
         flags.append("whole")
     # A breakdown of a group: "the three workers, a man and two women", "12 Somali and 11 Yemeni pirates".
     counted = counted_tok if counted_tok is not None else anchor
@@ -641,6 +479,9 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
              if t is not above or c.dep_ in ("prep", "npadvmod")]
     # "since last October" starts the period counted; it is not another event
     scope = [c for c in scope if c.lower_ != "since"]
+    # A period dating a clause coordinated with the predicate dates it too ("won 40 games and reached
+    # the final last season")
+    scope += [c for v in _coordinated(predicate) for c in v.children if c.dep_ == "npadvmod"]
     scope += [g for c in list(scope) if c.dep_ in ("prep", "npadvmod", "nsubj", "nsubjpass", "agent") for g in c.subtree]
     # "the $90 million deal that he got last summer": a relative clause dating what is measured
     scope += [g for t in (noun, counted_tok) if t is not None for c in t.children if c.dep_ == "relcl"
@@ -657,6 +498,11 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     return tuple(dict.fromkeys(flags))
 
 
+def _first_token(doc: Doc, quantity: Quantity) -> int:
+    """The index of the first token of a figure's characters."""
+    return next((t.i for t in doc if t.idx + len(t.text) > quantity.start), len(doc))
+
+
 def _presence(copula: Token, rules: FigureRules) -> bool:
     """A copula that says where or that things are ("there were", "were underground", "were in the mine")."""
     return any(c.dep_ == "expl" or (c.dep_ in ("advmod", "acomp") and c.lower_ in rules.presence_words)
@@ -668,15 +514,6 @@ def _whole_counted(noun: Token | None) -> bool:
     return noun is not None and any(c.like_num for c in noun.children if c.dep_ in ("nummod", "quantmod"))
 
 
-def _places(verb: Token, rules: FigureRules) -> list[tuple[str, Token | None]]:
-    """(preposition, object) of a verb's phrases of place, also inside its agent ("killed by a quake in China")."""
-    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in rules.place_prepositions]
-    for agent in (c for c in verb.children if c.dep_ == "agent"):
-        for obj in (c for c in agent.children if c.dep_ == "pobj"):
-            preps += [c for c in obj.children if c.dep_ == "prep" and c.lower_ in rules.place_prepositions]
-    return [(p.lower_, next((c for c in p.children if c.dep_ == "pobj"), None)) for p in preps]
-
-
 def _class_noun(noun: Token, rules: FigureRules) -> Token | None:
     """A subject noun of a known class, or its "of" object ("the toll", "the latest data of the fatality")."""
     if _known(noun.lemma_.lower(), rules) and noun.lemma_.lower() not in rules.neutral_nouns:
@@ -685,28 +522,6 @@ def _class_noun(noun: Token, rules: FigureRules) -> Token | None:
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if obj is not None and _known(obj.lemma_.lower(), rules):
             return obj
-    return None
-
-
-# Entity types of a proper noun after "in" that are not places ("killed in the Boston Marathon bombing").
-_NOT_PLACES = ("PERSON", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "CARDINAL", "ORDINAL", "PRODUCT")
-def _modifier_text(tok: Token) -> str:
-    return "".join(t.text_with_ws for t in tok.subtree).strip().lower()
-
-
-def _superlative(tok: Token) -> bool:
-    """A superlative, or a modifier built on one ("the worst-hit villages", "the hardest hit")."""
-    return tok.tag_ in ("JJS", "RBS") or any(c.tag_ in ("JJS", "RBS") for c in tok.children)
-
-
-def _subject_of(verb: Token) -> Token | None:
-    """A verb's subject, else the subject of the clause it completes ("Lowe is believed to be seeking")."""
-    node = verb
-    for _ in range(3):
-        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None or node.dep_ not in ("xcomp", "pcomp", "advcl", "ccomp", "prep") or node.head == node:
-            return subject
-        node = node.head
     return None
 
 

@@ -15,7 +15,8 @@ from spacy.tokens import Span, Token
 
 from ..figures import FigureRules
 from ..records import Quantity, TimeExpr
-from .figure_frames import _flags, _holder, _measure_lemma, _predicate
+from .figure_frames import _flags, _measure_lemma, _predicate
+from .figure_holders import _holder
 from .figure_updates import _clause_time
 
 

@@ -263,6 +263,9 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
                     obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
                         counted_tok = obj
+        if is_words and re.findall(r"[a-z]+", before.lower())[-1:] and \
+                re.findall(r"[a-z]+", before.lower())[-1] in rules.vague_multipliers:
+            continue  # "several dozen people": a vague count, no figure
         if is_words and m.group("words").lower() == "one" and re.match(r"\s+of\b", after):
             continue  # "one of the world's most isolated regimes"
         if is_words and counted_tok is None and root.dep_ not in ("nummod", "quantmod"):
