@@ -297,6 +297,50 @@ def test_a_not_on_an_adjective_does_not_negate_the_clause(nlp, text, predicate, 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, negated", [
+    # should not fire: the "not" belongs to the adjective a verb gives ("the plea is 'not guilty'")
+    ("The driver pleaded not guilty to the charges at the Harl court.", "plead", False),
+    ("The clerk was found not guilty of the theft.", "find", False),
+    # should fire: a copula with "not", and a "not" on the verb itself
+    ("The vote on the harbour plan was not unanimous.", "be", True),
+    ("The clerk is not guilty of the theft, his lawyer said.", "be", True),
+    ("The driver did not plead guilty to the charges.", "plead", True),
+])
+def test_not_before_a_verbs_adjective_negates_the_adjective(nlp, text, predicate, negated) -> None:
+    assert frame(nlp, text, predicate).negated is negated
+
+
+@pytest.mark.slow
+def test_a_denial_takes_the_claim_after_its_verb_over_a_clause_before_it(nlp) -> None:
+    found = frames_of(nlp, "The Harbor League is active in the north-it denies claims that it takes money from the "
+                           "council.")
+    assert [f.denied for f in found if f.role == "denial"] == ["claims that it takes money from the council"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, modality", [
+    # should fire: a participle or joined verb without its own subject takes the modal of its head
+    ("Denying he was a smuggler, Dorn would walk the docks in a raincoat.", "deny", ("would",)),
+    ("The dam could crack and flood the valley.", "flood", ("could",)),
+    # should not fire: a head without a modal, or a verb with its own subject
+    ("Denying any role in the leak, the firm said it would cooperate.", "deny", ()),
+    ("The dam could crack, and engineers fear the river will flood the valley.", "flood", ("will",)),
+])
+def test_a_clause_that_shares_its_heads_subject_shares_its_modal(nlp, text, predicate, modality) -> None:
+    assert frame(nlp, text, predicate).modality == modality
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, dated", [
+    ("A storm hit the Harl coast on Monday but caused no deaths.", "cause", True),
+    ("A storm hit the Harl coast on Monday, killing two fishermen.", "kill", True),
+    ("A storm hit the Harl coast on Monday, and officials said two fishermen died.", "die", False),
+])
+def test_a_clause_that_shares_its_heads_subject_shares_its_time(nlp, text, predicate, dated) -> None:
+    assert (frame(nlp, text, predicate).time == "monday") is dated
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("text, attributes", [
     ("The quake was centred about 58km south-west of Bandar Lengeh.", {"direction=southwest@bandar lengeh#distance"}),
     ("The quake was centred about 58km west of Bandar Lengeh.", {"direction=west@bandar lengeh#distance"}),
@@ -326,6 +370,9 @@ def test_doubt_and_hearsay_hedge_what_they_govern(nlp, text, predicate, hedged) 
     ("The clerk denied the accusations until he came forward in 2019.", False),
     ("The clerk steadfastly denied the accusations until finally coming forward in 2019.", False),
     ("The clerk denied the accusations on Tuesday.", True),
+    # a first answer, since taken back
+    ("The club initially denied reports that its coach would leave, but later confirmed them.", False),
+    ("The club denied reports that its coach would leave.", True),
 ])
 def test_a_denial_that_ended_is_no_denial_now(nlp, text, denial) -> None:
     assert (frame(nlp, text, "deny").role == "denial") is denial

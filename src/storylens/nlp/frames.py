@@ -35,6 +35,7 @@ _PREDICATE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl",
 _BACKGROUND_DEPS = frozenset({"relcl", "acl"})
 _SUBORDINATE_MARKS = frozenset({"if", "unless", "whether", "until", "before", "after", "when", "once", "while",
                                 "because", "since", "although", "though", "as"})
+_COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "stay", "look", "sound", "feel", "prove", "get"})
 _NEGATORS = frozenset({"no", "never", "none", "nobody", "nothing", "neither", "nor"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _TIME_LABELS = frozenset({"DATE", "TIME"})
@@ -76,6 +77,7 @@ class StatementRules:
     similarity: tuple[tuple[str, float], ...]
     single_event_predicates: frozenset[str] = frozenset()
     accusation_verbs: frozenset[str] = frozenset()
+    claim_verbs: frozenset[str] = frozenset()
     residence_verbs: frozenset[str] = frozenset()
     entry_verbs: frozenset[str] = frozenset()
     entry_motion_verbs: frozenset[str] = frozenset()
@@ -91,7 +93,8 @@ class StatementRules:
     direction_apart: float = 90.0
 
     def threshold(self, rule: str) -> float:
-        return self._lookups[0][rule]
+        """A similarity of statements.yaml; "retold" defaults to 1 (nothing but the sentence itself)."""
+        return self._lookups[0].get(rule, 1.0) if rule == "retold" else self._lookups[0][rule]
 
     def attribute_class(self, word: str) -> str | None:
         return self._lookups[1].get(word)
@@ -162,6 +165,7 @@ def parse_statement_rules(data: Any) -> StatementRules:
         similarity=tuple((k, float(v)) for k, v in data["similarity"].items()),
         single_event_predicates=_lower(data.get("single_event_predicates")),
         accusation_verbs=_lower(data.get("accusation_verbs")),
+        claim_verbs=_lower(data.get("claim_verbs")),
         residence_verbs=_lower(data.get("residence_verbs")),
         entry_verbs=_lower(data.get("entry_verbs")),
         entry_motion_verbs=_lower(data.get("entry_motion_verbs")),
@@ -301,8 +305,11 @@ def _is_background(pred: "Token") -> bool:
 
 
 def _claim_complement(pred: "Token", rules: StatementRules) -> "Token | None":
-    """What a denial verb denies, when it is a claim: a clause, a gerund, or a claim noun."""
-    for child in pred.children:
+    """What a denial verb denies, when it is a claim: a clause, a gerund, or a claim noun.
+
+    What follows the verb comes first: in "the group is active there - it denies claims that ...",
+    the parser may hang the clause before the verb on it, but the claims are what is denied."""
+    for child in sorted(pred.children, key=lambda c: (c.i < pred.i, c.i)):
         if child.dep_ in ("ccomp", "xcomp") and child.pos_ in ("VERB", "AUX"):
             return child
         if child.dep_ in ("dobj", "nsubjpass", "pcomp") and child.tag_ == "VBG":
@@ -566,10 +573,9 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
         subj = _subject(pred)
         subj = _resolved_subject(subj) if subj is not None else None
         obj_tok = next((c for c in pred.children if c.dep_ in ("dobj", "attr", "acomp", "oprd")), None)
-        # "will not only turn itself into ..., it will ...": "not only" adds, it does not negate.
-        negated = any((c.dep_ == "neg" and not (c.i + 1 < len(c.doc) and c.nbor().lower_ == "only"))
-                      or (c.dep_ == "advmod" and c.lower_ == "never") for c in pred.children)
-        negated = negated or any(_arg_negated(a) for a in (subj, obj_tok) if a is not None)
+        negated = any(_negates(c, pred, lemma) for c in pred.children)
+        negated = negated or any(_arg_negated(a) for a in (subj, obj_tok)
+                                 if a is not None and not _verb_adjective(a, lemma))
         if subj is not None and subj.lower_ in ("nobody", "nothing", "none"):
             negated = True
         up = pred
@@ -578,6 +584,12 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
             if any(c.dep_ == "neg" for c in up.children):
                 negated = not negated  # "we are not intending to compete"
         modality = tuple(c.lower_ for c in pred.children if c.tag_ == "MD")
+        up = pred
+        while not modality and _shares_head_clause(up):
+            # "Denying he was a gangster, he would wander the streets", "he could strike and flee":
+            # a participle or joined verb without its own subject or auxiliary takes its head's modal.
+            up = up.head
+            modality = tuple(c.lower_ for c in up.children if c.tag_ == "MD")
         hedges = tuple(c.lower_ for c in pred.children if c.dep_ == "advmod" and c.lower_ in rules.hedging_adverbs)
         head = pred.head
         if pred.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in rules.hedging_heads:
@@ -594,10 +606,13 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
                     preps.append(f"{child.lower_}:{argument_key(pobj, rules)}")
                     if pobj.ent_type_ in _PLACE_LABELS and place is None:
                         place = argument_key(pobj, rules)
-                    if pobj.ent_type_ in _TIME_LABELS and time is None:
-                        time = pobj.text.lower()
-            elif child.ent_type_ in _TIME_LABELS and child.dep_ in ("npadvmod", "tmod") and time is None:
-                time = " ".join(t.text for t in child.subtree).lower()
+        time = _time_of(pred)
+        up = pred
+        while time is None and _shares_head_clause(up):
+            # "a quake jolted the islands on April 20 but caused no casualties", "... on Sunday, killing
+            # four": a joined or participle clause happens when its head does.
+            up = up.head
+            time = _time_of(up)
         cue = None
         if pred.dep_ in ("ccomp", "xcomp", "parataxis") and head.i != pred.i and head.lemma_.lower() in lexicon.reporting_verbs:
             cue = head.lemma_.lower()
@@ -641,6 +656,47 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
             end=last.idx + len(last.text),
         ))
     return tuple(frames)
+
+
+def _shares_head_clause(pred: "Token") -> bool:
+    """A joined verb or a participle clause without a subject, auxiliary or conjunction of its own:
+    it happens when, and as surely as, the verb it hangs on."""
+    if pred.head.i == pred.i or pred.head.pos_ not in ("VERB", "AUX"):
+        return False
+    if not (pred.dep_ == "conj" or pred.dep_ == "advcl" and pred.tag_ == "VBG"):
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in pred.children)
+
+
+def _time_of(pred: "Token") -> str | None:
+    """The date or time a predicate's own modifiers give it ("on Sunday", "last week")."""
+    for child in pred.children:
+        if child.dep_ in ("prep", "agent"):
+            pobj = _partitive_head(next((c for c in child.children if c.dep_ == "pobj"), None))
+            if pobj is not None and pobj.ent_type_ in _TIME_LABELS:
+                return pobj.text.lower()
+        elif child.ent_type_ in _TIME_LABELS and child.dep_ in ("npadvmod", "tmod"):
+            return " ".join(t.text for t in child.subtree).lower()
+    return None
+
+
+def _negates(tok: "Token", pred: "Token", lemma: str) -> bool:
+    """A "not" or "never" that negates its predicate. Not "will not only turn ...", which adds; not
+    "pleaded not guilty" or "was found not fit", whose "not" belongs to the verb's adjective (the
+    plea is "not guilty"), unless the verb is a copula ("the vote was not unanimous")."""
+    if tok.dep_ == "advmod" and tok.lower_ == "never":
+        return True
+    if tok.dep_ != "neg":
+        return False
+    after = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if after is not None and after.lower_ == "only":
+        return False
+    return not (after is not None and after.head.i == pred.i and _verb_adjective(after, lemma))
+
+
+def _verb_adjective(tok: "Token", lemma: str) -> bool:
+    """The adjective a verb other than a copula gives its subject or object ("pleaded guilty")."""
+    return tok.dep_ in ("acomp", "oprd") and tok.pos_ == "ADJ" and lemma not in _COPULAS
 
 
 def _subtree_text(tok: "Token") -> str:
