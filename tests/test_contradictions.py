@@ -99,6 +99,21 @@ def test_a_harm_noun_under_another_predicate_is_not_told_to_exist_or_not(denial)
     assert contradictions([a, b]) == []
 
 
+@pytest.mark.parametrize("no_time, yes_time, fires", [
+    (None, None, True),
+    ("monday", None, True),  # a weekday tells the story's own event
+    ("april", None, False),  # a month names another occasion ("on April 2 a quake caused no casualties")
+    ("april", "april", True),
+    ("2009", None, False),
+])
+def test_a_calendar_date_on_one_side_only_is_another_occasion(no_time, yes_time, fires) -> None:
+    a = mention("a", "Officials said 9 people were killed by the quake.",
+                StatementFrame("kill", subject="people", time=yes_time), speaker="officials")
+    b = mention("b", "A quake shook the islands but caused no casualties.",
+                StatementFrame("cause", subject="quake", object="casualty", negated=True, time=no_time))
+    assert bool(contradictions([a, b])) is fires
+
+
 def test_no_casualties_against_unrelated_sentence_does_not_fire() -> None:
     a = mention("a", "One shell detonated near the school.", StatementFrame("detonate", subject="one"))
     b = mention("b", "Aid workers said there were no casualties in the raid.",
@@ -167,6 +182,84 @@ def test_denial_of_the_claims_takes_them_from_the_sentence_before() -> None:
     assert len(conflicts) == 1
     sides = {(s.article_id, s.stance) for s in conflicts[0].sides}
     assert ("b", "denies") in sides and ("b", "claims") in sides
+
+
+def test_bare_denial_after_a_plain_report_does_not_say_which_claims_it_denies() -> None:
+    claim = mention("a", "The mayor said nine people were hurt at the Tamsin depot.",
+                    StatementFrame("hurt", subject="people", cue="say"), speaker="mayor")
+    before = mention("b", "The mayor said nine people were hurt at the Tamsin depot.",
+                     StatementFrame("say", subject="mayor", role="report"),
+                     StatementFrame("hurt", subject="people", cue="say"), speaker="mayor", index=0)
+    denial = mention("b", "The army has denied the claims.",
+                     StatementFrame("deny", subject="army", object="claim", role="denial", denied="the claims"),
+                     speaker="the army", index=1)
+    assert contradictions([claim, before, denial]) == []
+
+
+def test_calling_a_denial_a_lie_is_not_a_denial_of_the_story() -> None:
+    claim = mention("a", "Dorn ran the dock racket for years, police said.",
+                    StatementFrame("run", subject="dorn", object="racket", cue="say"), speaker="police")
+    before = mention("b", "Dorn spent years denying that he ran the dock racket.",
+                     StatementFrame("spend", subject="dorn", object="year"),
+                     StatementFrame("deny", subject="dorn", role="denial", denied="that he ran the dock racket",
+                                    relative=True), index=0)
+    lie = mention("b", "It was a lie he told to protect his crew.",
+                  StatementFrame("be", subject="it", object="lie", role="denial", denied="It"), index=1)
+    assert contradictions([claim, before, lie]) == []
+
+
+def test_a_bare_denial_and_its_sentence_before_from_one_voice_are_one_account() -> None:
+    before = mention("b", "Residents accused the port authority of hiding cracks in the seawall.",
+                     StatementFrame("accuse", subject="resident", object="port authority"), index=0)
+    denial = mention("b", "The authority rejected the claims on Monday.",
+                     StatementFrame("reject", subject="authority", object="claim", role="denial", denied="the claims"),
+                     index=1)
+    other = mention("c", "The weather in the harbour was calm on Monday.", StatementFrame("be", subject="weather"))
+    assert contradictions([before, denial, other]) == []
+
+
+def test_a_bare_denial_is_tied_to_retellings_of_the_sentence_before_not_to_related_ones(fake_encoder) -> None:
+    texts = ["Residents accused the port authority of hiding cracks in the seawall.",
+             "The authority rejected the claims on Monday.",
+             "Residents accused the port authority of hiding cracks in the seawall, the paper said.",
+             "The port authority rebuilt the seawall last year after residents complained."]
+    before = mention("b", texts[0], StatementFrame("accuse", subject="resident", object="port authority"), index=0)
+    denial = mention("b", texts[1], StatementFrame("reject", subject="authority", object="claim", role="denial",
+                                                   denied="the claims"), speaker="the authority", index=1)
+    retold = mention("c", texts[2], StatementFrame("accuse", subject="resident", object="port authority"),
+                     speaker="paper")
+    related = mention("d", texts[3], StatementFrame("rebuild", subject="port authority", object="seawall"))
+    voices = Voices({k: f"outlet-{k}" for k in "bcd"}, lambda m: m.speaker)
+    found = find_contradictions([before, denial, retold, related], fake_encoder.encode(texts), voices,
+                                encoder=fake_encoder)
+    sides = {s.text for c in found for s in c.sides}
+    assert texts[2] in sides and texts[3] not in sides
+
+
+@pytest.mark.parametrize("claim_speaker, fires", [("police", True), ("the chief", False)])
+def test_a_denial_of_someones_account_answers_that_voice_only(claim_speaker, fires) -> None:
+    claim = mention("a", "The shooting on Mill Road followed police rules.",
+                    StatementFrame("follow", subject="shooting", object="rule"), speaker=claim_speaker)
+    denial = mention("b", "Witnesses on Mill Road say the police's account of the shooting is wrong.",
+                     StatementFrame("be", subject="account", object="wrong", role="denial", denied="the police's account"),
+                     speaker="witnesses")
+    assert bool(contradictions([claim, denial], similarity=0.7)) is fires
+
+
+@pytest.mark.parametrize("claim, fires", [
+    # should fire: the claim names both who and what the denial says he is not
+    ("Two clerks testified that Harrow was the informant in the Tamsin case.", True),
+    # should not fire: the claim is about the informant, or about Harrow, not both
+    ("The paper said the informant in the Tamsin case was one man, not several.", False),
+    ("Harrow worked in the Tamsin case office for twelve years.", False),
+])
+def test_a_denial_that_x_is_y_is_answered_by_a_claim_naming_x_and_y(claim, fires) -> None:
+    denial = mention("a", "Mr. Harrow denied that he was the informant in the Tamsin case.",
+                     StatementFrame("deny", subject="harrow", role="denial", denied="that he was the informant"),
+                     StatementFrame("be", subject="he", object="informant", cue="deny"), speaker="Harrow")
+    other = mention("b", claim, StatementFrame("say", subject="paper", role="report"),
+                    StatementFrame("be", subject="clerk", object="informant"), speaker="paper")
+    assert bool(contradictions([denial, other], similarity=0.7)) is fires
 
 
 # ---------------------------------------------------------------- opposite states of one subject

@@ -153,6 +153,18 @@ def _times_agree(a: StatementFrame, b: StatementFrame) -> bool:
     return not (a.time and b.time and a.time != b.time)
 
 
+_CALENDAR = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:1[89]|20)\d\d\b")
+
+
+def _same_occasion(a: StatementFrame, b: StatementFrame) -> bool:
+    """Two statements that may be about one occasion: their times agree, and a calendar date on one
+    side only ("on April 20 a quake caused no casualties" / "the quake killed 24") dates another one.
+    News tells its own event by weekday or "today"; a month or a year names an earlier one."""
+    if a.time and b.time:
+        return a.time == b.time
+    return not _CALENDAR.search(a.time or b.time or "")
+
+
 def _negation_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> list[_Edge]:
     if fa.predicate != fb.predicate or fa.negated == fb.negated or fa.role != "assertion" or fb.role != "assertion":
         return []
@@ -161,7 +173,7 @@ def _negation_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> l
         return []
     if fa.predicate in _LIGHT_PREDICATES and fa.subject == fa.object:
         return []  # "there were people ..." / "there wasn't anyone ...": existence, said of different sets
-    if not _same_subject(fa, fb) or not _times_agree(fa, fb):
+    if not _same_subject(fa, fb) or not _same_occasion(fa, fb):
         return []
     if (fa.object and fb.object and fa.object != fb.object) and not _shared_arguments(fa, fb):
         return []
@@ -172,7 +184,7 @@ def _negation_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame) -> l
 
 
 def _harm_edges(i: int, fa: StatementFrame, j: int, fb: StatementFrame, rules: StatementRules) -> list[_Edge]:
-    if not _times_agree(fa, fb):
+    if not _same_occasion(fa, fb):
         return []
     a = _harm_frames(fa, rules)
     if not a:
@@ -362,11 +374,14 @@ def _asserts(claim: Mention, rules: StatementRules) -> bool:
 def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules: StatementRules,
                  antecedent: Mention | None, common: frozenset[str]) -> int:
     """How many words of the denied claim a sentence asserts (0: it does not assert it; -1: it only
-    hedges or tells in the background what is denied)."""
+    hedges or tells in the background what is denied, or it does not name what a denial that X is Y
+    is about, and must not be tied to it by meaning either)."""
     if any(f.role == "denial" or (f.negated and not f.relative) for f in claim.frames):
         return 0
     if not any(f.role in ("assertion", "report") and _takes_a_side(f, claim, rules) for f in claim.frames):
         return 0
+    if not _names_what_is_denied(denial, denier, claim, rules):
+        return -1
     denied = _stems(denial.denied or "")
     # "denied the claims": the claim noun says nothing of what is claimed; the sentence does.
     if not _denied_content(denial, rules):
@@ -518,6 +533,13 @@ def _denied_content(denial: StatementFrame, rules: StatementRules) -> frozenset[
     return frozenset(w for w in _stems(denial.denied or "") if w not in nouns)
 
 
+def _central(similarity: np.ndarray) -> np.ndarray:
+    """Sentences at least as close to the rest of the story as its lowest quarter: the others tell
+    background (another quake, an earlier case)."""
+    centre = similarity.mean(axis=1) if len(similarity) else np.zeros(0)
+    return centre >= float(np.percentile(centre, 25)) if len(centre) else np.zeros(0, dtype=bool)
+
+
 def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]], similarity: np.ndarray,
                   keys: list[str], rules: StatementRules, antecedents: dict[int, Mention],
                   vectors: np.ndarray | None = None, encoder: Encoder | None = None) -> list[_Edge]:
@@ -526,9 +548,8 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
     frequency = Counter(stem for m in mentions for stem in _stems(m.text))
     common = frozenset(stem for stem, n in frequency.items() if n > max(3, len(mentions) // 8))
     # A denial of background ("Kiir rejected claims that his country arms rebels") is not about
-    # the story's event: both sides must be at least as central to the story as its median sentence.
-    centre = similarity.mean(axis=1) if len(similarity) else np.zeros(0)
-    central = centre >= float(np.percentile(centre, 25)) if len(centre) else np.zeros(0, dtype=bool)
+    # the story's event: both sides must be central to the story.
+    central = _central(similarity)
     edges = []
     for d, frames in enumerate(usable):
         denial = next((f for f in frames if f.role == "denial"), None)
@@ -540,11 +561,13 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
         proxy = d
         content = _denied_content(denial, rules)
         if not content:
-            if antecedent is None:
+            if antecedent is None or not _antecedent_denied(denial, mentions[d], antecedent, rules):
                 continue
             proxy = mentions.index(antecedent)
-            if central[proxy] and not any(f.role == "denial" or f.negated for f in antecedent.frames if not f.relative):
+            if central[proxy] and keys[proxy] != keys[d] and not any(
+                    f.role == "denial" or f.negated for f in antecedent.frames if not f.relative):
                 edges.append(_Edge("denial", "denial", proxy, d, "claims", "denies"))
+        owner = _claim_owner(denial, rules)
         # What the denial itself denies, by meaning, when it says it ("denied bombing the camp").
         denied_vector = encoder.encode([denial.denied])[0] if content and encoder is not None and \
             "denied_clause" in dict(rules.similarity) else None
@@ -562,10 +585,14 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
                 continue
             if mentions[c].article_id == mentions[d].article_id and not mentions[c].speaker:
                 continue
+            if owner and not _same_voice(owner, keys[c]):
+                continue  # "denied the police's account": what the police say, not what others say
             shared = _denial_link(denial, mentions[d], mentions[c], rules, antecedent, common)
             if shared < 0:
                 continue
             sim = float(similarity[proxy, c])
+            if proxy != d and (shared < 4 or sim < rules.threshold("retold")):
+                continue  # the sentence before a bare denial, retold by others; not what is merely related to it
             # Meaning alone ties a claim to what is denied, not to the rest of the denial's sentence
             # ("Denying he was a gangster, he would wander the streets in a bathrobe").
             close = sim >= rules.threshold("denial") + 0.2 and (
@@ -579,6 +606,62 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
         for _, _, c in sorted(scored, reverse=True)[:MAX_DENIED]:
             edges.append(_Edge("denial", "denial", c, d, "claims", "denies"))
     return edges
+
+
+def _antecedent_denied(denial: StatementFrame, denier: Mention, antecedent: Mention, rules: StatementRules) -> bool:
+    """Whether the sentence before a bare denial ("denied the claims", "that is wrong") is what it denies.
+
+    Not a denial itself ("..., denying he was the source. It was a lie he told": the lie is the
+    denial). What a denial verb rejects is a claim against the denier, so the sentence before must
+    accuse or blame, name a claim, or name the denier ("the official said 12 were killed. The army
+    has denied the claims" leaves open which claims)."""
+    if any(f.role == "denial" or f.predicate in rules.denial_verbs for f in antecedent.frames):
+        return False
+    if denial.predicate not in rules.denial_verbs:
+        return True  # "this remains an unsubstantiated claim": a judgement of what was just said
+    if any(f.predicate in rules.accusation_verbs or f.predicate in rules.claim_verbs for f in antecedent.frames):
+        return True
+    words = {_singular(w) for w in re.findall(r"[a-z]+", antecedent.text.lower())}
+    if words & rules.claim_nouns:
+        return True
+    names = {w for name in (denial.subject, denier.speaker) if name and name not in _PRONOUNS
+             for w in re.findall(r"[a-z]{3,}", name.lower()) if w not in _STOP}
+    return bool(names & words)
+
+
+_OWNED_CLAIM = re.compile(r"^(?:the\s+)?([a-z][\w .&-]*?)['’]s?\s+(?:[a-z]+\s+)?([a-z]+)$")
+
+
+def _claim_owner(denial: StatementFrame, rules: StatementRules) -> str | None:
+    """Whose claims a denial names when it names nothing else: "rejected the police's account" -> police."""
+    found = _OWNED_CLAIM.match((denial.denied or "").lower().strip())
+    if found is None or _singular(found.group(2)) not in rules.claim_nouns:
+        return None
+    return found.group(1).strip()
+
+
+def _same_voice(owner: str, voice: str) -> bool:
+    """A claim's voice that is the owner of the denied claims: "police" / "police", "nypd" / "the nypd"."""
+    words, theirs = set(owner.split()), set(voice.split())
+    return bool(words) and (words <= theirs or theirs <= words or _same_name(owner, voice))
+
+
+def _names_what_is_denied(denial: StatementFrame, denier: Mention, claim: Mention, rules: StatementRules) -> bool:
+    """A denial that X is Y ("denied that he was the source", "denied the move was political") is
+    answered only by a claim that names both Y and X (for a pronoun X, the denier): "the source was
+    an insider" says nothing of who the denier is."""
+    told = _stems(claim.text)
+    for f in denier.frames:
+        if f.predicate != "be" or f.role != "assertion" or not f.object or not f.subject:
+            continue
+        if not (f.cue in rules.denial_verbs or _inside_denied(f, denier, denial)):
+            continue
+        if not _stems(f.object) <= told:
+            return False
+        who = {f.subject} if f.subject not in _PRONOUNS else {n for n in (denial.subject, denier.speaker) if n}
+        if not any(_stems(w) & told for w in who):
+            return False
+    return True
 
 
 def _conflicts_from(edges: Sequence[_Edge], mentions: Sequence[Mention], voices: Voices,
