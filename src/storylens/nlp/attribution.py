@@ -448,6 +448,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue
         if rep is None and any(c.dep_ == "neg" for c in tok.children):
             continue  # "Apple would not make any announcement"
+        if tok.tag_ in ("VBG", "VBN") and any(c.dep_ == "nsubj" for c in tok.children) and not any(
+                c.dep_ in ("aux", "auxpass") for c in tok.children):
+            continue  # "they held banners proclaiming ...": a noun with a participle, not a clause
         if lemma != "quote" and any(c.dep_ == "auxpass" for c in tok.children) and not any(
             c.dep_ == "agent" for c in tok.children
         ):

@@ -24,7 +24,7 @@ from .lexicon import Lexicon
 
 _POSSESSIVE_PRONOUNS = {"his": "person", "her": "person", "its": "organisation"}
 # Verbs that deliver a reporting noun, whose subject holds it: "the board issued a warning that ...".
-_DELIVERING_VERBS = frozenset({"issue", "make", "offer", "give", "voice", "deliver", "renew", "lodge", "file"})
+_DELIVERING_VERBS = frozenset({"issue", "make", "offer", "give", "voice", "deliver", "renew", "lodge", "file", "take"})
 
 
 def _possessor_attribution(holder: Token, lexicon: Lexicon) -> tuple[str | None, str | None, str | None, str | None]:
