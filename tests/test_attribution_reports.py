@@ -206,6 +206,9 @@ def test_a_headline_name_before_a_colon_is_the_speaker(nlp, text, expected) -> N
         "Update: the harbour will reopen in June.",  # a label
         "Velmora: floods close the harbour road.",  # a place
         "Monday: the harbour reopens.",  # a date
+        # a person the article does not quote: the headline is about them
+        "Anke Marlow: harbour master missing after the storm.\n\nPolice said Marlow was last seen on the pier.",
+        "HARBOUR WATCH: ferries cancelled again.",  # a label in capitals
     ],
 )
 def test_a_label_place_or_date_before_a_colon_is_not_a_speaker(nlp, text) -> None:

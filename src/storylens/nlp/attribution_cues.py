@@ -7,7 +7,7 @@ Each function returns an `Attribution` (see nlp/attribution.py) with its cue's o
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from .attribution import (
     _GROUP_PRONOUNS,
@@ -125,8 +125,19 @@ def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
             return None
     else:
         return None
+    if name.isupper() or not _speaks_elsewhere(doc, name, sent, lexicon):
+        # "Comeaux: Texas fugitive armed and dangerous" is a topic, not a quotation: only someone
+        # the article quotes speaks in its headline ("LIKELY FOE:" is a label).
+        return None
     return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb="say",
                        content=doc[colon.i + 1: sent.end].text, cue_at=colon.idx, cue_end=colon.idx + 1)
+
+
+def _speaks_elsewhere(doc: Doc, name: str, sent: Span, lexicon: Lexicon) -> bool:
+    """Whether the name (or its last word) is the subject of a reporting verb outside `sent`."""
+    last = name.split()[-1]
+    return any(t.text == last and t.dep_ == "nsubj" and t.head.lemma_.lower() in lexicon.reporting_verbs
+               and not (sent.start <= t.i < sent.end) for t in doc)
 
 
 def _third_person_lemma(word: str, lexicon: Lexicon) -> str | None:
