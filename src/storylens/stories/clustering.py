@@ -259,7 +259,9 @@ class StoryClusterer:
         from usearch.index import Index
 
         index = Index(ndim=len(fresh[0].vector), metric="cos", dtype="f32")
-        index.add(np.arange(len(fresh)), np.stack([i.vector for i in fresh]))
+        # One thread: a graph built by several threads depends on their timing, and so would the
+        # neighbours found and the stories (searching it afterwards is the same on any thread count).
+        index.add(np.arange(len(fresh)), np.stack([i.vector for i in fresh]), threads=1)
         k = min(self.settings.cluster_candidates, len(fresh))
         group = list(range(len(fresh)))  # item -> group id (union-find root)
         members: dict[int, list[int]] = {i: [i] for i in range(len(fresh))}
