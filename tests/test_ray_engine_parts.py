@@ -111,7 +111,7 @@ def test_urls_are_refused_with_the_reason(settings):
 def _resolve_by_band_keys(articles, settings):
     """What the Ray engine decides: band keys grouped (as the shuffle does), then replayed in order."""
     layouts = {"s": band_ranges(settings.near_duplicate_threshold), "w": band_ranges(WORD_LSH_THRESHOLD)}
-    buckets = {"s": defaultdict(list), "w": defaultdict(list)}
+    buckets = {"s": defaultdict(list), "w": defaultdict(list), "x": defaultdict(list)}
     signatures, words = {}, {}
     for position, article in enumerate(articles):
         if article.status == "ok":
@@ -120,10 +120,11 @@ def _resolve_by_band_keys(articles, settings):
             for kind, values in (("s", signatures[position]), ("w", words[position])):
                 for key in band_keys(values, layouts[kind], kind) if values is not None else ():
                     buckets[kind][key].append(position)
+            buckets["x"][article.content_hash].append(position)
     resolver = DuplicateResolver(settings.near_duplicate_threshold)
-    for kind in ("s", "w"):
+    for n, kind in enumerate("swx"):
         resolver.add_pairs((((0, later), (0, earlier)) for members in buckets[kind].values()
-                            for i, later in enumerate(members) for earlier in members[:i]), words=kind == "w")
+                            for i, later in enumerate(members) for earlier in members[:i]), kind=n)
     return [resolver.check((0, p), a, signatures.get(p), words.get(p)) for p, a in enumerate(articles)]
 
 
@@ -283,7 +284,7 @@ def test_the_band_key_shuffle_finds_every_pair_sharing_a_band_in_any_number_of_p
     words = [f"word{n}" for n in range(100)]
     changed = " ".join(f"new{n}" if n % 13 == 3 else w for n, w in enumerate(words)) + "."
     texts = [story, other, story.replace("Tuesday", "Tuesday morning", 1), other + " Shares fell.", "Too short.",
-             " ".join(words) + ".", story + " Roads stayed shut.", changed]
+             " ".join(words) + ".", story + " Roads stayed shut.", changed, story]
     articles = [clean_document(RawDocument(input=f"in-{i}.txt", kind="text", body=t), settings)
                 for i, t in enumerate(texts)]
     ranges = {"shingles": band_ranges(settings.near_duplicate_threshold), "words": band_ranges(WORD_LSH_THRESHOLD)}
@@ -293,7 +294,7 @@ def test_the_band_key_shuffle_finds_every_pair_sharing_a_band_in_any_number_of_p
 
     def pairs(partitions: int) -> dict[int, set[tuple[int, ...]]]:
         found = [bucket_pairs(p, partitions, *blocks) for p in range(partitions)]
-        return {kind: {tuple(row) for f in found for row in f[kind].tolist()} for kind in (0, 1)}
+        return {kind: {tuple(row) for f in found for row in f[kind].tolist()} for kind in (0, 1, 2)}
 
     # The pairs a grouping of every band key in one place gives (stored articles are chunk -1).
     layouts = {"s": ranges["shingles"], "w": ranges["words"]}
@@ -306,6 +307,7 @@ def test_the_band_key_shuffle_finds_every_pair_sharing_a_band_in_any_number_of_p
     expected = {n: {(-1, later, -1, earlier) for members in buckets[kind].values()
                     for i, later in enumerate(members) for earlier in members[:i]} for n, kind in enumerate("sw")}
     assert expected[0] and expected[1]
+    expected[2] = {(-1, 8, -1, 0)}  # the one exact copy: the last text is the first one again
     assert pairs(1) == pairs(3) == expected
 
 

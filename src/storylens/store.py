@@ -327,17 +327,22 @@ class Store:
         The `stale` stories are marked for comparing in the same transaction, so an interrupted
         run leaves them marked and the next run rebuilds their dossiers.
         """
+        self.save_assignment_parts([(assignments, explanations, stale)])
+
+    def save_assignment_parts(self, parts: Iterable[tuple[dict[str, str], dict[str, str], Iterable[str]]]) -> None:
+        """`save_assignments` of parts taken one after another (as they are computed), in one transaction."""
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM story_members").fetchone()[0]
         with self.db:
-            self.db.executemany("INSERT OR IGNORE INTO stale_stories (story_id) VALUES (?)", ((s,) for s in stale))
-            for article_id, story_id in assignments.items():
-                updated = self.db.execute(
-                    "UPDATE story_members SET story_id = ?, why = ? WHERE article_id = ?",
-                    (story_id, explanations.get(article_id, ""), article_id)).rowcount
-                if not updated:
-                    seq += 1
-                    self.db.execute("INSERT INTO story_members (article_id, story_id, why, seq) VALUES (?, ?, ?, ?)",
-                                    (article_id, story_id, explanations.get(article_id, ""), seq))
+            for assignments, explanations, stale in parts:
+                self.db.executemany("INSERT OR IGNORE INTO stale_stories (story_id) VALUES (?)", ((s,) for s in stale))
+                for article_id, story_id in assignments.items():
+                    updated = self.db.execute(
+                        "UPDATE story_members SET story_id = ?, why = ? WHERE article_id = ?",
+                        (story_id, explanations.get(article_id, ""), article_id)).rowcount
+                    if not updated:
+                        seq += 1
+                        self.db.execute("INSERT INTO story_members (article_id, story_id, why, seq) VALUES (?, ?, ?, ?)",
+                                        (article_id, story_id, explanations.get(article_id, ""), seq))
 
     def story_members(self) -> dict[str, list[tuple[str, str]]]:
         """story id -> [(article id, why)], in placement order."""
@@ -345,6 +350,20 @@ class Store:
         for row in self.db.execute("SELECT * FROM story_members ORDER BY seq"):
             out.setdefault(row["story_id"], []).append((row["article_id"], row["why"]))
         return out
+
+    def story_sizes(self) -> dict[str, int]:
+        """story id -> its number of articles (without holding the members of every story)."""
+        return dict(self.db.execute("SELECT story_id, COUNT(*) FROM story_members GROUP BY story_id").fetchall())
+
+    def members_of(self, story_id: str) -> list[tuple[str, str]]:
+        """One story's [(article id, why)], in placement order, as `story_members` gives them."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT article_id, why FROM story_members WHERE story_id = ? ORDER BY seq", (story_id,))]
+
+    def stories_without_dossier(self) -> set[str]:
+        return {r[0] for r in self.db.execute(
+            "SELECT DISTINCT m.story_id FROM story_members m LEFT JOIN dossiers d ON d.story_id = m.story_id "
+            "WHERE d.story_id IS NULL")}
 
     # -- dossiers -----------------------------------------------------------------
     def save_story_dossier(self, story_id: str, headline: str, data: dict[str, Any]) -> None:

@@ -57,8 +57,9 @@ class DuplicateResolver:
     """Replays `DuplicateIndex.check` in reading order over precomputed candidate pairs.
 
     Feed every article in reading order, stored ones (`remember`) before new ones (`check`),
-    with its signatures; only the signatures of articles in some candidate pair are kept.
-    Holds a content hash and an id per kept article, and the candidate pairs.
+    with its signatures. Holds the candidate pairs and, for the articles in some pair only, their
+    signatures, ids and content hashes: an article sharing no key with any other is stored and
+    forgotten, so memory follows the copies in the input, not its size.
     """
 
     threshold: float
@@ -70,13 +71,26 @@ class DuplicateResolver:
     _word_signatures: dict[Position, np.ndarray] = field(default_factory=dict)
     _paired: set[Position] = field(default_factory=set)
     _word_paired: set[Position] = field(default_factory=set)
+    _exact_paired: set[Position] = field(default_factory=set)
 
-    def add_pairs(self, pairs: Iterable[tuple[Position, Position]], words: bool = False) -> None:
-        """(later, earlier) positions of articles sharing an LSH band of shingles (or, `words`, of word sets)."""
-        candidates, paired = (self.word_candidates, self._word_paired) if words else (self.candidates, self._paired)
+    def add_pairs(self, pairs: Iterable[tuple[Position, Position]], kind: int = 0) -> None:
+        """(later, earlier) positions of articles sharing a key of one kind: an LSH band of shingles (0),
+        of word sets (1), or their content hash (2)."""
+        if kind == 2:
+            for later, earlier in pairs:
+                self._exact_paired.update((later, earlier))
+            return
+        candidates, paired = (self.word_candidates, self._word_paired) if kind == 1 else (self.candidates, self._paired)
         for later, earlier in pairs:
             candidates.setdefault(later, []).append(earlier)
             paired.update((later, earlier))
+
+    def _keep(self, position: Position, content_hash: str, article_id: str) -> None:
+        """Remember a kept article where a later copy can look for it."""
+        if position in self._exact_paired:
+            self._exact.setdefault(content_hash, article_id)
+        if position in self._paired or position in self._word_paired:
+            self._kept[position] = article_id
 
     def _keep_signatures(self, position: Position, hashvalues: np.ndarray | None,
                          word_values: np.ndarray | None) -> None:
@@ -91,8 +105,7 @@ class DuplicateResolver:
         self._keep_signatures(position, hashvalues, word_values)
         if article.status != "ok":
             return
-        self._exact.setdefault(article.content_hash or "", article.id)
-        self._kept[position] = article.id
+        self._keep(position, article.content_hash or "", article.id)
 
     def check(self, position: Position, article: Article, hashvalues: np.ndarray | None = None,
               word_values: np.ndarray | None = None) -> Article:
@@ -116,8 +129,7 @@ class DuplicateResolver:
                 return replace(article, status="duplicate", duplicate_of=best_id,
                                reason=f"near-duplicate (copy with words changed) of {best_id}, "
                                f"{best_score:.0%} of its words")
-        self._exact[content_hash] = article.id
-        self._kept[position] = article.id
+        self._keep(position, content_hash, article.id)
         return article
 
     def _closest(self, position: Position, candidates: dict[Position, list[Position]],

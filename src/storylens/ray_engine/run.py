@@ -8,9 +8,11 @@ ones to read into the object store in reading batches; an actor pool reads and e
 come; stories are clustered whole, or per block of days when the input is large (blocks.py),
 one task per block; each story's dossier is built by a task on an encoder actor.
 
-The driver holds per article only small keys (positions, ids, arrival order, content hashes
-for exact copies), never texts, readings or vectors of the whole input, nor an N x N
-structure: those stay in the object store and the SQLite store. Actors restart and their
+The driver keeps nothing per article of the whole input: keys, ids and signatures only of the
+articles that share a band or their content with another (the copies), and what it streams
+(rows to store, batches to read, stories to save) one part at a time; texts, readings,
+vectors, term counts and stories stay in the object store and the SQLite store, and no
+N x N structure is built anywhere. Actors restart and their
 tasks are retried when a worker dies; a run stopped as a whole resumes where the store says
 it stopped: stored inputs are skipped, unread or unplaced articles are read and placed,
 stories without a dossier are compared.
@@ -36,8 +38,9 @@ from ..store import Store
 from .blocks import BLOCK_ARTICLES, blocks_of, plan_blocks, term_counts
 from .duplicates import WORD_LSH_THRESHOLD, DuplicateResolver, band_ranges
 from .sources import spread_chunks
-from .workers import (ACTOR_CPUS, NO_DAY, ModelLoader, ReadingWorker, StoryComparer, bucket_pairs,
-                      cluster_block_items, merge_placements, prepare_chunks, prepare_stored)
+from .workers import (ACTOR_CPUS, BAND_COLUMNS, NO_DAY, ModelLoader, ReadingWorker, StoryComparer, bucket_pairs,
+                      cluster_block_items, merge_placements, prepare_chunks, prepare_stored,
+                      sum_counts)
 
 READ_BATCH = 64  # articles per call of a reading actor
 ITEM_TABLE_ROWS = 1024  # read articles per table kept for clustering
@@ -101,7 +104,7 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
         summary = RayRunSummary()
         # Runs on one store take turns, on either engine, as `pipeline.run` does.
         with store.exclusive():
-            had_stories = bool(store.story_members())
+            had_stories = bool(store.story_sizes())
             prepared, left_over = _prepare(store, inputs, settings, options)
             to_read = _admit(store, prepared, left_over, settings, options, summary, progress)
             del prepared, left_over
@@ -117,7 +120,7 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
             else:
                 touched = _cluster(store, read, settings, options.block_articles)
             del read
-            missing = set(store.story_members()) - {d["id"] for d in store.story_dossiers()}
+            missing = store.stories_without_dossier()
             _compare(store, touched | missing | store.stale_story_ids(), settings, options, progress, summary.nodes)
         summary.stories_touched = len(touched)
         return summary
@@ -208,18 +211,19 @@ def _prepare(store: Store, inputs: Sequence[str], settings: Settings,
 
 
 def _candidate_pairs(prepared: Any) -> dict[int, np.ndarray]:
-    """(later, earlier) positions of articles sharing an LSH band, by kind of band (0 word shingles,
-    1 set of words), as rows of (later chunk, later position, earlier chunk, earlier position).
+    """(later, earlier) positions of articles sharing an LSH band or their content, by kind of key
+    (0 word shingles, 1 set of words, 2 content hash), as rows of (later chunk, later position,
+    earlier chunk, earlier position).
 
     A shuffle by band key: each reduce task takes the keys of one partition from every prepared block.
     """
     import ray
 
-    blocks = prepared.select_columns(["chunk", "position", "bands", "word_bands"]).to_arrow_refs()
+    blocks = prepared.select_columns(["chunk", "position", *BAND_COLUMNS]).to_arrow_refs()
     partitions = max(1, min(64, prepared.count() // 5000))
     reduce = ray.remote(num_cpus=1)(bucket_pairs)
     found = ray.get([reduce.remote(p, partitions, *blocks) for p in range(partitions)])
-    return {kind: np.concatenate([f[kind] for f in found]) for kind in (0, 1)}
+    return {kind: np.concatenate([f[kind] for f in found]) for kind in range(len(BAND_COLUMNS))}
 
 
 def _admit(store: Store, prepared: Any, left_over: list[Article], settings: Settings, options: RayOptions,
@@ -229,8 +233,8 @@ def _admit(store: Store, prepared: Any, left_over: list[Article], settings: Sett
     ones left over) and the batch size to read them in."""
     resolver = DuplicateResolver(settings.near_duplicate_threshold)
     pairs = _candidate_pairs(prepared)
-    for kind in (0, 1):
-        resolver.add_pairs((((a, b), (c, d)) for a, b, c, d in pairs[kind].tolist()), words=kind == 1)
+    for kind, pairs_of_kind in pairs.items():
+        resolver.add_pairs((((a, b), (c, d)) for a, b, c, d in pairs_of_kind.tolist()), kind=kind)
     del pairs
     queue = _ReadQueue(options.workers)
     for article in left_over:
@@ -291,19 +295,29 @@ def _read(store: Store, to_read: tuple[list[Any], int], settings: Settings, opti
 
 
 class _Readings(_TableWriter):
-    """The read articles clustering needs, in the object store as tables of (article_id, item, day);
-    on the driver only what the whole run's clustering depends on: how many articles, how many
-    per day, and the document frequencies of names and key terms."""
+    """The read articles clustering needs, in the object store as tables of (article_id, item, day),
+    each with the document frequencies of names and key terms among its articles (summed by a
+    task, never on the driver: the vocabulary grows with the input); on the driver only how
+    many articles there are and how many per day."""
 
     def __init__(self) -> None:
         super().__init__(ITEM_TABLE_ROWS)
-        self.counts: Counter[str] = Counter()
+        self.table_counts: list[Any] = []  # ObjectRef[Counter[str]], one per table
         self.days: Counter[int | None] = Counter()
+        self._counts: Counter[str] = Counter()
 
     def add_item(self, item: Any, pickled: bytes) -> None:
-        self.counts.update(term_counts([item]))
+        self._counts.update(term_counts([item]))
         self.days[item.day] += 1
         self.add({"article_id": item.article_id, "item": pickled, "day": item.day or NO_DAY})
+
+    def flush(self) -> None:
+        import ray
+
+        if self.rows:
+            self.table_counts.append(ray.put(self._counts))
+            self._counts = Counter()
+        super().flush()
 
 
 def _cluster(store: Store, read: _Readings, settings: Settings, block_articles: int) -> set[str]:
@@ -315,18 +329,28 @@ def _cluster(store: Store, read: _Readings, settings: Settings, block_articles: 
         return set()
     plan = plan_blocks(read.days, settings, block_articles)
     blocks = [0] if plan.whole else sorted({b for day in read.days for b in blocks_of(day, plan)})
-    counts = ray.put(read.counts)
+    counts = ray.remote(num_cpus=1)(sum_counts).remote(*read.table_counts)
     cluster = ray.remote(num_cpus=1)(cluster_block_items)
     placements = [cluster.remote(block, plan, settings, counts, read.count, *read.tables) for block in blocks]
-    # The placements go to the merging task as refs in a list: it fetches them itself.
-    stories = ray.get(ray.remote(num_cpus=1)(merge_placements).remote(placements, settings, counts, read.count,
-                                                                      *read.tables))
-    assignments = {a: story.id for story in stories for a in story.article_ids}
-    explanations = {a: why for story in stories for a, why in story.explanations}
-    # The new stories are marked stale with their members, so a run stopped before their
-    # dossiers are written compares them on the next run.
-    store.save_assignments(assignments, explanations, stale={story.id for story in stories})
-    return {story.id for story in stories}
+    # The placements go to the merging task as refs in a list: it fetches them itself. It gives the
+    # stories back in parts, stored as they come: the driver never holds every article's story.
+    merge = ray.remote(num_cpus=1, num_returns="streaming")(merge_placements)
+    parts = merge.remote(placements, settings, counts, read.count, *read.tables)
+    touched: set[str] = set()
+
+    def assigned() -> Iterator[tuple[dict[str, str], dict[str, str], set[str]]]:
+        for ref in parts:
+            stories = ray.get(ref)
+            ids = {story.id for story in stories}
+            touched.update(ids)
+            # The new stories are marked stale with their members, so a run stopped before their
+            # dossiers are written compares them on the next run.
+            yield ({a: story.id for story in stories for a in story.article_ids},
+                   {a: why for story in stories for a, why in story.explanations}, ids)
+
+    # One transaction: a run stopped while the parts come clusters the whole input again.
+    store.save_assignment_parts(assigned())
+    return touched
 
 
 def _compare(store: Store, story_ids: set[str], settings: Settings, options: RayOptions, progress: Progress,
@@ -335,8 +359,8 @@ def _compare(store: Store, story_ids: set[str], settings: Settings, options: Ray
     the largest stories first, so that no actor is left with a long one at the end."""
     import ray
 
-    members = store.story_members()
-    ids = sorted((s for s in story_ids if s in members), key=lambda s: (-len(members[s]), s))
+    sizes = store.story_sizes()  # the members of one story at a time are fetched when it is sent
+    ids = sorted((s for s in story_ids if s in sizes), key=lambda s: (-sizes[s], s))
     if ids:
         comparer = ray.remote(num_cpus=ACTOR_CPUS, max_restarts=-1, max_task_retries=-1)(StoryComparer)
         actors = [comparer.remote(settings, options.load_models) for _ in range(max(1, min(options.workers, len(ids))))]
@@ -346,8 +370,9 @@ def _compare(store: Store, story_ids: set[str], settings: Settings, options: Ray
         def submit(actor: Any) -> None:
             story_id = next(queue, None)
             if story_id is not None:
-                readings = {r.article.id: r for r in store.readings([a for a, _ in members[story_id]])}
-                pending[actor.compare.remote(story_id, members[story_id], pickle.dumps(readings))] = actor
+                members = store.members_of(story_id)
+                readings = {r.article.id: r for r in store.readings([a for a, _ in members])}
+                pending[actor.compare.remote(story_id, members, pickle.dumps(readings))] = actor
 
         def results() -> Iterator[tuple[str, str, dict, str]]:
             # Two stories in flight per actor; a story done makes room for the next on the same actor.
@@ -363,4 +388,4 @@ def _compare(store: Store, story_ids: set[str], settings: Settings, options: Ray
             nodes.add(node)
         for actor in actors:
             ray.kill(actor)
-    store.drop_stale_dossiers(members)
+    store.drop_stale_dossiers(sizes)

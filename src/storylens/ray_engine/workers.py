@@ -11,7 +11,7 @@ import os
 import pickle
 import resource
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,9 @@ ModelLoader = Callable[[Settings], Any]  # settings -> `pipeline.Models`; `Model
 # CPUs each actor holds: its encoder runs on as many threads, so that actors never contend for a core.
 ACTOR_CPUS = 1
 BandLayout = dict[str, list[tuple[int, int]]]  # "shingles" and "words": the (start, end) ranges of their bands
-PREPARED_COLUMNS = ("chunk", "position", "record", "signature", "words", "bands", "word_bands")
+STORY_PART = 1000  # stories per part given back by `merge_placements`
+PREPARED_COLUMNS = ("chunk", "position", "record", "signature", "words", "bands", "word_bands", "exact")
+BAND_COLUMNS = ("bands", "word_bands", "exact")  # kinds of keys the shuffle groups by: 0, 1 and 2
 
 
 def prepare_chunks(batch: Batch, settings: Settings, ranges: BandLayout) -> Batch:
@@ -64,36 +66,51 @@ def _add_article(out: dict[str, list], chunk: int, position: int, article: Artic
                                                    ("words", "word_bands", words, "words", "w")):
         out[column].append(b"" if values is None else values.tobytes())
         out[bands].append(b"" if values is None else band_hashes(values, ranges[layout], prefix).tobytes())
+    # Exact copies share a key too, so the driver keeps content hashes only of articles that have copies.
+    out["exact"].append(_hash64(f"x{article.content_hash or ''}").tobytes() if ok else b"")
 
 
 def band_hashes(values: np.ndarray, layout: list[tuple[int, int]], prefix: str) -> np.ndarray:
     """The signature's LSH band keys as 8-byte hashes (int64), one per band."""
-    return np.array([int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
-                     for key in band_keys(values, layout, prefix)], dtype=np.int64)
+    return np.concatenate([_hash64(key) for key in band_keys(values, layout, prefix)])
+
+
+def _hash64(key: str) -> np.ndarray:
+    return np.array([int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)],
+                    dtype=np.int64)
 
 
 def bucket_pairs(partition: int, partitions: int, *blocks: Any) -> dict[int, np.ndarray]:
-    """One reduce task of the band-key shuffle: the articles of all prepared blocks grouped by the band
-    keys that fall in this partition (key modulo `partitions`), and every (later, earlier) pair of
-    articles sharing a key, by kind of band (0 word shingles, 1 set of words), as rows of
-    (later chunk, later position, earlier chunk, earlier position)."""
+    """One reduce task of the band-key shuffle: the articles of all prepared blocks grouped by the keys
+    that fall in this partition (key modulo `partitions`), and every (later, earlier) pair of articles
+    sharing a key, by kind of key (0 word shingles, 1 set of words, 2 content hash), as rows of
+    (later chunk, later position, earlier chunk, earlier position).
+
+    Keys are picked and grouped as arrays (a sort), so that a task's time follows the keys of the
+    whole input, not a Python step per key; only groups of two or more articles are walked."""
     out = {}
-    for kind, column in enumerate(("bands", "word_bands")):
-        buckets: dict[int, list[tuple[int, int]]] = {}
+    for kind, column in enumerate(BAND_COLUMNS):
+        keys, members = [np.zeros(0, dtype=np.int64)], [np.zeros((0, 2), dtype=np.int64)]
         for block in blocks:
-            chunks, positions = block.column("chunk").to_pylist(), block.column("position").to_pylist()
-            for chunk, position, keys in zip(chunks, positions, block.column(column).to_pylist()):
-                if not keys:
-                    continue
-                member = (chunk, position)
-                keys = np.frombuffer(keys, dtype=np.int64)
-                for key in keys[keys % partitions == partition].tolist():
-                    buckets.setdefault(key, []).append(member)
+            values = block.column(column).to_pylist()
+            counts = np.fromiter((len(v) // 8 for v in values), dtype=np.int64, count=len(values))
+            if not counts.any():
+                continue
+            found = np.frombuffer(b"".join(values), dtype=np.int64)
+            rows = np.repeat(np.arange(len(values)), counts)
+            chosen = found % partitions == partition
+            place = np.stack([block.column("chunk").to_numpy(), block.column("position").to_numpy()], axis=1)
+            keys.append(found[chosen])
+            members.append(place[rows[chosen]].astype(np.int64))
+        key, member = np.concatenate(keys), np.concatenate(members)
+        order = np.lexsort((member[:, 1], member[:, 0], key))
+        key, member = key[order], member[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        ends = np.r_[starts[1:], len(key)]
         pairs = []
-        for members in buckets.values():
-            if len(members) > 1:
-                members = sorted(set(members))
-                pairs += [(*later, *earlier) for i, later in enumerate(members) for earlier in members[:i]]
+        for start, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
+            group = sorted(set(map(tuple, member[start:end].tolist())))
+            pairs += [(*later, *earlier) for i, later in enumerate(group) for earlier in group[:i]]
         out[kind] = np.array(pairs, dtype=np.int64).reshape(-1, 4)
     return out
 
@@ -152,10 +169,19 @@ def cluster_block_items(block: int, plan: BlockPlan, settings: Settings, documen
     return cluster_block(block, items, settings, plan, document_frequency, articles)
 
 
+def sum_counts(*counts: Counter[str]) -> Counter[str]:
+    """The document frequencies of the whole run from those of each table of read articles."""
+    total: Counter[str] = Counter()
+    for part in counts:
+        total.update(part)
+    return total
+
+
 def merge_placements(placements: list[Any], settings: Settings, document_frequency: Counter[str], articles: int,
-                     *tables: Any) -> list[Story]:
-    """Every story of the run: the blocks' placements (refs, fetched here) merged where blocks share an
-    article, and each merged story checked for a split; articles in arrival order, from the tables."""
+                     *tables: Any) -> Iterator[list[Story]]:
+    """Every story of the run, in parts of STORY_PART stories: the blocks' placements (refs, fetched
+    here) merged where blocks share an article, and each merged story checked for a split; articles
+    in arrival order, from the tables."""
     import ray
 
     order = {}
@@ -170,7 +196,10 @@ def merge_placements(placements: list[Any], settings: Settings, document_frequen
         for n, article_id in enumerate(table.column("article_id").to_pylist()):
             if article_id in wanted:
                 items[article_id] = pickle.loads(table.column("item")[n].as_py())
-    return split_merged(merged, items, order, settings, document_frequency, articles)
+    stories = split_merged(merged, items, order, settings, document_frequency, articles)
+    del merged, items, order
+    for begin in range(0, len(stories), STORY_PART):
+        yield stories[begin:begin + STORY_PART]
 
 
 class StoryComparer:
@@ -202,7 +231,7 @@ def _rows(batch: Batch) -> list[dict[str, Any]]:
     return [{c: batch[c][i] for c in columns} for i in range(size)]
 
 
-_OBJECT_COLUMNS = frozenset({"record", "signature", "words", "bands", "word_bands", "reading", "item", "error", "node",
+_OBJECT_COLUMNS = frozenset({"record", "signature", "words", "bands", "word_bands", "exact", "reading", "item", "error", "node",
                              "article_id", "worker"})
 _FLOAT_COLUMNS = frozenset({"peak_mb"})
 
