@@ -154,10 +154,13 @@ def _flat_parse(doc: Any) -> Any:
     """Every sentence a flat tree under its first word: a valid parse at no cost (no tags, no entities)."""
     from spacy.tokens import Doc
 
-    heads = [sent.start for sent in doc.sents for _ in sent]
-    deps = ["ROOT" if t.i == t.sent.start else "dep" for t in doc]
-    parsed = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
-                 heads=heads, deps=deps)
+    heads: list[int] = []
+    deps: list[str] = []
+    for sent in doc.sents:  # sentence by sentence: a token's own `.sent` costs a walk of its sentence
+        heads += [sent.start] * len(sent)
+        deps += ["ROOT"] + ["dep"] * (len(sent) - 1)
+    words = [t.text for t in doc]
+    parsed = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc], heads=heads, deps=deps)
     parsed._context = doc._context  # nlp.pipe(as_tuples=True) carries the article here
     return parsed
 
@@ -218,25 +221,31 @@ class DriverMemory:
                 return
 
     def measure(self) -> None:
-        smaps = Path("/proc/self/smaps")
-        if not smaps.is_file():
-            return
-        rss = own = heap = 0.0
-        anonymous = False
-        for line in smaps.read_text().splitlines():
-            key, _, value = line.partition(":")
-            if not value.strip().endswith("kB"):  # a mapping's header: address range, ..., path
-                fields = line.split()
-                anonymous = len(fields) < 6 or fields[5] in ("[heap]", "[stack]")
-                continue
-            kb = float(value.split()[0]) / 1024
-            if key == "Rss":
-                rss += kb
-            elif key in ("Private_Clean", "Private_Dirty"):
-                own += kb
-                heap += kb if anonymous else 0.0
+        rss, own, heap = memory_now()
         self.rss, self.own, self.heap = max(self.rss, rss), max(self.own, own), max(self.heap, heap)
         self.heap_at_start = heap if self.heap_at_start is None else self.heap_at_start
+
+
+def memory_now() -> tuple[float, float, float]:
+    """This process's resident memory, USS and heap (see `DriverMemory`) now, in MB."""
+    smaps = Path("/proc/self/smaps")
+    if not smaps.is_file():
+        return 0.0, 0.0, 0.0
+    rss = own = heap = 0.0
+    anonymous = False
+    for line in smaps.read_text().splitlines():
+        key, _, value = line.partition(":")
+        if not value.strip().endswith("kB"):  # a mapping's header: address range, ..., path
+            fields = line.split()
+            anonymous = len(fields) < 6 or fields[5] in ("[heap]", "[stack]")
+            continue
+        kb = float(value.split()[0]) / 1024
+        if key == "Rss":
+            rss += kb
+        elif key in ("Private_Clean", "Private_Dirty"):
+            own += kb
+            heap += kb if anonymous else 0.0
+    return rss, own, heap
 
 
 def run_once(inputs: list[str], workers: int, load_models: Any = None, progress: Any = None,
@@ -289,11 +298,13 @@ class StageClock:
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.marks: list[tuple[str, float, float]] = []  # label, start, end (seconds since the run began)
+        self.heaps: list[tuple[str, float, float]] = []  # label, the driver's heap (MB) at its start and end
 
     def __call__(self, items: Any, label: str, total: int | None = None) -> Any:
-        start = time.perf_counter() - self.started
+        start, heap = time.perf_counter() - self.started, memory_now()[2]
         yield from items
         self.marks.append((label, start, time.perf_counter() - self.started))
+        self.heaps.append((label, heap, memory_now()[2]))
 
     def stage(self, label: str) -> tuple[float, float]:
         """(gap before, time within) the stage, in seconds."""
@@ -312,6 +323,9 @@ class StageClock:
             parts.append(f"{names.get(label, 'before ' + label)} {start - previous:.0f} s, {label} {end - start:.0f} s")
             previous = end
         return "; ".join(parts)
+
+    def heap_summary(self) -> str:
+        return "; ".join(f"{label} {start:.0f} -> {end:.0f} MB" for label, start, end in self.heaps)
 
 
 def same_answer(rows: list[dict], folder: Path) -> bool:
@@ -371,6 +385,7 @@ def archive_runs(rows: list[dict], sizes: list[int], real_models: bool, folder: 
               f"{memory.heap:.0f} MB heap ({memory.heap_at_start or 0:.0f} at its start), {memory.own:.0f} MB own (USS), {memory.rss:.0f} MB resident; reading "
               f"actors' peak {max(summary.worker_peak_mb.values(), default=0):.0f} MB", flush=True)
         print(f"  stages: {clock.summary()}", flush=True)
+        print(f"  driver heap at each stage's start and end: {clock.heap_summary()}", flush=True)
 
 
 def main() -> None:
