@@ -239,7 +239,8 @@ def score_article(predictions: list[Prediction], gold: list[GoldAttribution], na
         if text and (hit is None or not speaker_matches(hit[0].speaker, g, gold[:i], True)):
             sent = _sentence_around(text, g.cue[0][0])
             found = f"{hit[0].speaker!r}/{hit[0].verb}" if hit else "-"
-            scores.errors.append(f"{'FN' if hit is None else 'SPK'} {name} [{g.head_lemma}{'*' if plain else ''}] "
+            scores.errors.append(f"{'FN' if hit is None else 'SPK'} {name} "
+                                 f"[{g.head_lemma}{'*' if plain else ''}{' named' if g.named_person else ''}] "
                                  f"cue={g.cue_text!r} src={g.source_text!r} got={found} :: {sent}")
     for pred in unmatched:
         for counts in (scores.cue_strict, scores.cue_lenient):
@@ -364,7 +365,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True, help="folder with <split>/text and <split>/attributions")
     parser.add_argument("--split", default="test")
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--errors", action="store_true", help="print every missed, wrong and spurious attribution")
+    parser.add_argument("--errors", action="store_true", help="print every missed (FN), wrong-speaker (SPK) and spurious "
+                        "(FP) attribution; [lemma*] marks a plainly spoken cue, 'named' a named-person source")
     args = parser.parse_args()
     articles = len(load_split(args.corpus, args.split, args.limit))
     if not articles:
