@@ -226,6 +226,9 @@ def test_a_label_place_or_date_before_a_colon_is_not_a_speaker(nlp, text) -> Non
         ("Edda Kern assured residents that the water was safe.", ("Edda Kern", "assure")),
         ("Edda Kern lambasted the ferry operator over the delays.", ("Edda Kern", "lambast")),
         ("Edda Kern touched on the ferry delays in her speech.", ("Edda Kern", "touch on")),
+        ("Edda Kern apologized for the remark.", ("Edda Kern", "apologize")),
+        ("Edda Kern charged that the tender had been rigged.", ("Edda Kern", "charge")),
+        ("Edda Kern hailed the new timetable as a victory.", ("Edda Kern", "hail")),
     ],
 )
 def test_broader_reporting_verbs(nlp, text, expected) -> None:
@@ -239,6 +242,8 @@ def test_broader_reporting_verbs(nlp, text, expected) -> None:
         "Edda Kern expressed the parcel to Oslo.",  # no speech noun as object
         "Edda Kern assured her place in the final.",  # nothing said
         "The ferry continued across the bay.",  # continued, nothing said before
+        "Police charged Edda Kern with fraud.",  # a charge in court
+        "The crowd charged into the square.",  # a rush
     ],
 )
 def test_broader_reporting_verbs_in_other_senses_are_not_reports(nlp, text) -> None:
