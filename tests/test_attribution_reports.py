@@ -307,7 +307,8 @@ def test_gold_reports_meet_precision_and_recall_floors(nlp, data_dir, settings) 
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # hypothetical or future speech is not said
+        # hypothetical or future speech is not said; nor what someone wants said
+        ("Ines Palm said she did not want people to think the port was closing.", [("Ines Palm", "say")]),
         ("Ines Palm said the inspectors could write that the quay was safe.", [("Ines Palm", "say")]),
         # "from" names where nothing said comes from
         ("There was no comment from the ferry company on the delays.", []),

@@ -626,6 +626,9 @@ def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int
         return None  # "the officers, who responded with tear gas": no parenthetical inside a relative clause
     if any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children):
         return None  # "the reporter could write that ...", "he will reveal ...": not said (yet)
+    if (tok.dep_ == "xcomp" and tok.head.i not in cues) or (
+            tok.dep_ != "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
+        return None  # "I don't want people to think ...", "she refused to say": wanted, not said
     own = any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in tok.children)
     if not own and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.dep_ != "ROOT" and tok.head.i not in cues:
         # The subject would come from a predicate that reports nothing ("said the president did not
