@@ -45,7 +45,10 @@ def noun_attribution(tok: Token, lexicon: Lexicon, cues: dict[int, str]) -> Attr
         return None  # "issued a warning", "the statement by X suggested ...": the verb is the cue
     lemma = tok.lemma_.lower()
     children = list(tok.children)
-    clause = any(c.dep_ in ("ccomp", "acl") or (c.dep_ == "prep" and c.lower_ in ("for", "that")) for c in children)
+    delivered = tok.dep_ == "dobj" and tok.head.lemma_.lower() in _DELIVERING_VERBS
+    # "made a plea for calm": the parser hangs what the noun says on the verb that delivers it.
+    around = children + ([c for c in tok.head.children if c.i > tok.i] if delivered else [])
+    clause = any(c.dep_ in ("ccomp", "acl") or (c.dep_ == "prep" and c.lower_ in ("for", "that")) for c in around)
     if lemma in lexicon.reporting_nouns_need_content and not clause:
         return None  # "a phone call", "charges of fraud", "the view from the hill" say nothing
     holder = next((c for c in children if c.dep_ == "poss"), None)
@@ -85,7 +88,10 @@ def stance_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
     head = tok.head
     if tok.dep_ != "acomp" or head.lemma_.lower() not in _COPULAS:
         return None
-    if not any(c.dep_ == "ccomp" or (c.dep_ == "prep" and c.lower_ in ("of", "about", "that")) for c in tok.children):
+    # What the stance is about hangs on the adjective, or on the copula right after it ("remained
+    # adamant that ...").
+    around = list(tok.children) + [c for c in head.children if c.dep_ == "ccomp" and c.i > tok.i]
+    if not any(c.dep_ == "ccomp" or (c.dep_ == "prep" and c.lower_ in ("of", "about", "that")) for c in around):
         return None  # "sure to win" is a likelihood, not a stance
     if any(c.dep_ == "neg" for c in head.children) or _in_subordinate_clause(head):
         return None
