@@ -528,3 +528,41 @@ def test_holders_of_statistics_and_strikes(nlp, text, value, holder):
 ])
 def test_statistics_and_strikes_conflict_only_when_one_measure(nlp, first, second, conflicts):
     assert len(compare_texts(nlp, first, second)) == conflicts
+
+
+@pytest.mark.parametrize(("text", "value", "flag", "fires"), [
+    # should fire: events a plural demonstrative points back to; a raised offer "as high as"
+    ("The minister said nine people were killed in those raids.", 9, "anaphoric", True),
+    ("The club bumped its offer as high as $95 million.", 95e6, "update", True),
+    # should not fire: the events named with their article; an offer stated once
+    ("Nine people were killed in the raids.", 9, "anaphoric", False),
+    ("The club offered as much as $95 million.", 95e6, "update", False),
+])
+def test_pointed_back_events_and_raised_offers(nlp, text, value, flag, fires):
+    assert (flag in measured(nlp, text, value)[0].flags) is fires
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Hawks Raise Offer to Cole as High as $95M", 95e6),
+    ("The firm paid $2.5M for the plant.", 2.5e6),
+])
+def test_a_capital_scale_after_a_currency_is_read(nlp, text, value):
+    assert value in [q.value for q in figures(nlp, text)]
+
+
+def test_a_capital_m_without_a_currency_is_no_money(nlp):
+    assert all(q.dimension != "money" for q in figures(nlp, "The 10M boat was seen."))
+
+
+def test_the_owner_of_an_offer_is_its_possessor(nlp):
+    assert measured(nlp, "The Hawks' offer was raised to $95 million.", 95e6)[0].holder == "hawks"
+
+
+@pytest.mark.parametrize(("first", "second", "conflicts"), [
+    # should conflict: one of several quakes when the story names one other quake
+    ("One of the quakes, a 6.3-magnitude tremor, was felt on the coast.", "A second quake measuring 6.6 hit later.", 1),
+    # should not conflict: one of several against the main quake
+    ("One of the quakes, a 6.3-magnitude tremor, was felt on the coast.", "The quake had a magnitude of 6.6.", 0),
+])
+def test_one_of_several_quakes_is_the_other_quake_named(nlp, first, second, conflicts):
+    assert len(compare_texts(nlp, first, second)) == conflicts

@@ -42,7 +42,7 @@ READING_RULES = 10
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
-                            "hypothetical", "unresolved_agent"})
+                            "hypothetical", "unresolved_agent", "anaphoric"})
 # Flags that make a figure a different measure from the plain count.
 MEASURE_FLAGS = ("forecast", "cumulative", "per_period")
 
@@ -464,6 +464,14 @@ def _holder_groups(group: Sequence[Figure], measure: Measure, rules: FigureRules
     # A place's population without the place's name ("the camp holds 24,000") is the population of
     # the one place the story names, when it names only one.
     sole = next(iter(named)) if len(named) == 1 and measure.klass in rules.placed_classes else None
+    # "One of the quakes, a 7.3": in a dimension whose events are told in order, a figure of one of
+    # several events belongs to the one other event the story's figures name ("a second quake of 7.4"),
+    # when they name only one.
+    several = "one of several"
+    others = named - {several}
+    if measure.dimension in rules.ordered_dimensions and several in named and len(others) == 1:
+        other = next(iter(others))
+        canon = {h: other if c == several else c for h, c in canon.items()}
     buckets: dict[str | None, list[Figure]] = defaultdict(list)
     for figure in group:
         # Otherwise a figure without a holder is compared only with others without one: "23 pirates"

@@ -197,11 +197,19 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     elif anchor.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
-        if subject is not None and subject.lemma_.lower() in rules.property_nouns:
-            noun = subject  # "the toll rose to 12"
+        if subject is not None and (subject.lemma_.lower() in rules.property_nouns or (
+                head.lower_ == "to" and head.head.lemma_.lower() in rules.update_predicates
+                and _known(subject.lemma_.lower(), rules))):
+            noun = subject  # "the toll rose to 12", "the offer was raised to $95m"
         elif obj is not None and head.lower_ in ("at", "to") and (obj.lemma_.lower() in rules.property_nouns or (
                 head.head.lemma_.lower() in rules.update_predicates and _known(obj.lemma_.lower(), rules))):
             noun = obj  # "put the real cost at 60 million", "cut its rate to 3.25 per cent", "raised its offer to"
+    verb = (head.head if head.head.pos_ in ("VERB", "AUX") else head.head.head) if anchor.dep_ == "pobj" else None
+    if noun is None and verb is not None and head.lower_ == "as" and verb.pos_ in ("VERB", "AUX") \
+            and verb.lemma_.lower() in rules.update_predicates:
+        # "bumped their offer as high as $184m", "the offer was bumped as high as $184m"
+        noun = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "nsubj") and (
+            c.lemma_.lower() in rules.property_nouns or _known(c.lemma_.lower(), rules))), None)
     if noun is None and not count:
         # "$60 million in funding", "$5 billion in revenue": the noun after "in" names the measure
         for prep in (c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "in"):
@@ -449,12 +457,21 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
                 governing is not None and governing.lemma_.lower() in rules.forecast_predicates):
             flags.append("forecast")
         # "rose to 57", "the toll reached 57": a new value of a running count
+        raised = anchor.head.head if anchor.dep_ == "pobj" and anchor.head.lower_ == "as" else None
         if predicate.lemma_.lower() in rules.update_predicates and (
                 (anchor.dep_ == "pobj" and anchor.head.lower_ == "to" and anchor.head.head == predicate)
+                or (raised is not None and predicate in (raised, raised.head))  # "bumped as high as $184M"
                 or (anchor.dep_ == "dobj" and predicate.lemma_.lower() == "reach"
                     and rules.measure_class(quantity.measure) in rules.evolving_classes)):
             # "the toll reached 57" is a running count's new value; "turnout reached 93%" states it
             flags.append("update")
+    # "seven people were killed in those bombings": events a demonstrative points back to, which the
+    # reading does not resolve, may be other than the story's (a plural names several)
+    if predicate is not None and any(
+            c.dep_ == "prep" and any(o.dep_ == "pobj" and o.tag_ == "NNS" and o.lemma_.lower() not in rules.time_nouns
+                                     and any(d.dep_ == "det" and d.lower_ in ("those", "these") for d in o.children)
+                                     for o in c.children) for c in predicate.children):
+        flags.append("anaphoric")
     # Background told in the past perfect with its own date ("Early November, the navy had captured eight").
     if predicate is not None and any(c.lower_ == "had" and c.dep_ == "aux" for c in predicate.children) and any(
             t.ent_type_ in ("DATE",) and not _event_time(t.text, rules) for t in _clause_tokens(predicate)):
@@ -531,7 +548,7 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
     dimension, unit = _dimension(m, quantity.unit, counted_tok, root, sent, rules)
     value = quantity.value
     following = sent.doc[span.end] if span.end < sent.end else None
-    if m.group("suffix") and m.group("suffix").lower() == "m" and not m.group("cur") and not (
+    if m.group("suffix") == "m" and not m.group("cur") and not (
             (counted_tok is not None and counted_tok.tag_ == "NNS") or (following is not None and following.tag_ == "NNS")):
         dimension, unit, value = "length", "m", value / 1e6  # "a 10m dhow": metres, not millions
     elif m.group("suffix") and following is not None and following.lemma_.lower() in rules.units:

@@ -27,8 +27,8 @@ def _phrase(tok: Token) -> str | None:
     """A noun with its modifiers and name, without determiners ("the 13-inch MacBook Pro" -> "13-inch macbook pro")."""
     if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON":
         return None
-    words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("det", "predet", "poss", "case", "punct")
-             and t.pos_ not in ("ADP", "VERB", "PRON")]
+    words = [t for t in tok.subtree if t.i <= tok.i and (t == tok or (
+        t.dep_ not in ("det", "predet", "poss", "case", "punct") and t.pos_ not in ("ADP", "VERB", "PRON")))]
     text = " ".join(t.lower_ for t in words if t.i >= tok.i - 4)
     return text or None
 

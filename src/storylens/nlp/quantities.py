@@ -62,7 +62,7 @@ _WORD = "|".join(sorted(_SMALL, key=len, reverse=True))
 _NUMBER = re.compile(
     r"(?P<cur>US\$|\$US|A\$|C\$|[$€£¥₽₴₹])?\s?"
     r"(?:"
-    r"(?:(?<=\$US)|(?<![\w.,+#/:-]))(?P<sdigits>\d+(?:\.\d+)?)(?P<suffix>bn|mn|mln|m|k|b)(?![\w-])"
+    r"(?:(?<=\$US)|(?<![\w.,+#/:-]))(?P<sdigits>\d+(?:\.\d+)?)(?P<suffix>bn|mn|mln|m|k|b|(?<=[$€£¥]\d)(?:BN|M|B|K)|(?<=[$€£¥]\d\d)(?:BN|M|B|K)|(?<=[$€£¥]\d\d\d)(?:BN|M|B|K)|(?<=\.\d)(?:BN|M|B))(?![\w-])"
     r"|(?<![\w.,+#/:-])(?P<hdigits>\d+(?:\.\d+)?)-(?P<hunit>(?i:years?-old|magnitude|yards?|miles?|kilometres?|kilometers?|km|foot|feet|metres?|meters?|hours?|days?|weeks?|months?|minutes?))(?![\w])"
     r"|(?<![\w.,+#/:-])(?P<rlow>\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?:-|–)(?P<rhigh>\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?=\s+(?i:million|billion|thousand|bn|percent|per\s+cent)\b|%)"
     r"|(?:(?<=\$US)|(?<![\w.,+#/:-]))(?P<digits>\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w/]|[.,:-]\d|-\w)"
