@@ -262,6 +262,20 @@ def test_a_denial_that_x_is_y_is_answered_by_a_claim_naming_x_and_y(claim, fires
     assert bool(contradictions([denial, other], similarity=0.7)) is fires
 
 
+@pytest.mark.parametrize("claim, fires", [
+    ("Dorn Group said the old shaft was sealed in spring.", True),
+    # whose claim it is says nothing of what is claimed
+    ("Dorn Group said its quarterly profits rose in spring.", False),
+])
+def test_a_denied_claim_is_its_clause_not_its_owner(claim, fires) -> None:
+    denial = mention("a", "The guild disputed Dorn Group's claim that the old shaft was sealed.",
+                     StatementFrame("dispute", subject="guild", object="claim", role="denial",
+                                    denied="Dorn Group's claim that the old shaft was sealed"), speaker="the guild")
+    other = mention("b", claim, StatementFrame("say", subject="dorn group", role="report"),
+                    StatementFrame("seal", subject="shaft", cue="say"), speaker="Dorn Group")
+    assert bool(contradictions([denial, other], similarity=0.45)) is fires
+
+
 # ---------------------------------------------------------------- opposite states of one subject
 
 def test_opposite_states_of_the_same_subject_fire() -> None:

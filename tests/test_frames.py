@@ -373,6 +373,10 @@ def test_doubt_and_hearsay_hedge_what_they_govern(nlp, text, predicate, hedged) 
     # a first answer, since taken back
     ("The club initially denied reports that its coach would leave, but later confirmed them.", False),
     ("The club denied reports that its coach would leave.", True),
+    # a stance held through a past span is history; one still held is not
+    ("The clerk adamantly denied over the years that he was the informant.", False),
+    ("For years the clerk denied that he was the informant.", False),
+    ("The clerk has denied for years that he was the informant.", True),
 ])
 def test_a_denial_that_ended_is_no_denial_now(nlp, text, denial) -> None:
     assert (frame(nlp, text, "deny").role == "denial") is denial

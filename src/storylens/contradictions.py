@@ -380,9 +380,10 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
         return 0
     if not any(f.role in ("assertion", "report") and _takes_a_side(f, claim, rules) for f in claim.frames):
         return 0
-    if not _names_what_is_denied(denial, denier, claim, rules):
+    named = _names_what_is_denied(denial, denier, claim, rules)
+    if named is False:
         return -1
-    denied = _stems(denial.denied or "")
+    denied = _denied_content(denial, rules)
     # "denied the claims": the claim noun says nothing of what is claimed; the sentence does.
     if not _denied_content(denial, rules):
         # "denied the claims": what is denied was said in the sentence before.
@@ -399,6 +400,8 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
         and f.predicate not in ("be", "have", "do", "say", "tell", "make")}
     if denied_predicates & {f.predicate for f in claim.frames if f.role == "assertion" and not f.negated}:
         shared += 4
+    if named:
+        shared += 2  # the claim names both who the denier says is not what ("X was the source")
     # "X accused the company of ..." / "the company denied ...": an accusation against the denier.
     accused = {f.object for f in claim.frames if f.predicate in rules.accusation_verbs and f.object and not f.negated}
     if denial.subject and any(a == denial.subject or _same_name(a, denial.subject) for a in accused):
@@ -527,10 +530,17 @@ MAX_DENIED = 3
 SIMILARITY_DECIMALS = 4
 
 
+_CLAIM_CLAUSE = re.compile(r"\b([a-z]+)\s+(?:that|of|about)\s+(.+)$", re.DOTALL)
+
+
 def _denied_content(denial: StatementFrame, rules: StatementRules) -> frozenset[str]:
-    """The words of what a denial denies beyond the claim noun: none for "denied the claims"."""
+    """The words of what a denial denies beyond the claim noun: none for "denied the claims". Of a
+    claim noun with its clause, the clause only: "Israel's claim that mortars were fired" -> mortar, fire
+    (whose claim it is says nothing of what is claimed)."""
     nouns = {_stem(n) for n in rules.claim_nouns}
-    return frozenset(w for w in _stems(denial.denied or "") if w not in nouns)
+    text = (denial.denied or "").lower()
+    clause = next((m for m in _CLAIM_CLAUSE.finditer(text) if _singular(m.group(1)) in rules.claim_nouns), None)
+    return frozenset(w for w in _stems(clause.group(2) if clause else text) if w not in nouns)
 
 
 def _central(similarity: np.ndarray) -> np.ndarray:
@@ -646,11 +656,13 @@ def _same_voice(owner: str, voice: str) -> bool:
     return bool(words) and (words <= theirs or theirs <= words or _same_name(owner, voice))
 
 
-def _names_what_is_denied(denial: StatementFrame, denier: Mention, claim: Mention, rules: StatementRules) -> bool:
+def _names_what_is_denied(denial: StatementFrame, denier: Mention, claim: Mention,
+                          rules: StatementRules) -> bool | None:
     """A denial that X is Y ("denied that he was the source", "denied the move was political") is
     answered only by a claim that names both Y and X (for a pronoun X, the denier): "the source was
-    an insider" says nothing of who the denier is."""
+    an insider" says nothing of who the denier is. None: the denial is not of that shape."""
     told = _stems(claim.text)
+    found = None
     for f in denier.frames:
         if f.predicate != "be" or f.role != "assertion" or not f.object or not f.subject:
             continue
@@ -661,7 +673,8 @@ def _names_what_is_denied(denial: StatementFrame, denier: Mention, claim: Mentio
         who = {f.subject} if f.subject not in _PRONOUNS else {n for n in (denial.subject, denier.speaker) if n}
         if not any(_stems(w) & told for w in who):
             return False
-    return True
+        found = True
+    return found
 
 
 def _conflicts_from(edges: Sequence[_Edge], mentions: Sequence[Mention], voices: Voices,

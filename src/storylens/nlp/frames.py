@@ -88,6 +88,7 @@ class StatementRules:
     aspect_nouns: frozenset[str] = frozenset()
     prospective_heads: frozenset[str] = frozenset()
     denial_ended_by: frozenset[str] = frozenset()
+    denial_spans: frozenset[str] = frozenset()
     harm_noun_predicates: frozenset[str] = frozenset()
     direction_bearings: tuple[tuple[str, float], ...] = ()
     direction_apart: float = 90.0
@@ -176,6 +177,7 @@ def parse_statement_rules(data: Any) -> StatementRules:
         aspect_nouns=_lower(data.get("aspect_nouns")),
         prospective_heads=_lower(data.get("prospective_heads")),
         denial_ended_by=_lower(data.get("denial_ended_by")),
+        denial_spans=_lower(data.get("denial_spans")),
         harm_noun_predicates=_lower(data.get("harm_noun_predicates")),
         direction_bearings=tuple((k.lower(), float(v)) for k, v in (data.get("direction_bearings") or {}).items()),
         direction_apart=float(data.get("direction_apart", 90)),
@@ -619,6 +621,11 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
         role, denied = "assertion", None
         ended = any(c.dep_ in ("prep", "mark", "advmod") and c.lower_ in rules.denial_ended_by
                     for c in list(pred.children) + [g for c in pred.children if c.dep_ == "advcl" for g in c.children])
+        # "denied over the years that he was the source": a stance held through a past span, told as
+        # history ("has denied for years" still holds it).
+        ended = ended or pred.tag_ == "VBD" and any(
+            g.dep_ == "pobj" and g.lemma_.lower() in rules.denial_spans and g.tag_ == "NNS"
+            for c in pred.children if c.dep_ == "prep" for g in c.children)
         if lemma in rules.denial_verbs and not negated and not ended:
             # ("denied the accusations until coming forward in 2005": a denial that ended is none now)
             target = _claim_complement(pred, rules)
