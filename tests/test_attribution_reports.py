@@ -368,3 +368,36 @@ def test_a_title_case_headline_verb_after_a_name_reports(nlp, text, expected) ->
 )
 def test_a_title_case_headline_without_a_reporting_verb_does_not_report(nlp, text) -> None:
     assert read(nlp, text).mentions[0].reports == ()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a past tense the tagger reads as a participle is still the sentence's cue
+        ("Senator Ivo Brandt on Wednesday called on the harbour board to resign.", [("Ivo Brandt", "call on")]),
+        # "not" inside the quotation does not negate the verb after it
+        ("“Are we ready? Probably not,” Ada Wilk said.", [("Ada Wilk", "say")]),
+        # a participle after "by" takes the subject of the verb it hangs from
+        ("Lars Brenner went on the radio and began by saying he would never resign.", [("Lars Brenner", "say")]),
+    ],
+)
+def test_cues_the_parser_hides(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a comma further back does not make "called" a parenthetical
+        "She toured the docks in Velm, Norland; she called into a radio show when she was ill.",
+        # a reporting noun with nothing of what was said
+        "Lars Brenner's remarks on Saturday carried a warmer tone.",
+        # "who" after a thing is not a person speaking
+        "Ada Wilk took calls from listeners to her radio show who said the ferry was late.",
+    ],
+)
+def test_shapes_that_look_like_reports_but_name_no_speaker_of_content(nlp, text) -> None:
+    found = reports(nlp, text)
+    assert not any(verb in ("call", "remark") or speaker == "radio show" for speaker, verb in found)

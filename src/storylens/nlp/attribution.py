@@ -48,6 +48,9 @@ _DOCUMENT_NOUNS = frozenset({
 })
 
 
+_PERSON_NOUNS = frozenset({"man", "woman", "person", "girl", "boy", "mother", "father", "son", "daughter", "wife",
+                           "husband", "friend", "neighbour", "neighbor", "witness", "resident", "voter", "member",
+                           "leader", "worker", "employee", "candidate", "doctor", "teacher", "student", "officer"})
 _PERSON_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "minister", "president",
                            "lawyer", "attorney", "director", "chief", "secretary", "adviser", "advisor", "aide"})
 _SPEECH_OBJECTS = frozenset({
@@ -86,9 +89,16 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         quoted_before = bool(before) and any(t.is_quote for t in before[-4:])
         return lemma if bare and (quoted_before or (sent.start > 0 and sent.doc[sent.start - 1].is_quote)) else None
     if lemma in lexicon.reporting_needs_content:
+        doc = tok.doc
+
+        def set_off(clause: Token) -> bool:
+            # A clause before the verb is what was said only when set off from it ("..., she added"),
+            # not "She spoke about it ...; she called into a show" parsed as one clause under the other.
+            return clause.i > tok.i or any(t.is_quote or t.text == "," for t in doc[clause.right_edge.i: tok.i])
+
         children = list(tok.children)
-        if any(c.dep_ in ("ccomp", "xcomp", "oprd", "parataxis") or (c.dep_ == "prep" and c.lower_ in ("of", "that", "as"))
-               for c in children):
+        if any((c.dep_ in ("ccomp", "xcomp", "oprd", "parataxis") and set_off(c))
+               or (c.dep_ == "prep" and c.lower_ in ("of", "that", "as")) for c in children):
             return lemma
         speech_objects = _SPEECH_OBJECTS | lexicon.reporting_nouns
         if any(c.dep_ == "dobj" and (c.lemma_.lower() in speech_objects or c.tag_ == "VBG") for c in children):
@@ -102,8 +112,13 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         sent = tok.sent
         # Parenthetical: "..., he added." / "\"...,\" she noted": what was said comes before the verb.
         before = [t for t in sent if t.i < tok.i and not t.is_space]
-        if before and tok.i > sent.start and any(t.is_quote or t.text == "," for t in before[-4:]) and not any(
-                c.dep_ == "dobj" for c in children):
+        mark = next((t for t in reversed(before[-4:]) if t.is_quote or t.text == ","), None)
+        subject = {t.i for c in children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+        # Only the subject (and adverbs) between the comma or quote and the verb: "..., she added",
+        # not "..., Mo.; she called into a radio show".
+        between_ok = mark is not None and all(t.i in subject or t.pos_ in ("ADV", "AUX", "PUNCT")
+                                              for t in before if t.i > mark.i)
+        if between_ok and tok.i > sent.start and not any(c.dep_ == "dobj" for c in children):
             return lemma
         if any(t.is_quote for t in sent) and not any(c.dep_ == "dobj" for c in children):
             return lemma
@@ -328,6 +343,9 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
             subj = prev
     if subj is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return _subject_of(verb.head)[0], False
+    if (subj is None and verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ == "by"
+            and verb.head.head.pos_ in ("VERB", "AUX")):
+        return _subject_of(verb.head.head)[0], False  # "she began by saying ..."
     if subj is None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
         # Participle cues: "The ministry issued a statement, saying ..."; "..., adding that ...".
         return _subject_of(verb.head)[0], False
@@ -430,7 +448,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         # A cue in a relative clause ("a wall, which he said Mexico should pay for") is one of the
         # sentence's other attributions, never its own.
         nested = tok.dep_ in _SKIP_DEPS and not _reduced_main_verb(tok)
-        if nested and tok.dep_ != "relcl":
+        by_saying = (tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ == "by"
+                     and reporting_class(lexicon, tok.lemma_.lower()) in ("speech", "writing"))
+        if nested and tok.dep_ != "relcl" and not by_saying:
             continue
         lemma = tok.lemma_.lower()
         if tok.pos_ == "NOUN":
@@ -439,7 +459,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             rep = reporting_lemma(tok, lexicon)
         else:
             continue
-        if rep is not None and (any(c.dep_ == "neg" for c in tok.children)
+        if rep is not None and (any(c.dep_ == "neg" and c.i not in quoted_tokens for c in tok.children)
                                 or _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS)):
             continue  # "until the agency says ...", "she has not announced whether ...": nobody says it here
         if rep is not None and _in_subordinate_clause(tok):
@@ -448,9 +468,10 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue
         if rep is None and any(c.dep_ == "neg" for c in tok.children):
             continue  # "Apple would not make any announcement"
-        if tok.tag_ in ("VBG", "VBN") and any(c.dep_ == "nsubj" for c in tok.children) and not any(
+        if tok.tag_ == "VBG" and any(c.dep_ == "nsubj" for c in tok.children) and not any(
                 c.dep_ in ("aux", "auxpass") for c in tok.children):
             continue  # "they held banners proclaiming ...": a noun with a participle, not a clause
+            # (a past participle may be a past tense the tagger misread: "Axelrod called on Dean ...")
         if lemma != "quote" and any(c.dep_ == "auxpass" for c in tok.children) and not any(
             c.dep_ == "agent" for c in tok.children
         ):
@@ -617,7 +638,8 @@ def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int
                        cues: dict[int, str]) -> Attribution | None:
     """The attribution of a reporting predicate that is not the sentence's main one, or None when
     it names nobody: "..., while organisers claimed ...", "..., calling it ...", "who said ..."."""
-    if tok.tag_ == "VBN" and tok.dep_ != "conj" and not any(c.dep_ in ("aux", "auxpass", "agent") for c in tok.children):
+    if tok.tag_ == "VBN" and tok.dep_ not in ("conj", "ROOT") and not any(
+            c.dep_ in ("aux", "auxpass", "agent") for c in tok.children):
         return None  # "the woman accused of the killings" is accused, not accusing (however it is parsed)
     if tok.dep_ == "relcl" and any(c.lower_ in ("when", "where", "while") for c in tok.children):
         return None  # "in December, when the mayor called for ...": a time, not who speaks here
@@ -638,9 +660,12 @@ def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int
     if subject is not None and subject.i in quoted:
         subject = _nearest_noun_before(tok, quoted)
     if subject is not None and subject.lower_ in _RELATIVE_PRONOUNS:
-        # "the voters who said ...": the people the relative clause is about speak; "a voice that said" is no one.
-        subject = tok.head if (tok.dep_ == "relcl" and subject.lower_ == "who"
-                               and tok.head.pos_ in ("NOUN", "PROPN")) else None
+        # "the voters who said ...": the people the relative clause is about speak; "a voice that said" is
+        # no one, and neither is "listeners to his radio program who said" read as the program's clause.
+        head = tok.head
+        person = head.tag_ in ("NNS", "NNPS") or head.ent_type_ in ("PERSON", "NORP") or head.lemma_.lower() in (
+            _PERSON_HEADS | _PERSON_NOUNS)
+        subject = head if tok.dep_ == "relcl" and subject.lower_ == "who" and person else None
     if subject is None or subject.lower_ in _GROUP_PRONOUNS:
         return None  # "they" in a clause of its own points too far to resolve safely
     verb = lemma

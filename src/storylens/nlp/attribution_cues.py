@@ -51,6 +51,12 @@ def noun_attribution(tok: Token, lexicon: Lexicon, cues: dict[int, str]) -> Attr
     clause = any(c.dep_ in ("ccomp", "acl") or (c.dep_ == "prep" and c.lower_ in ("for", "that")) for c in around)
     if lemma in lexicon.reporting_nouns_need_content and not clause:
         return None  # "a phone call", "charges of fraud", "the view from the hill" say nothing
+    about = any(c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "against", "at", "to", "over")
+                and not (c.lower_ in ("on", "at", "over") and any(g.ent_type_ in ("DATE", "TIME") for g in c.children))
+                for c in around)
+    follows = tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in ("that", "to")
+    if not (clause or about or follows):
+        return None  # "his remarks", "her statement on Monday": who spoke, but nothing of what was said
     holder = next((c for c in children if c.dep_ == "poss"), None)
     if holder is None:
         # "by" only: "no comment from the ministry" and "statements from witnesses" report nothing said here
