@@ -616,6 +616,11 @@ def test_an_accusation_against_someone_else_is_not_answered() -> None:
      "The council has not purchased the Harl depot, its treasurer said.", False),
     ("The coroner said he was not expecting the toll of the Harl fire to rise.",
      "The toll of the Harl fire is not expected to rise, the coroner said.", False),
+    # what was not done so far, and a later report that it was done: an update
+    ("The results of the Harl water test were released on Wednesday, the council said.",
+     "The results of the Harl water test have not been released.", False),
+    ("The results of the Harl water test were released, the council said.",
+     "The results of the Harl water test were not released, the mayor said.", True),
     ("A not guilty plea was entered on Dorn's behalf at the Harl court.",
      "Not guilty pleas were entered on Dorn's behalf at the Harl court.", False),
     # a denial answers what another voice asserts, not what it tells as a rumour

@@ -341,6 +341,19 @@ def test_a_clause_that_shares_its_heads_subject_shares_its_time(nlp, text, predi
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, predicate, time", [
+    # should fire: a negated passive in the present perfect is the state so far
+    ("The names of the two divers have not been released.", "release", "so far"),
+    # should not fire: active ("we have not bombed" denies), past perfect, or not negated
+    ("\"We have not shelled any villages,\" the army said.", "shell", None),
+    ("The names of the two divers had not been released.", "release", None),
+    ("The names of the two divers have been released.", "release", None),
+])
+def test_not_done_so_far_is_dated_so_far(nlp, text, predicate, time) -> None:
+    assert frame(nlp, text, predicate).time == time
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("text, attributes", [
     ("The quake was centred about 58km south-west of Bandar Lengeh.", {"direction=southwest@bandar lengeh#distance"}),
     ("The quake was centred about 58km west of Bandar Lengeh.", {"direction=west@bandar lengeh#distance"}),

@@ -615,6 +615,8 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
             # four": a joined or participle clause happens when its head does.
             up = up.head
             time = _time_of(up)
+        if time is None and negated and _not_yet(pred):
+            time = "so far"  # "the results have not been released": a later report that they were is an update
         cue = None
         if pred.dep_ in ("ccomp", "xcomp", "parataxis") and head.i != pred.i and head.lemma_.lower() in lexicon.reporting_verbs:
             cue = head.lemma_.lower()
@@ -673,6 +675,15 @@ def _shares_head_clause(pred: "Token") -> bool:
     if not (pred.dep_ == "conj" or pred.dep_ == "advcl" and pred.tag_ == "VBG"):
         return False
     return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in pred.children)
+
+
+def _not_yet(pred: "Token") -> bool:
+    """A passive in the present perfect negated by "not" ("the names have not been released"): what
+    is not done as of the report, not a denial that it ever will be ("we have not bombed" is active)."""
+    auxes = [c for c in pred.children if c.dep_ in ("aux", "auxpass")]
+    return pred.tag_ == "VBN" and any(c.dep_ == "neg" for c in pred.children) \
+        and any(c.dep_ == "auxpass" and c.lower_ == "been" for c in auxes) \
+        and any(c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in auxes)
 
 
 def _time_of(pred: "Token") -> str | None:
