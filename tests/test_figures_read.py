@@ -566,3 +566,13 @@ def test_the_owner_of_an_offer_is_its_possessor(nlp):
 ])
 def test_one_of_several_quakes_is_the_other_quake_named(nlp, first, second, conflicts):
     assert len(compare_texts(nlp, first, second)) == conflicts
+
+
+@pytest.mark.parametrize(("first", "second", "conflicts"), [
+    # should not conflict: a person told apart by an age the other holder lacks
+    ("A 36-year-old man died on Friday after falling 150 metres from a ridge.", "The man fell about 600 metres.", 0),
+    # should conflict: one person named more fully
+    ("Rob Tarrant fell 600 metres from the ridge.", "Tarrant fell 150 metres from the ridge.", 1),
+])
+def test_a_holder_told_apart_by_an_age_is_not_merged(nlp, first, second, conflicts):
+    assert len(compare_texts(nlp, first, second)) == conflicts

@@ -450,9 +450,9 @@ def _holder_groups(group: Sequence[Figure], measure: Measure, rules: FigureRules
     """Figures of one measure split by holder; a figure without a holder joins only an unambiguous group."""
     holders = sorted({f.holder for f in group if f.holder}, key=len)
     # One holder named more fully ("buckley", "robert buckley") is one; a place, a part of the event's
-    # time or a subset that only one of them names ("echenique" and "echenique during final run",
-    # "lopez" and "lopez straight") is a part.
-    scoped = rules.place_prepositions | {"during"} | rules.contrasting_modifiers
+    # time, a subset or an age that only one of them names ("echenique" and "echenique during final
+    # run", "lopez" and "lopez straight", "the man" and "a 36-year-old man") tells the other apart.
+    scoped = rules.place_prepositions | {"during"} | rules.contrasting_modifiers | rules.time_nouns
     canon: dict[str, str] = {}
     for holder in holders:
         words = set(holder.split())
