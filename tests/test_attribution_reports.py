@@ -401,3 +401,25 @@ def test_cues_the_parser_hides(nlp, text, expected) -> None:
 def test_shapes_that_look_like_reports_but_name_no_speaker_of_content(nlp, text) -> None:
     found = reports(nlp, text)
     assert not any(verb in ("call", "remark") or speaker == "radio show" for speaker, verb in found)
+
+
+def test_the_bundled_lexicon_follows_its_schema() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from storylens.nlp.lexicon import CUE_NAMES, QUALIFIER_NAMES
+    from storylens.read import BUNDLED_LEXICON
+
+    schema = json.loads((BUNDLED_LEXICON.parent / "lexicon.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load(BUNDLED_LEXICON.read_text(encoding="utf-8")), schema)
+    # the schema knows every section and cue name the loader knows
+    assert set(schema["properties"]["cues"]["properties"]) == set(CUE_NAMES)
+    assert set(schema["properties"]["qualifiers"]["properties"]) == set(QUALIFIER_NAMES)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"reporting_nouns": "statement"}, schema)
+    from storylens.nlp.lexicon import parse_lexicon
+
+    for name, spec in schema["properties"].items():  # the loader takes every section the schema names
+        parse_lexicon({name: {} if spec.get("type") == "object" else []})
