@@ -324,6 +324,8 @@ def test_gold_reports_meet_precision_and_recall_floors(nlp, data_dir, settings) 
         ("Ines Palm said the clerk accused of fraud had left the town.", [("Ines Palm", "say")]),
         # a denied delivery
         ("Analysts said the ferry company would not make any announcement.", [("Analysts", "say")]),
+        # the infinitive goes on after "or": the refusal covers both
+        ("The mayor declined to blame the ferry company or even publicly criticise its owners.", []),
         # a noun with a participle is not a clause ("banners proclaiming ...")
         ("Marchers carried banners proclaiming that the harbour belonged to everyone.", []),
         # a relative clause's verb with no content
@@ -423,3 +425,10 @@ def test_the_bundled_lexicon_follows_its_schema() -> None:
 
     for name, spec in schema["properties"].items():  # the loader takes every section the schema names
         parse_lexicon({name: {} if spec.get("type") == "object" else []})
+
+
+@pytest.mark.slow
+def test_a_title_in_a_second_clause_is_not_resolved_to_the_last_person_named(nlp) -> None:
+    text = ("Ada Wilk said the ferry would run. "
+            "Ines Palm said the port was open, but the minister warned that the quay was closed.")
+    assert reports(nlp, text) == [("Ines Palm", "say"), ("minister", "warn")]

@@ -652,6 +652,8 @@ def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int
             tok.dep_ != "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
         return None  # "I don't want people to think ...", "she refused to say": wanted, not said
     own = any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in tok.children)
+    if not own and tok.dep_ == "conj" and any(c.dep_ == "xcomp" and c.i < tok.i for c in tok.head.children):
+        return None  # "declined to threaten Moscow or declare it responsible": the infinitive goes on
     if not own and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.dep_ != "ROOT" and tok.head.i not in cues:
         # The subject would come from a predicate that reports nothing ("said the president did not
         # know ..., and accused ..." parsed with "accused" under "know"): too far to trust.
@@ -689,7 +691,8 @@ def sentence_reports(attribution: Attribution, speaker: str | None, title: str |
         found.append(Report(speaker, attribution.verb, attribution.cue_at, attribution.cue_end or attribution.cue_at,
                             reporting_class(lexicon, attribution.verb), title))
     for other in attribution.others:
-        name = resolve(other)
+        # "the president" in a second clause stays as written: a title does not tell which person it is.
+        name = other.title if other.anaphor == "person" and other.title and other.speaker is None else resolve(other)
         if name is not None and other.verb is not None and other.cue_at is not None:
             found.append(Report(name, other.verb, other.cue_at, other.cue_end or other.cue_at,
                                 reporting_class(lexicon, other.verb), other.title if other.speaker else None))
