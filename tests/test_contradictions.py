@@ -276,6 +276,17 @@ def test_a_denied_claim_is_its_clause_not_its_owner(claim, fires) -> None:
     assert bool(contradictions([denial, other], similarity=0.45)) is fires
 
 
+@pytest.mark.parametrize("subject, fires", [("shell", True), ("it", True), ("people", False)])
+def test_the_denied_predicate_ties_a_claim_only_of_the_same_subject(subject, fires) -> None:
+    denial = mention("a", "The agency disputed that shells were fired from inside the Harl depot.",
+                     StatementFrame("dispute", subject="agency", role="denial",
+                                    denied="that shells were fired from inside the Harl depot"),
+                     StatementFrame("fire", subject="shell", cue="dispute"), speaker="the agency")
+    claim = mention("b", "Forty were fired into the northern town overnight, the army said.",
+                    StatementFrame("fire", subject=subject, cue="say"), speaker="the army")
+    assert bool(contradictions([denial, claim], similarity=0.45)) is fires
+
+
 # ---------------------------------------------------------------- opposite states of one subject
 
 def test_opposite_states_of_the_same_subject_fire() -> None:

@@ -395,10 +395,12 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
     if told and not denied & _stems(_asserted_text(claim, rules)):
         return -1  # what is denied sits only in the sentence's hedged or background clauses ("rumored to be X")
     # The denied clause's own predicate asserted by the claim ("denied it knew" / "they knew").
-    denied_predicates = {f.predicate for f in denier.frames if f.role == "assertion" and (
+    # Not of another subject: "denied mortars were fired from inside" / "40 rockets were fired into town".
+    denied_frames = [f for f in denier.frames if f.role == "assertion" and (
         f.cue in rules.denial_verbs or (f.relative and _inside_denied(f, denier, denial)))
-        and f.predicate not in ("be", "have", "do", "say", "tell", "make")}
-    if denied_predicates & {f.predicate for f in claim.frames if f.role == "assertion" and not f.negated}:
+        and f.predicate not in ("be", "have", "do", "say", "tell", "make")]
+    if any(f.predicate == g.predicate and not _other_subjects(f, g) for f in denied_frames
+           for g in claim.frames if g.role == "assertion" and not g.negated):
         shared += 4
     if named:
         shared += 2  # the claim names both who the denier says is not what ("X was the source")
@@ -616,6 +618,12 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
         for _, _, c in sorted(scored, reverse=True)[:MAX_DENIED]:
             edges.append(_Edge("denial", "denial", c, d, "claims", "denies"))
     return edges
+
+
+def _other_subjects(a: StatementFrame, b: StatementFrame) -> bool:
+    """Two frames whose subjects are both known and not one name ("mortar" / "people")."""
+    return _subject_known(a.subject) and _subject_known(b.subject) and a.subject != b.subject \
+        and not _same_name(a.subject or "", b.subject or "")
 
 
 def _antecedent_denied(denial: StatementFrame, denier: Mention, antecedent: Mention, rules: StatementRules) -> bool:
