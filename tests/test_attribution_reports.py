@@ -432,3 +432,10 @@ def test_a_title_in_a_second_clause_is_not_resolved_to_the_last_person_named(nlp
     text = ("Ada Wilk said the ferry would run. "
             "Ines Palm said the port was open, but the minister warned that the quay was closed.")
     assert reports(nlp, text) == [("Ines Palm", "say"), ("minister", "warn")]
+
+
+@pytest.mark.slow
+def test_the_president_is_the_person_the_article_gave_that_title(nlp) -> None:
+    text = ("President Ana Voss met the mayor of Velm. Senator Karl Brek said the talks had failed. "
+            "The president said the talks went well.")
+    assert reports(nlp, text) == [("Ana Voss", "say")]

@@ -156,6 +156,12 @@ class _Resolver:
             return None
         at = attribution.anaphor_at
         pronoun = next((t.lower_ for t in sent if t.idx == at), "") if at is not None else ""
+        if attribution.anaphor == "person" and attribution.title and pronoun == attribution.title.lower():
+            # "the president said": the person the article gave that title ("President Obama"), if any.
+            titled = [e for e in doc_entities(sent.doc) if e.label_ == "PERSON" and at is not None and e.end_char <= at
+                      and (e[0].lower_ == pronoun or (e.start > 0 and sent.doc[e.start - 1].lower_ == pronoun))]
+            if titled:
+                return self.names.normalise(clean_entity(titled[-1].text), "person")
         if attribution.anaphor == "person":
             earlier = [e for e in span_entities(sent) if e.label_ == "PERSON" and at is not None and e.end_char <= at
                        and _is_subject(e.root) and clean_entity(e.text) != attribution.via]
