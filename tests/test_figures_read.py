@@ -576,3 +576,16 @@ def test_one_of_several_quakes_is_the_other_quake_named(nlp, first, second, conf
 ])
 def test_a_holder_told_apart_by_an_age_is_not_merged(nlp, first, second, conflicts):
     assert len(compare_texts(nlp, first, second)) == conflicts
+
+
+@pytest.mark.parametrize(("text", "value", "flag", "fires"), [
+    # should fire: a total over several events; a breakdown restating the same things
+    ("In their five patrols, the crew have seized 31 magazines.", 31, "cumulative", True),
+    ("The three workers, a man and two women, died in the fire.", 2, "part", True),
+    # should not fire: one event, or days of the story's own event; a list of different things
+    ("In the raid, police seized 12 rifles.", 12, "cumulative", False),
+    ("Twelve people were killed over two days.", 12, "cumulative", False),
+    ("Seven pistols, three other rifles and 13 magazines were found on the boat.", 3, "part", False),
+])
+def test_totals_over_several_events_and_lists_that_are_no_breakdown(nlp, text, value, flag, fires):
+    assert (flag in measured(nlp, text, value)[0].flags) is fires

@@ -411,7 +411,9 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     # A breakdown of a group: "the three workers, a man and two women", "12 Somali and 11 Yemeni pirates".
     counted = counted_tok if counted_tok is not None else anchor
     group = counted.head if counted.dep_ == "conj" else counted
-    if group.dep_ == "appos" and any(c.dep_ == "nummod" for c in group.head.children):
+    kinds = {rules.objects.get(t.lemma_.lower(), t.lemma_.lower()) for t in (counted, group, group.head)}
+    if group.dep_ == "appos" and any(c.dep_ == "nummod" for c in group.head.children) and len(kinds) == 1:
+        # a breakdown restates the same things; "seven rifles, three pistols" is a list
         flags.append("part")
     kind = rules.objects.get(counted.lemma_.lower())
     siblings = [c for c in counted.children if c.dep_ == "conj"] + ([counted.head] if counted.dep_ == "conj" else [])
@@ -448,6 +450,13 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     lo, hi = clause.left_edge.i, clause.right_edge.i + 1
     clause_text = doc[lo:hi].text.lower()
     if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", clause_text) for w in rules.cumulative_words):
+        flags.append("cumulative")
+    # "in their five operations, the crew seized 31 magazines": a total over several events
+    elif predicate is not None and any(
+            c.dep_ == "prep" and c.lower_ in ("in", "over", "across", "during", "from") and any(
+                o.dep_ == "pobj" and o.tag_ == "NNS" and o.lemma_.lower() not in rules.time_nouns and any(
+                    n.dep_ == "nummod" and n.like_num and n.lower_ not in ("one", "1") for n in o.children)
+                for o in c.children) for c in predicate.children):
         flags.append("cumulative")
     if predicate is not None:
         auxes = {c.lemma_.lower() for c in predicate.children if c.dep_ in ("aux", "auxpass")} | {
