@@ -287,6 +287,23 @@ def test_the_denied_predicate_ties_a_claim_only_of_the_same_subject(subject, fir
     assert bool(contradictions([denial, claim], similarity=0.45)) is fires
 
 
+@pytest.mark.parametrize("claim, fires", [
+    # should fire: the claim tells the state the denial denies
+    (StatementFrame("complete", subject="army", object="operation", states=("completed@operation",), cue="claim"), True),
+    # should not fire: the claim tells the opposite state, siding with the denier
+    (StatementFrame("continue", subject="unit", states=("continuing@unit:hold",), cue="say"), False),
+])
+def test_a_claim_of_the_opposite_state_sides_with_the_denier(claim, fires) -> None:
+    denial = mention("a", "Harl officials refuted the army's claims that the fighting in Tamsin has ended.",
+                     StatementFrame("refute", subject="official", object="claim", role="denial",
+                                    denied="the army's claims that the fighting in Tamsin has ended"),
+                     StatementFrame("end", subject="fighting", states=("completed@fighting",), cue="refute"),
+                     speaker="Harl officials")
+    other = mention("b", "The army said the fighting in Tamsin has ended and units hold the line.", claim,
+                    speaker="the army")
+    assert bool(contradictions([denial, other], similarity=0.7)) is fires
+
+
 # ---------------------------------------------------------------- opposite states of one subject
 
 def test_opposite_states_of_the_same_subject_fire() -> None:

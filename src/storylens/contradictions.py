@@ -390,15 +390,19 @@ def _denial_link(denial: StatementFrame, denier: Mention, claim: Mention, rules:
         if antecedent is None:
             return 0
         denied = _stems(antecedent.text)
-    told = denied & _stems(claim.text)
-    shared = len(told - common)
-    if told and not denied & _stems(_asserted_text(claim, rules)):
+    owner = _denied_parts(denial, rules)[1]
+    told = (denied | owner) & _stems(claim.text)
+    # Whose claim it is counts once, however many words its name has ("Israel Defense Forces claims").
+    shared = len(told - owner - common) + bool(told & owner - common)
+    if told and not (denied | owner) & _stems(_asserted_text(claim, rules)):
         return -1  # what is denied sits only in the sentence's hedged or background clauses ("rumored to be X")
     # The denied clause's own predicate asserted by the claim ("denied it knew" / "they knew").
-    # Not of another subject: "denied mortars were fired from inside" / "40 rockets were fired into town".
     denied_frames = [f for f in denier.frames if f.role == "assertion" and (
-        f.cue in rules.denial_verbs or (f.relative and _inside_denied(f, denier, denial)))
-        and f.predicate not in ("be", "have", "do", "say", "tell", "make")]
+        f.cue in rules.denial_verbs or (f.relative and _inside_denied(f, denier, denial)))]
+    if _opposite_state(denied_frames, claim, rules):
+        return -1  # "refuted claims that the fighting has ended" / "troops continue to hold the line": agrees
+    denied_frames = [f for f in denied_frames if f.predicate not in ("be", "have", "do", "say", "tell", "make")]
+    # Not of another subject: "denied mortars were fired from inside" / "40 rockets were fired into town".
     if any(f.predicate == g.predicate and not _other_subjects(f, g) for f in denied_frames
            for g in claim.frames if g.role == "assertion" and not g.negated):
         shared += 4
@@ -539,10 +543,18 @@ def _denied_content(denial: StatementFrame, rules: StatementRules) -> frozenset[
     """The words of what a denial denies beyond the claim noun: none for "denied the claims". Of a
     claim noun with its clause, the clause only: "Israel's claim that mortars were fired" -> mortar, fire
     (whose claim it is says nothing of what is claimed)."""
+    return _denied_parts(denial, rules)[0]
+
+
+def _denied_parts(denial: StatementFrame, rules: StatementRules) -> tuple[frozenset[str], frozenset[str]]:
+    """(what is claimed, whose claim): "Russia's claims that the fighting has ended" -> (fight, end), (russia)."""
     nouns = {_stem(n) for n in rules.claim_nouns}
     text = (denial.denied or "").lower()
     clause = next((m for m in _CLAIM_CLAUSE.finditer(text) if _singular(m.group(1)) in rules.claim_nouns), None)
-    return frozenset(w for w in _stems(clause.group(2) if clause else text) if w not in nouns)
+    if clause is None:
+        return frozenset(w for w in _stems(text) if w not in nouns), frozenset()
+    owner = _stems(text[:clause.start(1)]) - nouns
+    return frozenset(w for w in _stems(clause.group(2)) if w not in nouns), frozenset(owner)
 
 
 def _central(similarity: np.ndarray) -> np.ndarray:
@@ -618,6 +630,13 @@ def _denial_edges(mentions: Sequence[Mention], usable: list[list[StatementFrame]
         for _, _, c in sorted(scored, reverse=True)[:MAX_DENIED]:
             edges.append(_Edge("denial", "denial", c, d, "claims", "denies"))
     return edges
+
+
+def _opposite_state(denied: Sequence[StatementFrame], claim: Mention, rules: StatementRules) -> bool:
+    """A claim that gives the opposite of the state a denial denies sides with the denier."""
+    said = {st.partition("@")[0] for f in denied if not f.negated for st in f.states}
+    told = {st.partition("@")[0] for f in claim.frames if not f.relative and not f.negated for st in f.states}
+    return any(o.first in said and o.second in told or o.second in said and o.first in told for o in rules.oppositions)
 
 
 def _other_subjects(a: StatementFrame, b: StatementFrame) -> bool:
