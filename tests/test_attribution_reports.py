@@ -439,3 +439,47 @@ def test_the_president_is_the_person_the_article_gave_that_title(nlp) -> None:
     text = ("President Ana Voss met the mayor of Velm. Senator Karl Brek said the talks had failed. "
             "The president said the talks went well.")
     assert reports(nlp, text) == [("Ana Voss", "say")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A new poll shows the governor ahead by six points.", [("new poll", "show")]),
+        ("The survey of harbour workers found that most oppose the night shifts.",
+         [("survey of harbour workers", "find")]),
+        ("But the study also finds that rents rose faster in the northern districts.", [("study", "find")]),
+        ("The numbers point to a close race in the county.", [("numbers", "point to")]),
+        ("The findings underscore the pressure on the ferry company.", [("findings", "underscore")]),
+    ],
+)
+def test_a_document_shows_what_it_finds(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+    mention = read(nlp, text).mentions[-1]
+    assert mention.speaker is None  # a report of the sentence, not its speaker: a poll is no one the article quotes
+    assert all(r.kind == "finding" for r in mention.reports)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She found the keys under the mat.",  # a person finding something
+        "A number of farmers found the new rules confusing.",  # "a number of" people, not the numbers
+        "The report was found in a drawer at the depot.",  # passive: the report is found
+        "The poll did not show a clear leader.",  # negated
+        "If a study finds a link, the council will act.",  # a condition
+        "The map shows the border between the two valleys.",  # a map is not a source in the lexicon
+        "A study would show whether the pier is safe.",  # not (yet) found
+    ],
+)
+def test_a_document_verb_without_a_document_shows_nothing(nlp, text) -> None:
+    assert reports(nlp, text) == []
+
+
+def test_a_document_does_not_become_the_person_a_pronoun_points_to(nlp) -> None:
+    text = ("Mayor Lena Ortiz spoke at the depot. A new survey found that most riders want later buses. "
+            "She said the council would look at the timetable.")
+    mentions = read(nlp, text).mentions
+    assert [(r.speaker, r.verb) for r in mentions[1].reports] == [("new survey", "find")]
+    assert mentions[2].speaker == "Lena Ortiz"

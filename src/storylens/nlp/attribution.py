@@ -142,7 +142,7 @@ class Attribution:
     """The raw attribution of one sentence, before pronouns are resolved."""
 
     speaker: str | None = None
-    kind: str | None = None  # person, organisation, group
+    kind: str | None = None  # person, organisation, group, document (a poll, a study: never a person)
     anaphor: str | None = None  # "person", "organisation", "any" when the speaker is a pronoun or bare noun
     title: str | None = None
     verb: str | None = None
@@ -607,7 +607,13 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue  # "X said the president did not know what he was talking about"
         if other is not None:
             extra.append(other)
-    from .attribution_cues import colon_headline, noun_attribution, stance_attribution, title_case_headline
+    from .attribution_cues import (
+        colon_headline,
+        document_attribution,
+        noun_attribution,
+        stance_attribution,
+        title_case_headline,
+    )
 
     for tok in sent:
         if tok.i in quoted_tokens:
@@ -616,6 +622,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             found = noun_attribution(tok, lexicon, cues)
         elif tok.pos_ == "ADJ" and tok.lemma_.lower() in lexicon.reporting_adjectives:
             found = stance_attribution(tok, lexicon)
+        elif tok.pos_ in ("VERB", "AUX") and tok.i not in cues:
+            found = document_attribution(tok, lexicon)  # "a new poll shows ...": cue of its own, kind "document"
         else:
             continue
         if found is not None:
@@ -691,8 +699,14 @@ def sentence_reports(attribution: Attribution, speaker: str | None, title: str |
         found.append(Report(speaker, attribution.verb, attribution.cue_at, attribution.cue_end or attribution.cue_at,
                             reporting_class(lexicon, attribution.verb), title))
     for other in attribution.others:
-        # "the president" in a second clause stays as written: a title does not tell which person it is.
-        name = other.title if other.anaphor == "person" and other.title and other.speaker is None else resolve(other)
+        # "the president" in a second clause stays as written: a title does not tell which person it is;
+        # a document ("the poll") is named as written and never enters the resolver's people or pronouns.
+        if other.kind == "document":
+            name = other.speaker
+        elif other.anaphor == "person" and other.title and other.speaker is None:
+            name = other.title
+        else:
+            name = resolve(other)
         if name is not None and other.verb is not None and other.cue_at is not None:
             found.append(Report(name, other.verb, other.cue_at, other.cue_end or other.cue_at,
                                 reporting_class(lexicon, other.verb), other.title if other.speaker else None))

@@ -17,6 +17,7 @@ from .attribution import (
     _clean_name,
     _in_subordinate_clause,
     _is_document_verb,
+    _noun_phrase,
     _subject_of,
     describe_speaker,
 )
@@ -83,6 +84,38 @@ def noun_attribution(tok: Token, lexicon: Lexicon, cues: dict[int, str]) -> Attr
         else tok
     return Attribution(name, kind, anaphor, title, lemma, anaphor_at=holder.idx if anaphor is not None else None,
                        cue_at=start.idx, cue_end=tok.idx + len(tok.text))
+
+
+def document_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
+    """A document, survey or data set that shows something: "a new poll shows Clinton ahead", "the
+    study found that ...", "the numbers point to a close race". Its source is kind "document", never a
+    person; not "she found the keys", "the report was found", "the poll did not show" nor "if a
+    study finds ..."."""
+    lemma = tok.lemma_.lower()
+    phrasal = next((f"{lemma} {c.lower_}" for c in tok.children if c.dep_ in ("prep", "prt")
+                    and f"{lemma} {c.lower_}" in lexicon.document_verbs), None)
+    verb = phrasal or (lemma if lemma in lexicon.document_verbs else None)
+    if verb is None or tok.pos_ not in ("VERB", "AUX"):
+        return None
+    children = list(tok.children)
+    if any(c.dep_ in ("neg", "nsubjpass", "auxpass") or (c.dep_ == "aux" and c.tag_ == "MD") for c in children):
+        return None  # "the poll did not show", "the memo was found", "a study would show"
+    if _in_subordinate_clause(tok):
+        return None  # "if a study finds ...", "until the audit shows ..."
+    shown = phrasal is not None or any(c.dep_ in ("ccomp", "xcomp", "dobj", "oprd") for c in children)
+    if not shown:
+        return None  # "as the polls show", "the figures varied": nothing shown
+    subject = next((c for c in children if c.dep_ == "nsubj"), None)
+    if subject is None or not (subject.lemma_.lower() in lexicon.document_sources
+                               or subject.lower_ in lexicon.document_sources):
+        return None
+    if subject.ent_type_ == "PERSON":
+        return None  # a name the tagger took for the noun ("Study" as a surname)
+    tokens = _noun_phrase(subject, appos=False)
+    name = _clean_name(tok.doc[tokens[0].i: tokens[-1].i + 1].text)
+    if not name:
+        return None
+    return Attribution(name, "document", None, None, verb, cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
 
 
 _COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "sound", "stay"})

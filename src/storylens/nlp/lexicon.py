@@ -28,6 +28,8 @@ class Lexicon:
     reporting_noun_classes: tuple[tuple[str, frozenset[str]], ...] = ()
     reporting_nouns_need_content: frozenset[str] = frozenset()
     reporting_adjectives: frozenset[str] = frozenset()  # "X was critical of ...", "X is confident that ..."
+    document_sources: frozenset[str] = frozenset()  # "the poll", "a study", "the numbers": sources that are no one
+    document_verbs: frozenset[str] = frozenset()  # "a poll shows ...", "the study found that ..."
     citing_verbs: frozenset[str] = frozenset()
     organisation_anaphors: frozenset[str] = frozenset()
     hedges: tuple[str, ...] = ()
@@ -95,6 +97,8 @@ def reporting_class(lexicon: Lexicon, lemma: str) -> str | None:
         found = next((name for name, words in lexicon.reporting_noun_classes if lemma in words), None)
     if found is None and lemma in lexicon.reporting_adjectives:
         found = "stance"
+    if found is None and lemma in lexicon.document_verbs:
+        found = "finding"
     return found
 
 
@@ -104,7 +108,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_nouns",
-        "reporting_nouns_need_content", "reporting_adjectives", "citing_verbs", "organisation_anaphors", "hedges",
+        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -130,6 +134,8 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         reporting_nouns_need_content=pick(
             "reporting_nouns_need_content", lambda v: frozenset(_words(v, "reporting_nouns_need_content"))),
         reporting_adjectives=pick("reporting_adjectives", lambda v: frozenset(_words(v, "reporting_adjectives"))),
+        document_sources=pick("document_sources", lambda v: frozenset(_words(v, "document_sources"))),
+        document_verbs=pick("document_verbs", lambda v: frozenset(_words(v, "document_verbs"))),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
         organisation_anaphors=pick(
             "organisation_anaphors", lambda v: frozenset(_words(v, "organisation_anaphors"))
