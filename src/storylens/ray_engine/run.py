@@ -100,6 +100,7 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
     import ray
 
     started = connect(options)
+    comparers = _Comparers(settings, options)
     try:
         summary = RayRunSummary()
         # Runs on one store take turns, on either engine, as `pipeline.run` does.
@@ -118,13 +119,14 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
                           Models(nlp=None, encoder=load_encoder(quantized=settings.encoder_quantized), lexicon=None))
                 touched = cluster_new(store, models, settings)
             else:
-                touched = _cluster(store, read, settings, options.block_articles)
+                touched = _cluster(store, read, settings, options, comparers)
             del read
             missing = store.stories_without_dossier()
-            _compare(store, touched | missing | store.stale_story_ids(), settings, options, progress, summary.nodes)
+            _compare(store, touched | missing | store.stale_story_ids(), options, comparers, progress, summary.nodes)
         summary.stories_touched = len(touched)
         return summary
     finally:
+        comparers.stop()
         if started:
             ray.shutdown()
 
@@ -320,14 +322,18 @@ class _Readings(_TableWriter):
         super().flush()
 
 
-def _cluster(store: Store, read: _Readings, settings: Settings, block_articles: int) -> set[str]:
+def _cluster(store: Store, read: _Readings, settings: Settings, options: RayOptions,
+             comparers: _Comparers) -> set[str]:
     """Stories of a store that had none: the whole input clustered as one task, or blocks of days
     clustered as tasks, then merged at their edges by one more task."""
     import ray
 
     if not read.count:
         return set()
-    plan = plan_blocks(read.days, settings, block_articles)
+    plan = plan_blocks(read.days, settings, options.block_articles)
+    if plan.whole:
+        # One task clusters the whole input: encoder actors for the dossiers load on the CPUs it leaves.
+        comparers.start(options.workers - 1)
     blocks = [0] if plan.whole else sorted({b for day in read.days for b in blocks_of(day, plan)})
     counts = ray.remote(num_cpus=1)(sum_counts).remote(*read.table_counts)
     cluster = ray.remote(num_cpus=1)(cluster_block_items)
@@ -353,7 +359,32 @@ def _cluster(store: Store, read: _Readings, settings: Settings, block_articles: 
     return touched
 
 
-def _compare(store: Store, story_ids: set[str], settings: Settings, options: RayOptions, progress: Progress,
+class _Comparers:
+    """The encoder actors that build dossiers (StoryComparer), started in one or two rounds."""
+
+    def __init__(self, settings: Settings, options: RayOptions) -> None:
+        self.settings = settings
+        self.options = options
+        self.actors: list[Any] = []
+
+    def start(self, count: int) -> list[Any]:
+        """Up to `count` actors in all (at most the run's workers); returns them."""
+        import ray
+
+        comparer = ray.remote(num_cpus=ACTOR_CPUS, max_restarts=-1, max_task_retries=-1)(StoryComparer)
+        while len(self.actors) < min(count, self.options.workers):
+            self.actors.append(comparer.remote(self.settings, self.options.load_models))
+        return self.actors
+
+    def stop(self) -> None:
+        import ray
+
+        for actor in self.actors:
+            ray.kill(actor)
+        self.actors = []
+
+
+def _compare(store: Store, story_ids: set[str], options: RayOptions, comparers: _Comparers, progress: Progress,
              nodes: set[str]) -> None:
     """One dossier task per story on a pool of encoder actors; the driver keeps a few in flight,
     the largest stories first, so that no actor is left with a long one at the end."""
@@ -362,8 +393,7 @@ def _compare(store: Store, story_ids: set[str], settings: Settings, options: Ray
     sizes = store.story_sizes()  # the members of one story at a time are fetched when it is sent
     ids = sorted((s for s in story_ids if s in sizes), key=lambda s: (-sizes[s], s))
     if ids:
-        comparer = ray.remote(num_cpus=ACTOR_CPUS, max_restarts=-1, max_task_retries=-1)(StoryComparer)
-        actors = [comparer.remote(settings, options.load_models) for _ in range(max(1, min(options.workers, len(ids))))]
+        actors = comparers.start(max(1, min(options.workers, len(ids))))
         queue = iter(ids)
         pending: dict[Any, Any] = {}  # task -> the actor it runs on
 
@@ -386,6 +416,5 @@ def _compare(store: Store, story_ids: set[str], settings: Settings, options: Ray
         for story_id, headline, data, node in progress(results(), "comparing stories", len(ids)):
             store.save_story_dossier(story_id, headline, data)
             nodes.add(node)
-        for actor in actors:
-            ray.kill(actor)
+    comparers.stop()
     store.drop_stale_dossiers(sizes)
