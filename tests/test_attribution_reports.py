@@ -483,3 +483,38 @@ def test_a_document_does_not_become_the_person_a_pronoun_points_to(nlp) -> None:
     mentions = read(nlp, text).mentions
     assert [(r.speaker, r.verb) for r in mentions[1].reports] == [("new survey", "find")]
     assert mentions[2].speaker == "Lena Ortiz"
+
+
+_DEBATE = "Senator Maria Holt and Governor Dan Reeve met in Denver on Tuesday to debate taxes.\n\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "label_line, expected",
+    [
+        ("HOLT: I will not raise taxes on working families.", ("Maria Holt", "say")),
+        ("REEVE: My opponent has raised them twice already, and the voters know it.", ("Dan Reeve", "say")),
+        ("MARIA HOLT: Those were emergency measures.", ("Maria Holt", "say")),
+    ],
+)
+def test_a_transcript_label_names_a_person_of_the_article(nlp, label_line, expected) -> None:
+    text = _DEBATE + label_line
+    mention = next(m for m in read(nlp, text).mentions if m.start >= len(_DEBATE))
+    assert (mention.speaker, mention.verb) == expected
+    assert text[mention.reports[0].cue_start:mention.reports[0].cue_end] == ":"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "label_line",
+    [
+        "UPDATE: The debate ran an hour over time.",  # a label, no person of the article
+        "DENVER: The hall was full well before the start.",  # a place
+        "HOLT AIDE: Nothing more to add tonight.",  # not a name the article gives
+        "HOLT: yes.",  # nothing said on its line
+    ],
+)
+def test_a_capital_label_that_names_no_person_of_the_article_is_no_speaker(nlp, label_line) -> None:
+    text = _DEBATE + label_line
+    mentions = [m for m in read(nlp, text).mentions if m.start >= len(_DEBATE)]
+    assert all((m.speaker, m.reports) == (None, ()) for m in mentions)

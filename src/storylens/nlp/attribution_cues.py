@@ -151,12 +151,25 @@ def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
     or organisation's statement; a place, a label or a date before the colon ("Update:") is not."""
     tokens = [t for t in sent if not t.is_space]
     colon = next((t for t in tokens[:8] if t.text == ":"), None)
-    if colon is None or colon.i == tokens[0].i or len([t for t in tokens if t.i > colon.i and t.is_alpha]) < 3:
+    if colon is None or colon.i == tokens[0].i:
         return None
     before = [t for t in tokens if t.i < colon.i and t.dep_ != "det"]
     if not before or len(before) > 4:
         return None
     doc = sent.doc
+    label_person = _transcript_label(before, sent)
+    if label_person is not None:
+        # "HOLT: I will not raise taxes": a transcript label, the person the article names in full. The
+        # splitter may cut the label off ("REEVE:" | "My opponent ..."): what follows on its line is said.
+        text = doc.text
+        line_end = text.find("\n", colon.idx)
+        said = text[colon.idx + 1: line_end if line_end >= 0 else len(text)].strip()
+        if len(said.split()) >= 3:
+            return Attribution(label_person, "person", verb="say", content=said, cue_at=colon.idx,
+                               cue_end=colon.idx + 1)
+        return None
+    if len([t for t in tokens if t.i > colon.i and t.is_alpha]) < 3:
+        return None
     ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start <= before[0].i and e.end >= colon.i]
     if len(ents) == 1:
         name, label = ents[0].text, ents[0].label_
@@ -176,6 +189,22 @@ def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
         return None
     return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb="say",
                        content=doc[colon.i + 1: sent.end].text, cue_at=colon.idx, cue_end=colon.idx + 1)
+
+
+def _transcript_label(before: list[Token], sent: Span) -> str | None:
+    """The person an all-capital label before a colon names ("HOLT:", "MARIA HOLT:"): a person the
+    article names elsewhere whose name ends with the label's words. "UPDATE:", "LIKELY FOE:" or
+    "WASHINGTON:" name no person of the article and stay labels."""
+    if not before or len(before) > 3 or not all(t.is_alpha and t.is_upper and len(t) > 1 for t in before):
+        return None
+    label = [t.text.lower() for t in before]
+    for ent in sent.doc.ents:
+        if ent.label_ != "PERSON" or sent.start <= ent.start < sent.end:
+            continue
+        words = [w.lower() for w in _clean_name(ent.text).split()]
+        if len(words) >= len(label) and words[-len(label):] == label and not ent.text.isupper():
+            return _clean_name(ent.text)
+    return None
 
 
 def _speaks_elsewhere(doc: Doc, name: str, sent: Span, lexicon: Lexicon) -> bool:
