@@ -518,3 +518,33 @@ def test_a_capital_label_that_names_no_person_of_the_article_is_no_speaker(nlp, 
     text = _DEBATE + label_line
     mentions = [m for m in read(nlp, text).mentions if m.start >= len(_DEBATE)]
     assert all((m.speaker, m.reports) == (None, ()) for m in mentions)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ines Dahl made the case for a new ferry pier.", [("Ines Dahl", "make the case")]),
+        ("Ines Dahl made the case that the pier was too short.", [("Ines Dahl", "make the case")]),
+        ("Several councillors made clear that they would vote against the levy.",
+         [("Several councillors", "make clear")]),
+        ("Ines Dahl made it clear that the pool would stay closed.", [("Ines Dahl", "make clear")]),
+    ],
+)
+def test_a_verb_with_the_word_that_makes_it_speech(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The winery made a case of wine for the guests.",  # a case of something
+        "Her absence made clear the scale of the problem.",  # nothing said
+        "The rain made the roads slippery and it became clear that the race would be delayed.",
+        "The jeweller made a case of silver for the ring.",  # a box of something
+        "The pier made the case harder for the council to close.",  # no "for" after the object, no clause
+    ],
+)
+def test_a_verb_with_a_look_alike_object_says_nothing(nlp, text) -> None:
+    assert reports(nlp, text) == []

@@ -73,6 +73,9 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
     for child in tok.children:
         if child.dep_ in ("prep", "prt") and f"{lemma} {child.lower_}" in lexicon.reporting_verbs:
             return f"{lemma} {child.lower_}"
+        idiom = _idiom(tok, child, lexicon)
+        if idiom is not None:
+            return idiom
         if child.dep_ in ("advcl", "ccomp", "xcomp"):
             # "called for the county to close the bridge": the parser makes "for" the marker of the
             # clause that follows, not a particle of the verb; right after the verb it is the phrasal verb.
@@ -129,6 +132,23 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             return lemma
         return None
     return lemma
+
+
+def _idiom(verb: Token, child: Token, lexicon: Lexicon) -> str | None:
+    """A verb with the word that makes it speech ("made the case for ...", "made clear that ..."), written
+    in the lexicon as "make the case", "make clear"; only with what was said: a "that"-clause or "for"."""
+    if child.dep_ not in ("dobj", "ccomp", "oprd", "acomp") or child.pos_ not in ("NOUN", "ADJ"):
+        return None
+    lemma, word = verb.lemma_.lower(), child.lemma_.lower()
+    found = next((p for p in (f"{lemma} the {word}", f"{lemma} {word}") if p in lexicon.reporting_verbs), None)
+    if found is None or any(c.dep_ == "prep" and c.lower_ == "of" for c in child.children):
+        return None  # "made a case of wine for the guests"
+    # "for" right after the object, whether the parser hangs it on the object or the verb
+    said = any(t.dep_ == "mark" and t.lower_ == "that" for t in child.subtree) or any(
+        c.dep_ == "prep" and c.lower_ == "for" and c.i == child.i + 1 for c in (*child.children, *verb.children)) or any(
+        c.dep_ in ("ccomp", "csubj") and c.i > child.i and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in verb.children)
+    return found if said else None
 
 
 def _is_document_verb(tok: Token) -> bool:
