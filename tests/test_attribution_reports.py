@@ -548,3 +548,33 @@ def test_a_verb_with_the_word_that_makes_it_speech(nlp, text, expected) -> None:
 )
 def test_a_verb_with_a_look_alike_object_says_nothing(nlp, text) -> None:
     assert reports(nlp, text) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Solberg Under Fire: Warns Of Deep Cuts.\n\nHanna Solberg said on Monday that the ferry must stay.",
+         ("Hanna Solberg", "warn")),
+        ("Dock Union Digs In: Urges Port To Hire Pilots.\n\nThe Dock Union said ships were waiting.",
+         ("Dock Union", "urge")),
+    ],
+)
+def test_a_headline_verb_after_a_colon_is_said_by_the_name_that_opens_it(nlp, text, expected) -> None:
+    first = read(nlp, text).mentions[0]
+    assert (first.speaker, first.verb) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the name before the colon is no one the article names
+        "Harbour Watch: Warns Of Storm Damage.\n\nHanna Solberg said on Monday that the ferry must stay.",
+        # a verb with another sense after the colon ("Adds Jobs")
+        "Solberg Economy: Adds Jobs For A Third Month.\n\nHanna Solberg said the ferry must stay.",
+    ],
+)
+def test_a_headline_verb_after_a_colon_needs_a_name_of_the_article(nlp, text) -> None:
+    first = read(nlp, text).mentions[0]
+    assert (first.speaker, first.reports) == (None, ())

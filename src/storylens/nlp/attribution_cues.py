@@ -228,6 +228,23 @@ def title_case_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
     words = [t for t in sent if t.is_alpha]
     if sent.start != 0 or len(words) < 4 or sum(t.text[0].isupper() for t in words) < 0.7 * len(words):
         return None
+    colon = next((t for t in sent[:8] if t.text == ":"), None)
+    if colon is not None and colon.i + 1 < sent.end:
+        # "Harbour Union Digs In: Urges Council To Act": the verb opens what follows the colon, the
+        # subject is the name that opens the line.
+        after = doc[colon.i + 1]
+        lemma = _third_person_lemma(after.text, lexicon) if after.is_alpha and after.text[0].isupper() else None
+        if lemma is not None and lemma not in lexicon.reporting_needs_content:
+            for k in range(1, 4):
+                if k >= len(words) or words[k].i >= colon.i:
+                    break
+                name = doc[words[0].i: words[k].i].text
+                label = next((e.label_ for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start >= sent.end
+                              and (e.text == name or e.text.endswith(" " + name))), None)
+                if label is not None:
+                    return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation",
+                                       verb=lemma, content=doc[after.i + 1: sent.end].text, cue_at=after.idx,
+                                       cue_end=after.idx + len(after.text))
     for i, tok in enumerate(words[1:5], start=1):
         lemma = _third_person_lemma(tok.text, lexicon) if tok.text[0].isupper() else None
         if lemma is None:
