@@ -62,8 +62,8 @@ def test_every_attribution_of_a_sentence_is_a_report(nlp, text, expected) -> Non
         ("Alma Roos said the vote was rushed and accused the chair of hiding the costs.", [("Alma Roos", "say")]),
         # "a voice that said" is nobody
         ("Ines Palm said the town had lost a voice that said what others would not.", [("Ines Palm", "say")]),
-        # "declined to comment" reports nothing
-        ("The ministry declined to comment on the figures.", []),
+        # "declined to comment" is a refusal of its own (its speaker named), never a "comment"
+        ("The ministry declined to comment on the figures.", [("ministry", "decline")]),
         # "they" in a clause of its own is too far to resolve
         ("Asked which team they thought would win, most fans named the home side.", []),
     ],
@@ -578,3 +578,35 @@ def test_a_headline_verb_after_a_colon_is_said_by_the_name_that_opens_it(nlp, te
 def test_a_headline_verb_after_a_colon_needs_a_name_of_the_article(nlp, text) -> None:
     first = read(nlp, text).mentions[0]
     assert (first.speaker, first.reports) == (None, ())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Karl Brek declined to comment on the talks.", [("Karl Brek", "decline")]),
+        ("Karl Brek refused to say whether the pier would close.", [("Karl Brek", "refuse")]),
+        ("The harbour board did not respond to a request for comment.", [("harbour board", "not respond")]),
+        ("Karl Brek has not yet responded to the mayor's remarks.", [("Karl Brek", "not respond")]),
+    ],
+)
+def test_refusing_to_speak_is_a_refusal_report(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+    mention = read(nlp, text).mentions[-1]
+    assert mention.speaker is None  # a report of the sentence; nothing is claimed
+    assert [r.kind for r in mention.reports] == ["refusal"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president declined to threaten the rebels.",  # refusing to act, not to speak
+        "Prices refused to fall in the spring.",  # no one
+        "If Karl Brek declines to comment, the paper will print the letter.",  # a condition
+        "Karl Brek did not respond to the attack on the convoy.",  # not something said or asked
+        "Karl Brek declined the offer of a lift.",  # no infinitive
+    ],
+)
+def test_refusing_something_else_is_no_report(nlp, text) -> None:
+    assert reports(nlp, text) == []

@@ -631,6 +631,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         colon_headline,
         document_attribution,
         noun_attribution,
+        refusal_attribution,
         stance_attribution,
         title_case_headline,
     )
@@ -643,7 +644,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         elif tok.pos_ == "ADJ" and tok.lemma_.lower() in lexicon.reporting_adjectives:
             found = stance_attribution(tok, lexicon)
         elif tok.pos_ in ("VERB", "AUX") and tok.i not in cues:
-            found = document_attribution(tok, lexicon)  # "a new poll shows ...": cue of its own, kind "document"
+            # "a new poll shows ...": cue of its own, kind "document"; "X declined to comment"
+            found = document_attribution(tok, lexicon) or refusal_attribution(tok, lexicon)
         else:
             continue
         if found is not None:

@@ -118,6 +118,37 @@ def document_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
     return Attribution(name, "document", None, None, verb, cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
 
 
+def refusal_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
+    """Someone refusing to speak: "X declined to comment", "she refused to say whether ...", "the
+    ministry did not respond to a request for comment". Not "declined to threaten Moscow" nor "prices
+    refused to fall"; not in a condition ("if she declines to comment")."""
+    words = dict(lexicon.refusals)
+    lemma = tok.lemma_.lower()
+    children = list(tok.children)
+    negated = any(c.dep_ == "neg" for c in children)
+    if lemma in words.get("verbs", ()) and not negated:
+        refused = any(c.dep_ == "xcomp" and c.lemma_.lower() in words.get("what", ())
+                      and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in children)
+    elif lemma in words.get("unanswered", ()) and negated:
+        objects = [c for c in children if c.dep_ == "dobj"] + [
+            g for c in children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children if g.dep_ == "pobj"]
+        refused = any(o.lemma_.lower() in words.get("unanswered_objects", ()) for o in objects)
+    else:
+        return None
+    if not refused or _in_subordinate_clause(tok) or any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ != "would"
+                                                          for c in children):
+        return None
+    subject, _ = _subject_of(tok)
+    if subject is None or subject.lower_ in _RELATIVE_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        return None
+    name, kind, anaphor, title = describe_speaker(subject, lexicon)
+    if name is None and anaphor is None:
+        return None
+    verb = lemma if negated is False else f"not {lemma}"  # "not respond": no answer, not a response
+    return Attribution(name, kind, anaphor, title, verb, anaphor_at=subject.idx if anaphor is not None else None,
+                       cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
+
+
 _COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "sound", "stay"})
 
 

@@ -14,6 +14,7 @@ CUE_NAMES = (
     "unanimous", "split", "expected", "surprise",
 )
 QUALIFIER_NAMES = ("approximate", "lower_bound", "upper_bound")
+REFUSAL_NAMES = ("verbs", "what", "unanswered", "unanswered_objects")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Lexicon:
     reporting_adjectives: frozenset[str] = frozenset()  # "X was critical of ...", "X is confident that ..."
     document_sources: frozenset[str] = frozenset()  # "the poll", "a study", "the numbers": sources that are no one
     document_verbs: frozenset[str] = frozenset()  # "a poll shows ...", "the study found that ..."
+    # "declined to comment", "did not respond to a request": verbs, what, unanswered, unanswered_objects
+    refusals: tuple[tuple[str, frozenset[str]], ...] = ()
     citing_verbs: frozenset[str] = frozenset()
     organisation_anaphors: frozenset[str] = frozenset()
     hedges: tuple[str, ...] = ()
@@ -99,6 +102,9 @@ def reporting_class(lexicon: Lexicon, lemma: str) -> str | None:
         found = "stance"
     if found is None and lemma in lexicon.document_verbs:
         found = "finding"
+    refusing = dict(lexicon.refusals)
+    if found is None and (lemma in refusing.get("verbs", ()) or lemma.removeprefix("not ") in refusing.get("unanswered", ())):
+        found = "refusal"
     return found
 
 
@@ -108,7 +114,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_nouns",
-        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "citing_verbs", "organisation_anaphors", "hedges",
+        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "refusals", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -136,6 +142,8 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         reporting_adjectives=pick("reporting_adjectives", lambda v: frozenset(_words(v, "reporting_adjectives"))),
         document_sources=pick("document_sources", lambda v: frozenset(_words(v, "document_sources"))),
         document_verbs=pick("document_verbs", lambda v: frozenset(_words(v, "document_verbs"))),
+        refusals=pick("refusals", lambda v: tuple((name, frozenset(words)) for name, words in
+                                                  _groups(v, "refusals", REFUSAL_NAMES))),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
         organisation_anaphors=pick(
             "organisation_anaphors", lambda v: frozenset(_words(v, "organisation_anaphors"))
