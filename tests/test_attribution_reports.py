@@ -610,3 +610,10 @@ def test_refusing_to_speak_is_a_refusal_report(nlp, text, expected) -> None:
 )
 def test_refusing_something_else_is_no_report(nlp, text) -> None:
     assert reports(nlp, text) == []
+
+
+@pytest.mark.slow
+def test_a_refusal_takes_only_its_own_subject(nlp) -> None:
+    text = ("At a news conference, police offered almost no details about the arrests and Chief Rolf Amble "
+            "specifically declined to confirm reports of the raid.")
+    assert ("police", "decline") not in reports(nlp, text)

@@ -138,7 +138,9 @@ def refusal_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
     if not refused or _in_subordinate_clause(tok) or any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ != "would"
                                                           for c in children):
         return None
-    subject, _ = _subject_of(tok)
+    # Its own subject only: "police offered no details and Bratton declined to confirm ..." may be
+    # parsed with no subject on "declined", and the first clause's is someone else.
+    subject = next((c for c in children if c.dep_ == "nsubj"), None)
     if subject is None or subject.lower_ in _RELATIVE_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
         return None
     name, kind, anaphor, title = describe_speaker(subject, lexicon)
