@@ -57,9 +57,11 @@ class DuplicateResolver:
     """Replays `DuplicateIndex.check` in reading order over precomputed candidate pairs.
 
     Feed every article in reading order, stored ones (`remember`) before new ones (`check`),
-    with its signatures. Holds the candidate pairs and, for the articles in some pair only, their
-    signatures, ids and content hashes: an article sharing no key with any other is stored and
-    forgotten, so memory follows the copies in the input, not its size.
+    with its signatures. Holds the candidate pairs and, for the articles some later article is
+    compared with, their signatures and ids until the last such article is checked; content
+    hashes only of articles with exact copies. An article sharing no key with any other is
+    stored and forgotten, so memory follows the copies open at a point of the reading, not
+    the size of the input.
     """
 
     threshold: float
@@ -69,8 +71,8 @@ class DuplicateResolver:
     _kept: dict[Position, str] = field(default_factory=dict)
     _signatures: dict[Position, np.ndarray] = field(default_factory=dict)
     _word_signatures: dict[Position, np.ndarray] = field(default_factory=dict)
-    _paired: set[Position] = field(default_factory=set)
-    _word_paired: set[Position] = field(default_factory=set)
+    _until: dict[Position, Position] = field(default_factory=dict)  # earlier -> the last later compared with it
+    _word_earlier: set[Position] = field(default_factory=set)
     _exact_paired: set[Position] = field(default_factory=set)
 
     def add_pairs(self, pairs: Iterable[tuple[Position, Position]], kind: int = 0) -> None:
@@ -80,24 +82,37 @@ class DuplicateResolver:
             for later, earlier in pairs:
                 self._exact_paired.update((later, earlier))
             return
-        candidates, paired = (self.word_candidates, self._word_paired) if kind == 1 else (self.candidates, self._paired)
+        candidates = self.word_candidates if kind == 1 else self.candidates
         for later, earlier in pairs:
             candidates.setdefault(later, []).append(earlier)
-            paired.update((later, earlier))
+            self._until[earlier] = max(later, self._until.get(earlier, later))
+            if kind == 1:
+                self._word_earlier.add(earlier)
 
     def _keep(self, position: Position, content_hash: str, article_id: str) -> None:
         """Remember a kept article where a later copy can look for it."""
         if position in self._exact_paired:
             self._exact.setdefault(content_hash, article_id)
-        if position in self._paired or position in self._word_paired:
+        if position in self._until:
             self._kept[position] = article_id
 
     def _keep_signatures(self, position: Position, hashvalues: np.ndarray | None,
                          word_values: np.ndarray | None) -> None:
-        if position in self._paired and hashvalues is not None:
+        if position not in self._until:
+            return
+        if hashvalues is not None:
             self._signatures[position] = hashvalues
-        if position in self._word_paired and word_values is not None:
+        if position in self._word_earlier and word_values is not None:
             self._word_signatures[position] = word_values
+
+    def _release(self, position: Position) -> None:
+        """The article at `position` is decided: drop its candidates, and what no later article needs."""
+        for earlier in {*self.candidates.pop(position, ()), *self.word_candidates.pop(position, ())}:
+            if self._until.get(earlier) == position:
+                del self._until[earlier]
+                self._word_earlier.discard(earlier)
+                for held in (self._kept, self._signatures, self._word_signatures):
+                    held.pop(earlier, None)
 
     def remember(self, position: Position, article: Article, hashvalues: np.ndarray | None = None,
                  word_values: np.ndarray | None = None) -> None:
@@ -110,6 +125,13 @@ class DuplicateResolver:
     def check(self, position: Position, article: Article, hashvalues: np.ndarray | None = None,
               word_values: np.ndarray | None = None) -> Article:
         """The article as the local engine's `DuplicateIndex.check` would return it."""
+        try:
+            return self._check(position, article, hashvalues, word_values)
+        finally:
+            self._release(position)
+
+    def _check(self, position: Position, article: Article, hashvalues: np.ndarray | None,
+               word_values: np.ndarray | None) -> Article:
         self._keep_signatures(position, hashvalues, word_values)
         if article.status != "ok":
             return article
@@ -119,12 +141,12 @@ class DuplicateResolver:
             copy_id = hashlib.sha256(f"{content_hash}\n{article.input}".encode("utf-8")).hexdigest()[:12]
             return replace(article, id=copy_id, status="duplicate", duplicate_of=original,
                            reason=f"exact copy of {original}")
-        best_id, best_score = self._closest(position, self.candidates, self._signatures)
+        best_id, best_score = self._closest(position, hashvalues, self.candidates, self._signatures)
         if best_id is not None and best_score >= self.threshold:
             return replace(article, status="duplicate", duplicate_of=best_id,
                            reason=f"near-duplicate (syndicated copy) of {best_id}, {best_score:.0%} similar")
         if word_values is not None:
-            best_id, best_score = self._closest(position, self.word_candidates, self._word_signatures)
+            best_id, best_score = self._closest(position, word_values, self.word_candidates, self._word_signatures)
             if best_id is not None and best_score >= WORD_SET_THRESHOLD:
                 return replace(article, status="duplicate", duplicate_of=best_id,
                                reason=f"near-duplicate (copy with words changed) of {best_id}, "
@@ -132,16 +154,19 @@ class DuplicateResolver:
         self._keep(position, content_hash, article.id)
         return article
 
-    def _closest(self, position: Position, candidates: dict[Position, list[Position]],
+    def _closest(self, position: Position, values: np.ndarray | None, candidates: dict[Position, list[Position]],
                  signatures: dict[Position, np.ndarray]) -> tuple[str | None, float]:
-        """The kept earlier candidate most similar to the article at `position`, and how similar."""
+        """The kept earlier candidate most similar to the article at `position` (signature `values`),
+        and how similar."""
         best_id, best_score = None, 0.0
+        if values is None:
+            return best_id, best_score
         # Earliest first, so that of two equally close originals the first one read wins.
         for earlier in sorted(set(candidates.get(position, ()))):
             kept = self._kept.get(earlier)
             if kept is None or earlier not in signatures:
                 continue
-            score = similarity(signatures[position], signatures[earlier])
+            score = similarity(values, signatures[earlier])
             if score > best_score:
                 best_id, best_score = kept, score
         return best_id, best_score
