@@ -617,3 +617,18 @@ def test_a_refusal_takes_only_its_own_subject(nlp) -> None:
     text = ("At a news conference, police offered almost no details about the arrests and Chief Rolf Amble "
             "specifically declined to confirm reports of the raid.")
     assert ("police", "decline") not in reports(nlp, text)
+
+
+@pytest.mark.slow
+def test_a_document_that_says_something_stays_a_document(nlp) -> None:
+    from storylens.nlp.attribution import attribute_sentence, find_quote_regions
+    from storylens.read import load_lexicon
+
+    text = "The harbour audit concluded that the cranes were unsafe."
+    doc = nlp(text)
+    found = attribute_sentence(next(doc.sents), load_lexicon(), find_quote_regions(text))
+    assert (found.speaker, found.kind, found.verb) == ("harbour audit", "document", "conclude")
+    # "they" is a group of people, not the survey named before
+    text = ("Dock workers said on Monday that the cranes were old. A new survey suggested that most ferries run "
+            "late. They said the night shifts were too long.")
+    assert reports(nlp, text) == [("Dock workers", "say")]

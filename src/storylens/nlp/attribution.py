@@ -314,6 +314,8 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
         kind = "person"
     if conj:
         kind = "group"
+    elif kind != "person" and (head.lemma_.lower() in lexicon.document_sources or head.lower_ in lexicon.document_sources):
+        kind = "document"  # "the AP-GfK poll said ...": a source, but no one the article quotes
     return _clean_name(text) or None, kind, None, None
 
 
