@@ -22,6 +22,16 @@ DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "reading" / "gold.json"
 
 
+def gold_article(entry: dict) -> tuple[Article, list[tuple[int, int, dict]]]:
+    """One gold entry as an article (its sentences joined by spaces) and each sentence's span in it."""
+    text, offsets = "", []
+    for sentence in entry["sentences"]:
+        start = len(text) + (1 if text else 0)
+        text = f"{text} {sentence['text']}" if text else sentence["text"]
+        offsets.append((start, len(text), sentence))
+    return Article(entry["id"], "gold", "gold", None, entry["published"], "en", "ok", None, text), offsets
+
+
 def score_gold(nlp, lexicon, path: Path = GOLD) -> dict[str, tuple[int, int, int]]:
     """(true positives, false positives, false negatives) per field over the gold sentences."""
     gold = json.loads(path.read_text(encoding="utf-8"))
@@ -42,13 +52,8 @@ def score_gold(nlp, lexicon, path: Path = GOLD) -> dict[str, tuple[int, int, int
         counts[field][2] += len(expected - found)
 
     for entry in gold["articles"]:
-        text, offsets = "", []
-        for sentence in entry["sentences"]:
-            start = len(text) + (1 if text else 0)
-            text = f"{text} {sentence['text']}" if text else sentence["text"]
-            offsets.append((start, len(text), sentence))
-        article = Article(entry["id"], "gold", "gold", None, entry["published"], "en", "ok", None, text)
-        reading = read_doc(article, nlp(text), lexicon)
+        article, offsets = gold_article(entry)
+        reading = read_doc(article, nlp(article.text), lexicon)
         for start, end, sentence in offsets:
             inside = [m for m in reading.mentions if start <= m.start < end]
             speaker = next((m.speaker for m in inside if m.speaker), None)

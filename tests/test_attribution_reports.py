@@ -273,6 +273,7 @@ def test_gold_reports_meet_precision_and_recall_floors(nlp, data_dir, settings) 
     """Every attribution of the reading gold's sentences that list their reports, as (speaker, lemma)."""
     import json
 
+    from bench.reading import gold_article
     from storylens.read import read_articles
 
     gold = json.loads((data_dir / "reading" / "gold.json").read_text(encoding="utf-8"))
@@ -281,12 +282,7 @@ def test_gold_reports_meet_precision_and_recall_floors(nlp, data_dir, settings) 
     for entry in gold["articles"]:
         if not any("reports" in s for s in entry["sentences"]):
             continue
-        text, offsets = "", []
-        for sentence in entry["sentences"]:
-            start = len(text) + (1 if text else 0)
-            text = f"{text} {sentence['text']}" if text else sentence["text"]
-            offsets.append((start, len(text), sentence))
-        article = Article(entry["id"], "gold", "gold", None, entry["published"], "en", "ok", None, text)
+        article, offsets = gold_article(entry)
         reading = next(read_articles([article], nlp, load_lexicon(), settings))
         for start, end, sentence in offsets:
             if "reports" not in sentence:
