@@ -7,7 +7,10 @@
    on a local Ray with 1 and then 2 CPUs (one reading actor per CPU): articles/s,
    efficiency from 1 to 2 workers ((rate 2 / rate 1) / 2), each reading actor's peak
    resident memory, the driver's, and the load average of the machine during each run.
-   Each actor encodes on the one CPU it holds, so 1 worker is one CPU's work.
+   Each actor encodes on the one CPU it holds, so 1 worker is one CPU's work. Ray starts its
+   worker processes at niceness 15 (its `worker_niceness`): on a machine shared with other jobs
+   they yield to every one of them while the driver does not, and the two runs get whatever the
+   other jobs leave; RAY_worker_niceness=0 in the environment runs them at the driver's priority.
 3. Archive: synthetic archives made from the ECB+ texts (copy k has its words of five letters
    or more respelled so that copies are neither duplicates nor one story, dates shifted by
    k * 3 weeks, more than the clustering window, outlets renamed), run whole at each of --sizes:
