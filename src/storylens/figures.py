@@ -38,7 +38,7 @@ RULES_PATH = Path(__file__).parent / "data" / "figures.yaml"
 SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py or nlp/frames.py (statements.yaml)
 # change: stored readings made by other rules are read again.
-READING_RULES = 10
+READING_RULES = 11
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
@@ -95,6 +95,7 @@ class FigureRules:
     change_dimensions: frozenset[str] = frozenset()
     copula_predicates: frozenset[str] = frozenset()
     scale_nouns: frozenset[str] = frozenset()
+    quake_nouns: frozenset[str] = frozenset()
     age_words: frozenset[str] = frozenset()
     ordered_dimensions: frozenset[str] = frozenset()
     zero_determiners: frozenset[str] = frozenset()
@@ -179,6 +180,7 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         change_dimensions=frozenset(_words(data.get("change_dimensions"))),
         copula_predicates=frozenset(_words(data.get("copula_predicates"))),
         scale_nouns=frozenset(_words(data.get("scale_nouns"))),
+        quake_nouns=frozenset(_words(data.get("quake_nouns"))),
         age_words=frozenset(_words(data.get("age_words"))),
         ordered_dimensions=frozenset(_words(data.get("ordered_dimensions"))),
         zero_determiners=frozenset(_words(data.get("zero_determiners"))),
@@ -618,6 +620,12 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
     conflicts: list[Conflict] = []
     histories: list[FigureHistory] = []
     for measure, group in by_measure.items():
+        # An article that gives a value to another event of the measure ("earlier, a 5.6 quake"):
+        # that value, from any outlet, tells of the other event, not of this article's own.
+        elsewhere: dict[str, set[float]] = defaultdict(set)
+        for f in group:
+            if f.holder and set(f.holder.split()) & rules.ordinal_event_words:
+                elsewhere[f.mention.article_id].add(f.base)
         for bucket in _holder_groups(group, measure, rules):
             bucket = _one_value_per_voice(_without_vague(bucket, settings), settings)
             holder = next((f.holder for f in bucket if f.holder), None)
@@ -628,6 +636,9 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                 for j in range(i + 1, len(bucket)):
                     b = bucket[j]
                     if not _plausible(a, b, rules, settings):
+                        continue
+                    if b.base in elsewhere.get(a.mention.article_id, ()) \
+                            or a.base in elsewhere.get(b.mention.article_id, ()):
                         continue
                     if (a.time and b.time and a.time != b.time) or "update" in a.quantity.flags \
                             or "update" in b.quantity.flags or (a.time != b.time and (

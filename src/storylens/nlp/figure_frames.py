@@ -334,6 +334,12 @@ def _percent_place(root: Token) -> str | None:
     return " ".join(dict.fromkeys(e.text.lower() for e in names)) or None
 
 
+def _generic_subject(noun: Token, rules: FigureRules) -> bool:
+    """An indefinite subject of a copula names a kind, no event: "a 4.4 quake is large for the area"."""
+    return noun.dep_ == "nsubj" and noun.head.lemma_.lower() in rules.copula_predicates and any(
+        c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
+
+
 def _dimension(m: re.Match[str], unit: str | None, counted_tok: Token | None, root: Token, sent: Span,
                rules: FigureRules) -> tuple[str, str | None]:
     """The figure's dimension and its unit as shown ("length", "km"), from the match and the parse."""
@@ -348,6 +354,8 @@ def _dimension(m: re.Match[str], unit: str | None, counted_tok: Token | None, ro
         if lemma in rules.units:
             dim, shown, _ = rules.units[lemma]
             return dim, shown
+    if m.group("digits") and re.search(r"(?i)\bmagnitude-$", m.string[:m.start("digits")]):
+        return "magnitude", None  # "a magnitude-5.2 quake": the scale named before its value
     if unit == "%":
         return "percent", "%"
     if unit == "basis points":
@@ -368,6 +376,9 @@ def _dimension(m: re.Match[str], unit: str | None, counted_tok: Token | None, ro
             return dim, unit if dim == "duration" and unit else shown
     if prev is not None and prev.lower_ in rules.age_words:
         return "age", "yr"
+    if counted_tok is not None and counted_tok.lemma_.lower() in rules.quake_nouns and m.group("digits") \
+            and "." in m.group("digits") and float(m.group("digits")) < 10 and not _generic_subject(counted_tok, rules):
+        return "magnitude", None  # "a 5.6 quake": a decimal is no count of quakes
     near = {t.lemma_.lower() for t in (prev, nxt, root.head) if t is not None}
     if near & rules.magnitude_words:
         return "magnitude", None

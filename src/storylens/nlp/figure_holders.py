@@ -148,6 +148,11 @@ def _holder(dimension: str, anchor: Token, root: Token, counted_tok: Token | Non
                  or (c.ent_type_ == "ORDINAL" and c.lower_ not in rules.main_event_words)]
         if quake.lemma_.lower() in rules.ordinal_event_words:
             marks.append(quake.lemma_.lower())
+        if not marks and quake.dep_ in ("nsubj", "nsubjpass"):  # "earlier (on Sunday) a 5.6 quake jolted the island"
+            verb = quake.head
+            adverbs = [c for c in verb.children if c.dep_ == "advmod"] + [
+                g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "advmod"]
+            marks += [c.lower_ for c in adverbs if c.lower_ in rules.ordinal_event_words]
         return " ".join(marks) or None
     # Money, percentages, lengths, durations: the owner of the measure noun, else the subject.
     owner_of = noun if noun is not None else counted_tok

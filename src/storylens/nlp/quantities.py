@@ -65,7 +65,7 @@ _NUMBER = re.compile(
     r"(?:(?<=\$US)|(?<![\w.,+#/:-]))(?P<sdigits>\d+(?:\.\d+)?)(?P<suffix>bn|mn|mln|m|k|b|(?<=[$€£¥]\d)(?:BN|M|B|K)|(?<=[$€£¥]\d\d)(?:BN|M|B|K)|(?<=[$€£¥]\d\d\d)(?:BN|M|B|K)|(?<=\.\d)(?:BN|M|B))(?![\w-])"
     r"|(?<![\w.,+#/:-])(?P<hdigits>\d+(?:\.\d+)?)-(?P<hunit>(?i:years?-old|magnitude|yards?|miles?|kilometres?|kilometers?|km|foot|feet|metres?|meters?|hours?|days?|weeks?|months?|minutes?))(?![\w])"
     r"|(?<![\w.,+#/:-])(?P<rlow>\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?:-|–)(?P<rhigh>\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?=\s+(?i:million|billion|thousand|bn|percent|per\s+cent)\b|%)"
-    r"|(?:(?<=\$US)|(?<![\w.,+#/:-]))(?P<digits>\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w/]|[.,:-]\d|-\w)"
+    r"|(?:(?<=\$US)|(?<=[Mm]agnitude-)|(?<![\w.,+#/:-]))(?P<digits>\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w/]|[.,:-]\d|-\w)"
     rf"|(?<![\w-])(?P<frac>(?i:(?:a|one|two|three|four)\s+(?:half|third|quarter|fifth|sixth|tenth)s?|half(?=\s+of\b)))\b"
     rf"|(?<![\w-])(?P<words>(?i:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}|hundred|thousand|million|billion))*))(?![\w-])"
     r")"
