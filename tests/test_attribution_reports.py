@@ -628,3 +628,35 @@ def test_a_document_that_says_something_stays_a_document(nlp) -> None:
     text = ("Dock workers said on Monday that the cranes were old. A new survey suggested that most ferries run "
             "late. They said the night shifts were too long.")
     assert reports(nlp, text) == [("Dock workers", "say")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Harbour officials put the number of missing sailors at 14.", ("Harbour officials", "put")),
+        ("The seismic office placed the quake's strength at magnitude 5.3.", ("seismic office", "place")),
+        ("The insurer pegged the damage at $3 million.", ("insurer", "peg")),
+        ("Police put the crowd at about 3,000 people.", ("Police", "put")),
+    ],
+)
+def test_a_figure_put_at_a_value_is_its_subject_s_estimate(nlp, text, expected) -> None:
+    mention = read(nlp, text).mentions[-1]
+    assert (mention.speaker, mention.verb) == expected
+    assert [r.kind for r in mention.reports] == ["estimate"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mara Lind put the parcel at the door.",  # a place, not a figure
+        "The strike puts the whole season at risk.",  # a state
+        "The referee placed the ball at the 20-yard line.",  # the figure is not what follows "at"
+        "The coach put Ivo Brandt at centre back.",  # a position
+        "The council put 40 benches along the seafront.",  # a figure, but no "at" before it
+    ],
+)
+def test_putting_something_at_a_place_or_state_states_no_figure(nlp, text) -> None:
+    assert reports(nlp, text) == []
+    assert read(nlp, text).mentions[-1].speaker is None

@@ -82,6 +82,8 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             mark = next((m for m in child.children if m.dep_ == "mark" and m.i == tok.i + 1), None)
             if mark is not None and f"{lemma} {mark.lower_}" in lexicon.reporting_verbs:
                 return f"{lemma} {mark.lower_}"
+    if lemma in lexicon.figure_estimates and lemma not in lexicon.reporting_verbs:
+        return lemma if _states_figure(tok) else None
     if lemma not in lexicon.reporting_verbs:
         return None
     if lemma in lexicon.reporting_parenthetical:
@@ -132,6 +134,28 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             return lemma
         return None
     return lemma
+
+
+def _states_figure(verb: Token) -> bool:
+    """A verb of `figure_estimates` with an object and "at" before the figure itself: "put the toll at
+    40", "placed its strength at magnitude 5.4", "pegged the cost at $3 million"; not "put the book at
+    the door", "put the deal at risk" or "placed the ball at the 20-yard line"."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if not objects:
+        return False
+    # "at" hangs on the verb or, as the parser often has it, on the object ("put [the toll at 40]")
+    for prep in (*verb.children, *objects[0].children):
+        if prep.dep_ != "prep" or prep.lower_ != "at":
+            continue
+        for figure in prep.children:
+            if figure.dep_ == "pobj" and (_is_figure(figure) or any(
+                    c.dep_ in ("nummod", "appos") and _is_figure(c) for c in figure.children)):
+                return True
+    return False
+
+
+def _is_figure(tok: Token) -> bool:
+    return tok.like_num or any(ch.isdigit() for ch in tok.text)
 
 
 def _idiom(verb: Token, child: Token, lexicon: Lexicon) -> str | None:
@@ -426,12 +450,11 @@ def figure_speakers(sent: Span, spans: list[tuple[int, int]], lexicon: Lexicon) 
 
 
 def _governing_source(number: Token, lexicon: Lexicon) -> tuple[str | None, str | None]:
-    tok, came_from = number, None
+    tok = number
     for _ in range(12):
         if tok.pos_ == "VERB" and tok is not number:
             lemma = tok.lemma_.lower()
-            states_figure = lemma == "put" and came_from is not None and came_from.dep_ == "prep" \
-                and came_from.lower_ == "at"
+            states_figure = lemma in lexicon.figure_estimates and _states_figure(tok)
             if lemma in lexicon.reporting_verbs or states_figure:
                 subject, _ = _subject_of(tok)
                 if subject is None:
@@ -440,7 +463,7 @@ def _governing_source(number: Token, lexicon: Lexicon) -> tuple[str | None, str 
                 return name, kind
         if tok.head.i == tok.i:
             break
-        came_from, tok = tok, tok.head
+        tok = tok.head
     return None, None
 
 

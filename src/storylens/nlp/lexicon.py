@@ -31,6 +31,7 @@ class Lexicon:
     reporting_adjectives: frozenset[str] = frozenset()  # "X was critical of ...", "X is confident that ..."
     document_sources: frozenset[str] = frozenset()  # "the poll", "a study", "the numbers": sources that are no one
     document_verbs: frozenset[str] = frozenset()  # "a poll shows ...", "the study found that ..."
+    figure_estimates: frozenset[str] = frozenset()  # "officials put the toll at 40": a figure stated with "at"
     # "declined to comment", "did not respond to a request": verbs, what, unanswered, unanswered_objects
     refusals: tuple[tuple[str, frozenset[str]], ...] = ()
     citing_verbs: frozenset[str] = frozenset()
@@ -102,6 +103,8 @@ def reporting_class(lexicon: Lexicon, lemma: str) -> str | None:
         found = "stance"
     if found is None and lemma in lexicon.document_verbs:
         found = "finding"
+    if found is None and lemma in lexicon.figure_estimates:
+        found = "estimate"
     refusing = dict(lexicon.refusals)
     if found is None and (lemma in refusing.get("verbs", ()) or lemma.removeprefix("not ") in refusing.get("unanswered", ())):
         found = "refusal"
@@ -114,7 +117,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_nouns",
-        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "refusals", "citing_verbs", "organisation_anaphors", "hedges",
+        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "refusals", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -142,6 +145,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         reporting_adjectives=pick("reporting_adjectives", lambda v: frozenset(_words(v, "reporting_adjectives"))),
         document_sources=pick("document_sources", lambda v: frozenset(_words(v, "document_sources"))),
         document_verbs=pick("document_verbs", lambda v: frozenset(_words(v, "document_verbs"))),
+        figure_estimates=pick("figure_estimates", lambda v: frozenset(_words(v, "figure_estimates"))),
         refusals=pick("refusals", lambda v: tuple((name, frozenset(words)) for name, words in
                                                   _groups(v, "refusals", REFUSAL_NAMES))),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
