@@ -660,3 +660,35 @@ def test_a_figure_put_at_a_value_is_its_subject_s_estimate(nlp, text, expected) 
 def test_putting_something_at_a_place_or_state_states_no_figure(nlp, text) -> None:
     assert reports(nlp, text) == []
     assert read(nlp, text).mentions[-1].speaker is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a shortened passive: the noun is what is believed of, not who believes
+        "Police arrested Mara Lind, the woman believed to have set the fire.",
+        'Tobi Vane was named as "the Owl," the shadowy figure believed to have leaked the memo to the paper.',
+        "The smuggler, known to be armed, fled across the border.",
+        "Ivo Brandt, the man alleged to have forged the deeds, was released.",
+    ],
+)
+def test_a_noun_believed_to_have_done_something_is_no_speaker(nlp, text) -> None:
+    mention = read(nlp, text).mentions[-1]
+    assert mention.speaker is None
+    assert reports(nlp, text) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the verb with its own clause, or after what was said, still reports
+        ("Harbour officials believe the fire was set on purpose.", ("Harbour officials", "believe")),
+        ('"The levy will fail," harbour officials believe.', ("harbour officials", "believe")),
+        ("Police suspect the driver was drunk.", ("Police", "suspect")),
+    ],
+)
+def test_a_belief_with_its_own_clause_still_reports(nlp, text, expected) -> None:
+    mention = read(nlp, text).mentions[-1]
+    assert (mention.speaker, mention.verb) == expected

@@ -82,6 +82,8 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             mark = next((m for m in child.children if m.dep_ == "mark" and m.i == tok.i + 1), None)
             if mark is not None and f"{lemma} {mark.lower_}" in lexicon.reporting_verbs:
                 return f"{lemma} {mark.lower_}"
+    if lemma in lexicon.raising_verbs and _shortened_passive(tok):
+        return None  # "the man believed to have set the fire": no one here believes
     if lemma in lexicon.figure_estimates and lemma not in lexicon.reporting_verbs:
         return lemma if _states_figure(tok) else None
     if lemma not in lexicon.reporting_verbs:
@@ -134,6 +136,26 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             return lemma
         return None
     return lemma
+
+
+def _shortened_passive(verb: Token) -> bool:
+    """A verb with no auxiliary, object or clause of its own before a perfect or passive "to"-infinitive,
+    its subject a noun: "the figure believed to have leaked the memo" (the parser may make the noun its
+    subject). "She believed that ..." and "they are thought to ..." are not this shape."""
+    children = list(verb.children)
+    # a clause before the verb is no complement of its own: the parser hangs what precedes the noun
+    # there ('X was named as "Y," the figure believed to have ...')
+    if any(c.dep_ in ("aux", "auxpass") or (c.dep_ in ("dobj", "ccomp") and c.i > verb.i) for c in children):
+        return False
+    if any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in children):
+        return False  # "he believed to ..." is no shortened passive
+    for clause in children:
+        if clause.dep_ != "xcomp" or not any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children):
+            continue
+        if clause.lemma_ == "be" or any(a.dep_ in ("aux", "auxpass") and a.lemma_ in ("have", "be")
+                                        for a in clause.children):
+            return True
+    return False
 
 
 def _states_figure(verb: Token) -> bool:

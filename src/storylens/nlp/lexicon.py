@@ -32,6 +32,7 @@ class Lexicon:
     document_sources: frozenset[str] = frozenset()  # "the poll", "a study", "the numbers": sources that are no one
     document_verbs: frozenset[str] = frozenset()  # "a poll shows ...", "the study found that ..."
     figure_estimates: frozenset[str] = frozenset()  # "officials put the toll at 40": a figure stated with "at"
+    raising_verbs: frozenset[str] = frozenset()  # "the man believed to have set the fire": no one believes
     # "declined to comment", "did not respond to a request": verbs, what, unanswered, unanswered_objects
     refusals: tuple[tuple[str, frozenset[str]], ...] = ()
     citing_verbs: frozenset[str] = frozenset()
@@ -117,7 +118,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_nouns",
-        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "refusals", "citing_verbs", "organisation_anaphors", "hedges",
+        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "raising_verbs", "refusals", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -146,6 +147,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         document_sources=pick("document_sources", lambda v: frozenset(_words(v, "document_sources"))),
         document_verbs=pick("document_verbs", lambda v: frozenset(_words(v, "document_verbs"))),
         figure_estimates=pick("figure_estimates", lambda v: frozenset(_words(v, "figure_estimates"))),
+        raising_verbs=pick("raising_verbs", lambda v: frozenset(_words(v, "raising_verbs"))),
         refusals=pick("refusals", lambda v: tuple((name, frozenset(words)) for name, words in
                                                   _groups(v, "refusals", REFUSAL_NAMES))),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
