@@ -300,13 +300,16 @@ class StageClock:
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
+        self.cpu_started = time.process_time()
         self.marks: list[tuple[str, float, float]] = []  # label, start, end (seconds since the run began)
+        self.cpu: list[tuple[str, float, float]] = []  # label, the driver's CPU seconds at its start and end
         self.heaps: list[tuple[str, float, float]] = []  # label, the driver's heap (MB) at its start and end
 
     def __call__(self, items: Any, label: str, total: int | None = None) -> Any:
-        start, heap = time.perf_counter() - self.started, memory_now()[2]
+        start, heap, cpu = time.perf_counter() - self.started, memory_now()[2], time.process_time() - self.cpu_started
         yield from items
         self.marks.append((label, start, time.perf_counter() - self.started))
+        self.cpu.append((label, cpu, time.process_time() - self.cpu_started))
         self.heaps.append((label, heap, memory_now()[2]))
 
     def stage(self, label: str) -> tuple[float, float]:
@@ -324,6 +327,14 @@ class StageClock:
         parts, previous = [], 0.0
         for label, start, end in self.marks:
             parts.append(f"{names.get(label, 'before ' + label)} {start - previous:.0f} s, {label} {end - start:.0f} s")
+            previous = end
+        return "; ".join(parts)
+
+    def cpu_summary(self) -> str:
+        """The driver's own CPU seconds before and within each stage: work the actors' cores share with it."""
+        parts, previous = [], 0.0
+        for label, start, end in self.cpu:
+            parts.append(f"before {label} {start - previous:.1f} s, within {end - start:.1f} s")
             previous = end
         return "; ".join(parts)
 
@@ -367,6 +378,7 @@ def workers_scaling(rows: list[dict], sample: int, folder: Path) -> None:
               f"{before} before, {load_average()} after; peak memory per reading actor: {peaks}; driver "
               f"{memory.heap:.0f} MB heap, {memory.own:.0f} MB own, {memory.rss:.0f} MB resident", flush=True)
         print(f"  stages: {clock.summary()}", flush=True)
+        print(f"  driver CPU: {clock.cpu_summary()}", flush=True)
     print(f"efficiency 1 -> 2 workers: whole run {rates[2] / rates[1] / 2:.2f}, reading stage "
           f"{reading_rates[2] / max(reading_rates[1], 1e-9) / 2:.2f} (1.00 is linear; target >= 0.8; "
           "the 2 cores are shared with other jobs, see the load averages)")
@@ -388,6 +400,7 @@ def archive_runs(rows: list[dict], sizes: list[int], real_models: bool, folder: 
               f"{memory.heap:.0f} MB heap ({memory.heap_at_start or 0:.0f} at its start), {memory.own:.0f} MB own (USS), {memory.rss:.0f} MB resident; reading "
               f"actors' peak {max(summary.worker_peak_mb.values(), default=0):.0f} MB", flush=True)
         print(f"  stages: {clock.summary()}", flush=True)
+        print(f"  driver CPU: {clock.cpu_summary()}", flush=True)
         print(f"  driver heap at each stage's start and end: {clock.heap_summary()}", flush=True)
 
 
