@@ -230,6 +230,9 @@ def test_a_nationality_holder_needs_no_list_of_nationalities(nlp):
     ("Kiir accused Sudan of bombing Guffa in recent days, killing at least seven people.", "other_event"),
     ("The offer dwarfs the $90 million deal that he signed last summer.", "other_event"),
     ("One shell hit the school; two other shells struck the market.", "part"),
+    ("At one point as many as 300 flights were grounded at the hub.", "peak"),
+    ("Forty percent of the grid was offline on Monday, and the company has now restored power.", "earlier"),
+    ("Nine hikers were missing on Sunday, but the number has since fallen, rangers said.", "earlier"),
 ])
 def test_flags_fire(nlp, text, flag):
     assert any(flag in q.flags for q in figures(nlp, text))
@@ -252,6 +255,11 @@ def test_flags_fire(nlp, text, flag):
     ("Some 2.5 million people voted on Sunday.", "whole"),
     ("The firm paid $38 billion for a rival.", "per_period"),
     ("Five shells were fired at the port; four shells were fired at the market.", "part"),  # one verb
+    ("Nine hikers were missing at one campsite.", "peak"),
+    ("Nine hikers were missing on Sunday, rangers said, and the park warden has since resigned.", "earlier"),
+    ("Nine hikers were missing on Sunday, and the search widened.", "earlier"),
+    ("Forty percent of the grid is offline now.", "earlier"),
+    ("Forty percent of the grid was offline.", "part"),  # the share measured, not a part of a figure
 ])
 def test_flags_stay_quiet(nlp, text, flag):
     assert not any(flag in q.flags for q in figures(nlp, text))
@@ -265,6 +273,13 @@ def test_flags_stay_quiet(nlp, text, flag):
 def test_a_figure_with_its_own_reference_time_or_a_verb_of_change_is_an_update(nlp, first, second):
     conflicts, histories = compare_both(nlp, first, second)
     assert conflicts == [] and len(histories) == 1 and len(histories[0].points) == 2
+
+
+def test_a_figure_its_sentence_says_was_overtaken_comes_first_in_its_history(nlp):
+    conflicts, histories = compare_both(
+        nlp, "Some 25 percent of the grid is offline.",
+        "Forty percent of the grid was offline on Monday morning, though the situation has since improved.")
+    assert conflicts == [] and [p.value for p in histories[0].points] == [40, 25]
 
 
 @pytest.mark.parametrize(("text", "flag"), [
@@ -287,7 +302,10 @@ def test_reference_times_and_running_counts_stay_quiet(nlp, text, flag):
 
 @pytest.mark.parametrize(("text", "measure", "holder"), [
     ("Some 71 percent of eligible voters cast ballots.", "turnout", None),
-    ("Sixty percent of traffic to Chile was down.", None, "chile"),
+    ("Sixty percent of traffic to Chile was down.", "down", "chile"),
+    ("Some 45 percent of phone lines to Peru were out of service.", "out of service", "peru"),
+    ("Shares of the shipping firm were down 4 percent on Monday.", None, None),  # how far they fell
+    ("About 30 percent of the votes were down to postal ballots.", None, None),
     ("Up to 70 per cent of web services in Egypt, and 60 per cent in India, were disrupted.", "disrupt", "egypt"),
 ])
 def test_a_percentage_is_read_by_its_base_and_place(nlp, text, measure, holder):
@@ -419,6 +437,14 @@ def compare_both(nlp, first, second):
      "But witnesses said there were more than 20,000 -- easily the biggest protest since the election."),
 ])
 def test_sentences_that_disagree_make_a_conflict(nlp, first, second):
+    assert len(compare_texts(nlp, first, second)) == 1
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Forty percent of the grid was offline, the utility said.", "Some 25 percent of the grid was offline."),
+    ("About 45 percent of trains to Lyon were out of service.", "Some 20 percent of trains to Lyon were out of service."),
+])
+def test_shares_of_a_service_out_of_action_are_compared(nlp, first, second):
     assert len(compare_texts(nlp, first, second)) == 1
 
 

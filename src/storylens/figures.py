@@ -39,7 +39,7 @@ SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py, nlp/figure_*.py, nlp/frames.py
 # (statements.yaml) or nlp/attribution*.py (lexicon.yaml) change: stored readings made by other
 # rules are read again.
-READING_RULES = 13
+READING_RULES = 14
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
@@ -115,6 +115,9 @@ class FigureRules:
     possession_predicates: frozenset[str] = frozenset()
     vague_multipliers: frozenset[str] = frozenset()
     period_nouns: frozenset[str] = frozenset()
+    superseding_adverbs: frozenset[str] = frozenset()
+    change_predicates: frozenset[str] = frozenset()
+    peak_phrases: tuple[str, ...] = ()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -200,6 +203,9 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         possession_predicates=frozenset(_words(data.get("possession_predicates"))),
         vague_multipliers=frozenset(_words(data.get("vague_multipliers"))),
         period_nouns=frozenset(_words(data.get("period_nouns"))),
+        superseding_adverbs=frozenset(_words(data.get("superseding_adverbs"))),
+        change_predicates=frozenset(_words(data.get("change_predicates"))),
+        peak_phrases=_words(data.get("peak_phrases")),
     )
 
 
@@ -660,7 +666,9 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                     unit=measure.unit, time=time,
                 ))
             if timed:
-                points = sorted({(f.time or "", f.base): f for f in timed}.values(), key=lambda f: (f.time or "", f.base))
+                # A point its own sentence says was overtaken ("although it has now improved") comes first.
+                points = sorted({(f.time or "", f.base): f for f in timed}.values(),
+                                key=lambda f: ("earlier" not in f.quantity.flags, f.time or "", f.base))
                 histories.append(FigureHistory(
                     measure=label, measure_class=measure.klass, holder=holder, unit=measure.unit,
                     points=tuple(FigurePoint(time=f.time or "", value=f.quantity.value, unit=f.quantity.unit,

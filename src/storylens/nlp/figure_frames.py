@@ -25,7 +25,8 @@ from ..figures import FigureRules
 from ..records import Quantity, TimeExpr
 from .figure_agents import UNRESOLVED_AGENT, agent_holder
 from .figure_holders import _coordinated, _entity_text, _holder, _verb_lemma
-from .figure_updates import _clause_time, _clause_tokens, _event_time, _governing_verb, stated_reference_time
+from .figure_updates import (_clause_time, _clause_tokens, _event_time, _governing_verb, stated_reference_time,
+                             superseded_time)
 
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "mln": 1_000_000}
@@ -270,6 +271,9 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
                                and _known(c.lemma_.lower(), rules)), None)
             if complement is not None:
                 return complement.lemma_.lower(), None, predicate
+            state = _state_complement(predicate, anchor, rules)
+            if state is not None:
+                return state, None, predicate  # "65% of traffic was down", "was out of service"
             subject = next((c for c in predicate.children if c.dep_ == "nsubj" and c != anchor), None)
             named = _class_noun(subject, rules) if count and subject is not None else None
             if named is not None:
@@ -305,6 +309,24 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     if counted_tok is not None and count and noun is not None and noun.lemma_.lower() in rules.neutral_nouns:
         return counted_tok.lemma_.lower(), counted_tok, None  # "reports of 23 fires"
     return None, None, None
+
+
+def _state_complement(copula: Token, anchor: Token, rules: FigureRules) -> str | None:
+    """The state a copula gives the figure's own phrase, when that phrase is its subject and the state
+    names a measure ("65% of traffic was down", "82% was out of service"); not "shares were down 3%",
+    where the figure is how far something went down."""
+    subject = next((c for c in copula.children if c.dep_ == "nsubj"), None)
+    if subject is None or anchor not in list(subject.subtree):
+        return None
+    for child in copula.children:
+        if child.dep_ in ("advmod", "acomp") and _known(child.lemma_.lower(), rules) \
+                and not any(c.dep_ == "prep" for c in child.children):  # not "down to postal votes"
+            return child.lemma_.lower()
+        if child.dep_ == "prep":
+            phrase = " ".join(t.lower_ for t in child.subtree)
+            if _known(phrase, rules):
+                return phrase
+    return None
 
 
 def _percent_base(root: Token, rules: FigureRules) -> str | None:
@@ -401,8 +423,11 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
     offset = quantity.start - sent.start_char
     before, after = text[:offset], text[quantity.end - sent.start_char:]
     placed = (quantity.holder or "").split(" ", 1)[0] in rules.place_prepositions
-    if _PARTITIVE_AFTER.match(after) and not (quantity.dimension == "percent"
-                                              and quantity.measure in rules.percent_bases.values()) \
+    # A percentage of a base or of what a state is said of ("82% of the country's traffic was down")
+    # is the share measured, not a part of another figure.
+    share = quantity.dimension == "percent" and (quantity.measure in rules.percent_bases.values() or (
+        predicate is not None and _state_complement(predicate, anchor, rules) == quantity.measure))
+    if _PARTITIVE_AFTER.match(after) and not share \
             and not (placed and not _whole_counted(counted_tok)):
         # "two of the bombs fell within the camp": a part of the bombs, but the whole count of
         # those in the camp, when the sentence gives no number for the whole
@@ -460,6 +485,9 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
         clause = clause.head
     lo, hi = clause.left_edge.i, clause.right_edge.i + 1
     clause_text = doc[lo:hi].text.lower()
+    if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", clause_text) for w in rules.peak_phrases) \
+            and "peak" not in flags:
+        flags.append("peak")  # "at one point as much as 55% was out of service": the height it reached
     if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", clause_text) for w in rules.cumulative_words):
         flags.append("cumulative")
     # "in their five operations, the crew seized 31 magazines": a total over several events
@@ -621,4 +649,8 @@ def frame_figure(quantity: Quantity, m: re.Match[str], span: Span, root: Token, 
     reference = stated_reference_time(sent, anchor, rules)
     if reference is not None and time is None:
         flags, time = flags + ("as_of",), reference  # "88 percent as of 4 p.m.": one point of a history
+    earlier = superseded_time(predicate, anchor, rules) if "as_of" not in flags else None
+    if earlier is not None:
+        # "82% was out of service early Friday, although it has now improved": a point before the change
+        flags, time = flags + ("as_of", "earlier"), time or earlier
     return replace(framed, flags=flags, time=time)

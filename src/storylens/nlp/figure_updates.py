@@ -55,6 +55,26 @@ def stated_reference_time(sent: Span, anchor: Token, rules: FigureRules) -> str 
     return None
 
 
+def superseded_time(predicate: Token | None, anchor: Token, rules: FigureRules) -> str | None:
+    """When a figure's sentence says its state has changed since ("82% was out of service early Friday,
+    although the situation has now improved"): the time its own clause gives, as written, else
+    "earlier". None when no clause beside the figure's own has an adverb of the present or of what
+    followed (superseding_adverbs) on a verb of change (change_predicates, update_predicates)."""
+    if not rules.superseding_adverbs:
+        return None
+    clause = predicate if predicate is not None else _governing_verb(anchor)
+    changes = rules.change_predicates | rules.update_predicates
+    for verb in clause.children:
+        if verb.dep_ not in ("advcl", "conj", "parataxis") or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        if verb.lemma_.lower() in changes and any(
+                c.dep_ == "advmod" and c.lower_ in rules.superseding_adverbs for c in verb.children):
+            inside = {t.i for t in _clause_tokens(clause)}
+            when = [e for e in anchor.doc.ents if e.label_ in _TIME_ENTITIES and e.start in inside]
+            return " ".join(when[0].text.lower().split()) if when else "earlier"
+    return None
+
+
 def _clause_of(tok: Token) -> Token:
     """The verb whose clause a phrase belongs to."""
     node = tok
