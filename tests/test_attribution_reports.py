@@ -34,9 +34,9 @@ def reports(nlp, text: str) -> list[tuple[str, str]]:
          [("Petra Lusk", "criticise"), ("Petra Lusk", "say")]),
         # a concessive clause still says that someone spoke
         ("Although the agency said the water was clean, residents boiled it for weeks.", [("agency", "say")]),
-        # a cue in a relative clause with its own subject
+        # a cue in a relative clause with its own subject (and the support he gave, an attitude)
         ("Tomas Vell, the harbour master, backed a new seawall, which he said the port should pay for.",
-         [("Tomas Vell", "say")]),
+         [("Tomas Vell", "back"), ("Tomas Vell", "say")]),
         # "who said": the people the clause is about
         ("Most of the farmers who said they had lost crops were paid within a month.", [("farmers", "say")]),
         # a named source next to a reporting verb is an attribution of its own

@@ -145,7 +145,12 @@ def _shortened_passive(verb: Token) -> bool:
     children = list(verb.children)
     # a clause before the verb is no complement of its own: the parser hangs what precedes the noun
     # there ('X was named as "Y," the figure believed to have ...')
-    if any(c.dep_ in ("aux", "auxpass") or (c.dep_ in ("dobj", "ccomp") and c.i > verb.i) for c in children):
+    infinitive_end = max((c.right_edge.i for c in children if c.dep_ == "xcomp"), default=verb.i)
+    if any(c.dep_ in ("aux", "auxpass") or (c.dep_ == "dobj" and c.i > verb.i)
+           or (c.dep_ == "ccomp" and verb.i < c.i and (c.left_edge.i <= infinitive_end or any(
+               m.dep_ == "mark" for m in c.children))) for c in children):
+        # (a clause after the infinitive with no "that" is the sentence's own predicate the parser hung
+        # there: "the man believed to have set the fire was arrested")
         return False
     if any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in children):
         return False  # "he believed to ..." is no shortened passive
@@ -509,6 +514,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     best: Token | None = None
     best_key: tuple[int, int] | None = None
     cues: dict[int, str] = {}  # every reporting predicate of the sentence: token index -> lemma
+    withheld: list[tuple[Token, str]] = []  # negated reporting verbs: "did not say whether ..."
     for tok in sent:
         if tok.i in quoted_tokens:
             continue
@@ -526,8 +532,10 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             rep = reporting_lemma(tok, lexicon)
         else:
             continue
-        if rep is not None and (any(c.dep_ == "neg" and c.i not in quoted_tokens for c in tok.children)
-                                or _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS)):
+        negated = rep is not None and any(c.dep_ == "neg" and c.i not in quoted_tokens for c in tok.children)
+        if rep is not None and (negated or _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS)):
+            if negated and not _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS):
+                withheld.append((tok, rep))  # "she has not announced whether ...": held back, a report of its own
             continue  # "until the agency says ...", "she has not announced whether ...": nobody says it here
         if rep is not None and _in_subordinate_clause(tok):
             nested = True  # "..., while organisers claimed ...": said, but not the sentence's own attribution
@@ -674,7 +682,12 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue  # "X said the president did not know what he was talking about"
         if other is not None:
             extra.append(other)
+    for tok, lemma in withheld:
+        found = _withheld_attribution(tok, lemma, lexicon, quoted_tokens)
+        if found is not None:
+            extra.append(found)
     from .attribution_cues import (
+        attitude_attribution,
         colon_headline,
         document_attribution,
         noun_attribution,
@@ -690,9 +703,13 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             found = noun_attribution(tok, lexicon, cues)
         elif tok.pos_ == "ADJ" and tok.lemma_.lower() in lexicon.reporting_adjectives:
             found = stance_attribution(tok, lexicon)
+        elif tok.pos_ == "ADJ":
+            found = attitude_attribution(tok, lexicon)  # "is determined to ..."
         elif tok.pos_ in ("VERB", "AUX") and tok.i not in cues:
-            # "a new poll shows ...": cue of its own, kind "document"; "X declined to comment"
-            found = document_attribution(tok, lexicon) or refusal_attribution(tok, lexicon)
+            # "a new poll shows ...": cue of its own, kind "document"; "X declined to comment";
+            # "she feels that ...", "plans to ...", "backs the bill": an attitude, never the speaker
+            found = (document_attribution(tok, lexicon) or refusal_attribution(tok, lexicon)
+                     or attitude_attribution(tok, lexicon))
         else:
             continue
         if found is not None:
@@ -756,6 +773,27 @@ def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int
     if name is None and anaphor is None:
         return None
     return Attribution(name, kind, anaphor, title, verb, anaphor_at=subject.idx if anaphor is not None else None,
+                       cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
+
+
+def _withheld_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int]) -> Attribution | None:
+    """A negated reporting verb of the lexicon's `refusals.withheld` with its own subject ("Gillibrand did
+    not reveal his name", "the campaign has not said whether ..."): what the subject held back, a report
+    with the verb "not <lemma>" and the class "refusal", never the sentence's speaker. Not another verb
+    ("did not apologize"), a modal one ("could not say"), nor one without a subject of its own."""
+    if lemma not in dict(lexicon.refusals).get("withheld", ()):
+        return None  # "did not apologize", "did not add jobs": nothing held back
+    if any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ != "would" for c in tok.children):
+        return None  # "could not say": unable, not withheld
+    if tok.dep_ in ("relcl", "acl", "xcomp") or tok.tag_ == "VBG":
+        return None
+    subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.i in quoted or subject.lower_ in _RELATIVE_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        return None
+    name, kind, anaphor, title = describe_speaker(subject, lexicon)
+    if (name is None and anaphor is None) or kind == "document":
+        return None
+    return Attribution(name, kind, anaphor, title, f"not {lemma}", anaphor_at=subject.idx if anaphor is not None else None,
                        cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
 
 

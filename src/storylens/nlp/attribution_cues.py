@@ -10,8 +10,10 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from .attribution import (
+    _ASSERTING_MARKS,
     _GROUP_PRONOUNS,
     _RELATIVE_PRONOUNS,
+    _SUBORDINATE_MARKS,
     _THING_PRONOUNS,
     Attribution,
     _clean_name,
@@ -100,12 +102,16 @@ def document_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
     children = list(tok.children)
     if any(c.dep_ in ("neg", "nsubjpass", "auxpass") or (c.dep_ == "aux" and c.tag_ == "MD") for c in children):
         return None  # "the poll did not show", "the memo was found", "a study would show"
-    if _in_subordinate_clause(tok):
-        return None  # "if a study finds ...", "until the audit shows ..."
+    if _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS):
+        return None  # "if a study finds ...", "until the audit shows ..." ("after early data showed ..." did)
     shown = phrasal is not None or any(c.dep_ in ("ccomp", "xcomp", "dobj", "oprd") for c in children)
     if not shown:
         return None  # "as the polls show", "the figures varied": nothing shown
     subject = next((c for c in children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in ("which", "that") and tok.dep_ == "relcl":
+        subject = tok.head  # "the figures, which showed ...": the noun the clause is about
+    elif subject is None and tok.dep_ == "acl" and tok.tag_ == "VBG":
+        subject = tok.head  # "more polls showing Trump ahead": the noun the participle describes
     if subject is None or not (subject.lemma_.lower() in lexicon.document_sources
                                or subject.lower_ in lexicon.document_sources):
         return None
@@ -186,11 +192,15 @@ def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
     colon = next((t for t in tokens[:8] if t.text == ":"), None)
     if colon is None or colon.i == tokens[0].i:
         return None
-    before = [t for t in tokens if t.i < colon.i and t.dep_ != "det"]
+    # an opening quotation mark is not part of the label ("“HOLT: ...", a transcript quoted whole)
+    before = [t for t in tokens if t.i < colon.i and t.dep_ != "det" and not (t.is_quote or t.text in ("“", "‘"))]
+    doc = sent.doc
+    topic = _name_on_topic(before, colon, sent)
+    if topic is not None:
+        return topic
     if not before or len(before) > 4:
         return None
-    doc = sent.doc
-    label_person = _transcript_label(before, sent)
+    label_person = _transcript_label(before, sent, lexicon)
     if label_person is not None:
         # "HOLT: I will not raise taxes": a transcript label, the person the article names in full. The
         # splitter may cut the label off ("REEVE:" | "My opponent ..."): what follows on its line is said.
@@ -203,7 +213,12 @@ def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
         return None
     if len([t for t in tokens if t.i > colon.i and t.is_alpha]) < 3:
         return None
-    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start <= before[0].i and e.end >= colon.i]
+    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.end >= colon.i and (
+        e.start <= before[0].i
+        # "Internet phenomenon Ken Bone: ...": a person's name after a description in lower case
+        or (e.label_ == "PERSON" and e.start < colon.i and all(t.is_lower or t.is_title and not t.ent_type_
+                                                              for t in before if t.i < e.start)
+            and any(t.is_lower for t in before if t.i < e.start)))]
     if len(ents) == 1:
         name, label = ents[0].text, ents[0].label_
     elif not ents and all(t.pos_ == "PROPN" and t.is_title and not t.ent_type_ for t in before):
@@ -224,11 +239,59 @@ def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
                        content=doc[colon.i + 1: sent.end].text, cue_at=colon.idx, cue_end=colon.idx + 1)
 
 
-def _transcript_label(before: list[Token], sent: Span) -> str | None:
-    """The person an all-capital label before a colon names ("HOLT:", "MARIA HOLT:"): a person the
-    article names elsewhere whose name ends with the label's words. "UPDATE:", "LIKELY FOE:" or
+def _name_on_topic(before: list[Token], colon: Token, sent: Span) -> Attribution | None:
+    """A headline "<name> on <topic>: '<quotation>'" ("Harbour chief Ines Palm on the strike: 'We will
+    not sign'", "Palm to the council: 'Sign now'"): the name speaks the quotation after the colon. Only
+    with a quotation mark after the colon ("Palm on the ferry: a day at sea" is a topic) and a person or
+    organisation the tagger names right before "on" or "to"."""
+    doc = sent.doc
+    link = next((t for t in before if t.lower_ in ("on", "to") and t.pos_ == "ADP"), None)
+    if link is None or not any(t.is_quote or t.text in ("‘", "’", "'") for t in doc[colon.i + 1: sent.end]):
+        return None
+    ent = next((e for e in doc.ents if e.end == link.i and e.label_ in ("PERSON", "ORG", "NORP")), None)
+    if ent is not None:
+        name, label = ent.text, ent.label_
+        if any(t.i < ent.start and t.ent_type_ == "PERSON" for t in before) or not any(
+                e.label_ in ("PERSON", "ORG", "NORP") and not (sent.start <= e.start < sent.end)
+                and (e.text == name or e.text.endswith(" " + name) or name.endswith(" " + e.text)) for e in doc.ents):
+            return None  # only a name the article gives elsewhere speaks in its headline
+    else:
+        # The tagger reads a title-case headline without context: a run of proper nouns before "on"
+        # that the article names elsewhere as a person or organisation.
+        run = []
+        for t in reversed([t for t in before if t.i < link.i]):
+            if t.pos_ != "PROPN" or not t.is_title:
+                break
+            run.insert(0, t)
+        if not run or run[-1].i != link.i - 1:
+            return None
+        name = doc[run[0].i: link.i].text
+        label = next((e.label_ for e in doc.ents if e.label_ in ("PERSON", "ORG") and not (sent.start <= e.start < sent.end)
+                      and (e.text == name or e.text.endswith(" " + name) or name.endswith(" " + e.text))), None)
+        if label is None:
+            return None
+        name = next((e.text for e in doc.ents if e.label_ == label and name.endswith(" " + e.text)), name)
+    if not any(t.is_alpha for t in doc[colon.i + 1: sent.end]):
+        return None
+    kind = {"PERSON": "person", "NORP": "group"}.get(label, "organisation")
+    return Attribution(_clean_name(name), kind, verb="say", content=doc[colon.i + 1: sent.end].text,
+                       cue_at=colon.idx, cue_end=colon.idx + 1)
+
+
+def _transcript_label(before: list[Token], sent: Span, lexicon: Lexicon) -> str | None:
+    """The person an all-capital label before a colon names ("HOLT:", "MARIA HOLT:", "SECRETARY
+    HOLT:"): a person the article names elsewhere whose name ends with the label's words, or with an
+    honorific ("MR. O'NEILL:") the name as the label gives it. "UPDATE:", "LIKELY FOE:" or
     "WASHINGTON:" name no person of the article and stay labels."""
-    if not before or len(before) > 3 or not all(t.is_alpha and t.is_upper and len(t) > 1 for t in before):
+    before = [t for t in before if t.text != "."]  # "MR. O'NEILL", the period a token of its own
+    letters = [t.text.replace(".", "").replace("'", "").replace("’", "") for t in before]
+    if not before or len(before) > 4 or not all(w.isalpha() and w.isupper() and len(w) > 1 for w in letters):
+        return None
+    titled = 0
+    while titled < len(before) - 1 and letters[titled].lower() in lexicon.honorifics:
+        titled += 1
+    before = before[titled:]
+    if len(before) > 3:
         return None
     label = [t.text.lower() for t in before]
     for ent in sent.doc.ents:
@@ -237,12 +300,15 @@ def _transcript_label(before: list[Token], sent: Span) -> str | None:
         words = [w.lower() for w in _clean_name(ent.text).split()]
         if len(words) >= len(label) and words[-len(label):] == label and not ent.text.isupper():
             return _clean_name(ent.text)
+    if titled and len(before) <= 2:
+        return " ".join(t.text.title() for t in before)  # "MR. O'NEILL:" is a person, named as the label has it
     return None
 
 
 def _speaks_elsewhere(doc: Doc, name: str, sent: Span, lexicon: Lexicon) -> bool:
     """Whether the name (or its last word) is the subject of a reporting verb outside `sent`."""
-    last = name.split()[-1]
+    words = [w for w in name.replace(".", "").split() if w.lower() not in ("jr", "sr", "ii", "iii", "iv")]
+    last = words[-1] if words else name.split()[-1]  # "Donald Trump Jr": "Trump"
     return any(t.text == last and t.dep_ == "nsubj" and t.head.lemma_.lower() in lexicon.reporting_verbs
                and not (sent.start <= t.i < sent.end) for t in doc)
 
@@ -295,3 +361,123 @@ def title_case_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
         return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb=lemma,
                            content=doc[tok.i + 1: sent.end].text, cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
     return None
+
+
+def _attitude_subject(head: Token, lexicon: Lexicon) -> Token | None:
+    """The holder of an attitude: the word's own active subject, when it is a person, a group or an
+    organisation ("Ryan", "she", "most voters", "the campaign"); a relative "who" stands for its noun.
+    Not "it", "they" (too far to resolve in a clause of its own) nor a thing ("the data", "the plan")."""
+    subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if subject is None and head.tag_ == "VBG" and head.dep_ in ("advcl", "conj") and head.head.pos_ in ("VERB", "AUX"):
+        subject, _ = _subject_of(head)  # "..., backing the plan": the participle takes its clause's subject
+    if subject is not None and subject.lower_ == "who" and head.dep_ == "relcl":
+        subject = head.head
+    if subject is None or subject.lower_ in _RELATIVE_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        return None
+    if subject.pos_ == "PRON":
+        return subject if subject.lower_ in ("he", "she") else None
+    if subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subject.pos_ == "PROPN":
+        return subject
+    lemma = subject.lemma_.lower()
+    if lemma in lexicon.attitude_holders or lemma in lexicon.organisation_anaphors:
+        return subject
+    return None
+
+
+def _attitude_complement(head: Token, word: Token, needs: frozenset[str], particle: Token | None) -> bool:
+    """Whether what follows `word` (the verb, or the adjective whose copula is `head`) is one the
+    attitude needs: a clause, an infinitive, "as ...", an object, "to ..."."""
+    children = list(word.children) + ([c for c in head.children if c.i > word.i] if head.i != word.i else [])
+    objects = [c for c in children if c.dep_ == "dobj"]
+    for clause in (c for c in children if c.dep_ in ("ccomp", "xcomp") and c.i > word.i):
+        infinitive = any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children)
+        if infinitive and "infinitive" in needs:
+            return True
+        asked = clause.left_edge.tag_ in ("WP", "WRB", "WDT") or any(
+            m.dep_ == "mark" and m.lower_ in ("whether", "if") for m in clause.children)
+        if not infinitive and clause.dep_ == "ccomp" and "clause" in needs and not asked:
+            return True  # "knows that ...", not "did not know what he was talking about": no belief told
+    if "clause" in needs and any(c.dep_ == "oprd" for c in children):
+        return True  # "considers the plan reckless" read with a predicate of the object
+    if "as" in needs and any(c.dep_ == "prep" and c.lower_ == "as" and c.i > word.i
+                             for c in children + [g for o in objects for g in o.children]):
+        return True
+    if "object" in needs:
+        if particle is not None:
+            return any(c.dep_ == "pobj" for c in particle.children)  # "sided with the union"
+        if any((o.pos_ in ("NOUN", "PROPN", "PRON") or o.tag_ == "VBG") and o.lower_ not in _RELATIVE_PRONOUNS
+               for o in objects):
+            return True
+    if "to" in needs and any(c.dep_ == "prep" and c.lower_ == "to" and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+                             for c in children):
+        return True
+    return False
+
+
+def _inside_report(tok: Token, lexicon: Lexicon) -> bool:
+    """Whether a predicate is part of what a reporting verb (or another attitude) says: "said she
+    planned to ...", "argued that the documents show ...", "saying he wants to ..."."""
+    from .lexicon import attitude_of
+
+    for _ in range(8):
+        if tok.dep_ not in ("ccomp", "xcomp", "conj", "parataxis", "advcl") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        lemma = tok.lemma_.lower()
+        if lemma in lexicon.reporting_verbs or lemma in lexicon.document_verbs or attitude_of(lexicon, lemma):
+            return True
+    return False
+
+
+def attitude_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
+    """What a person or group believes, intends, supports or opposes (lexicon `attitudes`): "she feels
+    the plan will fail", "the campaign plans to send him", "Ryan backs the bill", "the senator is
+    determined to win". The word's own active subject holds it; not "support beams", "plans for the
+    bridge", "the bridge is supported by piers", "the data support the view", "he may back it", nor in
+    a condition ("if voters want to ..."). The report has the attitude's class and the lemma as verb
+    ("not support" when negated)."""
+    from .lexicon import attitude_of
+
+    if tok.pos_ == "ADJ":
+        head = tok.head
+        if tok.dep_ != "acomp" or head.lemma_.lower() not in _COPULAS:
+            return None
+        attitude = attitude_of(lexicon, tok.lemma_.lower(), adjective=True)
+        lemma, particle = tok.lemma_.lower(), None
+    elif tok.pos_ == "VERB":
+        head = tok
+        particle = next((c for c in tok.children if c.dep_ in ("prep", "prt")
+                         and attitude_of(lexicon, f"{tok.lemma_.lower()} {c.lower_}") is not None), None)
+        lemma = f"{tok.lemma_.lower()} {particle.lower_}" if particle is not None else tok.lemma_.lower()
+        attitude = attitude_of(lexicon, lemma)
+        if attitude is not None and particle is None and any(c.dep_ == "prt" for c in tok.children):
+            return None  # "backed down", "backed away from": another verb
+    else:
+        return None
+    if attitude is None:
+        return None
+    children = list(head.children)
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (tok.tag_ == "VBN" and not any(
+            c.dep_ == "aux" for c in children)):
+        return None  # "the bridge is supported by piers", "a bill backed by the mayor"
+    modal = [c.lower_ for c in children if c.dep_ == "aux" and c.tag_ == "MD"]
+    if modal and not (modal == ["would"] and attitude.klass == "intent"):
+        return None  # "he may support it", "she will want to": not held now ("would like to" is)
+    if tok.dep_ == "xcomp" or _in_subordinate_clause(head):
+        return None  # "refused to support", "is expected to back", "if voters want to ..."
+    if head.dep_ in ("relcl", "acl"):
+        return None  # "voters who support the bill", "the policies Obama championed": said of the noun
+    if _inside_report(head, lexicon):
+        return None  # "Dong said she planned to travel": the plan is what Dong said, not another report
+    if not _attitude_complement(head, tok, attitude.with_, particle):
+        return None
+    subject = _attitude_subject(head, lexicon)
+    if subject is None:
+        return None
+    name, kind, anaphor, title = describe_speaker(subject, lexicon)
+    if (name is None and anaphor is None) or kind == "document":
+        return None
+    negated = any(c.dep_ == "neg" for c in children)
+    return Attribution(name, kind, anaphor, title, f"not {lemma}" if negated else lemma,
+                       anaphor_at=subject.idx if anaphor is not None else None,
+                       cue_at=tok.idx, cue_end=tok.idx + len(tok.text))

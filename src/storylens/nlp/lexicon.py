@@ -14,7 +14,20 @@ CUE_NAMES = (
     "unanimous", "split", "expected", "surprise",
 )
 QUALIFIER_NAMES = ("approximate", "lower_bound", "upper_bound")
-REFUSAL_NAMES = ("verbs", "what", "unanswered", "unanswered_objects")
+REFUSAL_NAMES = ("verbs", "what", "unanswered", "unanswered_objects", "withheld")
+ATTITUDE_COMPLEMENTS = ("clause", "infinitive", "as", "object", "to")
+
+
+@dataclass(frozen=True)
+class Attitude:
+    """One group of the lexicon's `attitudes`: words that report what their subject believes, intends,
+    supports or opposes, with what must follow them (`with`, among ATTITUDE_COMPLEMENTS)."""
+
+    name: str
+    klass: str  # the reports' class: the group's `class`, else its name
+    verbs: frozenset[str] = frozenset()
+    adjectives: frozenset[str] = frozenset()
+    with_: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,9 @@ class Lexicon:
     raising_verbs: frozenset[str] = frozenset()  # "the man believed to have set the fire": no one believes
     # "declined to comment", "did not respond to a request": verbs, what, unanswered, unanswered_objects
     refusals: tuple[tuple[str, frozenset[str]], ...] = ()
+    attitudes: tuple[Attitude, ...] = ()  # "she feels that ...", "plans to run", "backs the bill"
+    attitude_holders: frozenset[str] = frozenset()  # common nouns that can hold one: "voters", "the campaign"
+    honorifics: frozenset[str] = frozenset()  # "SECRETARY HOLT:", "MR. O'NEILL:": titles before a transcript label
     citing_verbs: frozenset[str] = frozenset()
     organisation_anaphors: frozenset[str] = frozenset()
     hedges: tuple[str, ...] = ()
@@ -73,6 +89,30 @@ def _reporting_classes(value: Any, section: str = "reporting_verbs") -> tuple[tu
     return tuple((str(name), frozenset(_words(words, f"{section}.{name}"))) for name, words in value.items())
 
 
+def _attitudes(value: Any) -> tuple[Attitude, ...]:
+    if not isinstance(value, dict):
+        raise SettingsError("Lexicon section 'attitudes' must map group names to verbs, adjectives and 'with'.")
+    out = []
+    for name, spec in value.items():
+        if not isinstance(spec, dict) or set(spec) - {"class", "verbs", "adjectives", "with"}:
+            raise SettingsError(f"Lexicon attitude group {name!r} takes only class, verbs, adjectives and with.")
+        needs = _words(spec.get("with"), f"attitudes.{name}.with")
+        unknown = sorted(set(needs) - set(ATTITUDE_COMPLEMENTS))
+        if unknown or not needs:
+            raise SettingsError(f"Lexicon attitude group {name!r} needs 'with' among {', '.join(ATTITUDE_COMPLEMENTS)}"
+                                f"{'; unknown: ' + ', '.join(unknown) if unknown else ''}.")
+        out.append(Attitude(str(name), str(spec.get("class") or name),
+                            frozenset(_words(spec.get("verbs"), f"attitudes.{name}.verbs")),
+                            frozenset(_words(spec.get("adjectives"), f"attitudes.{name}.adjectives")),
+                            frozenset(needs)))
+    return tuple(out)
+
+
+def attitude_of(lexicon: Lexicon, lemma: str, adjective: bool = False) -> Attitude | None:
+    """The attitude group of a verb (or adjective) lemma, None when it names no attitude."""
+    return next((a for a in lexicon.attitudes if lemma in (a.adjectives if adjective else a.verbs)), None)
+
+
 def _packs(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise SettingsError("Lexicon section 'loaded_term_packs' must map pack names to lists of terms.")
@@ -106,7 +146,12 @@ def reporting_class(lexicon: Lexicon, lemma: str) -> str | None:
         found = "finding"
     if found is None and lemma in lexicon.figure_estimates:
         found = "estimate"
+    if found is None:
+        bare = lemma.removeprefix("not ")
+        found = next((a.klass for a in lexicon.attitudes if bare in a.verbs or bare in a.adjectives), None)
     refusing = dict(lexicon.refusals)
+    if found is None and lemma.startswith("not ") and lemma[4:] in refusing.get("withheld", ()):
+        found = "refusal"  # "did not say whether ...": held back
     if found is None and (lemma in refusing.get("verbs", ()) or lemma.removeprefix("not ") in refusing.get("unanswered", ())):
         found = "refusal"
     return found
@@ -118,7 +163,8 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_nouns",
-        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "raising_verbs", "refusals", "citing_verbs", "organisation_anaphors", "hedges",
+        "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "raising_verbs", "refusals", "attitudes",
+        "attitude_holders", "honorifics", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -150,6 +196,9 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         raising_verbs=pick("raising_verbs", lambda v: frozenset(_words(v, "raising_verbs"))),
         refusals=pick("refusals", lambda v: tuple((name, frozenset(words)) for name, words in
                                                   _groups(v, "refusals", REFUSAL_NAMES))),
+        attitudes=pick("attitudes", _attitudes),
+        attitude_holders=pick("attitude_holders", lambda v: frozenset(_words(v, "attitude_holders"))),
+        honorifics=pick("honorifics", lambda v: frozenset(_words(v, "honorifics"))),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
         organisation_anaphors=pick(
             "organisation_anaphors", lambda v: frozenset(_words(v, "organisation_anaphors"))
