@@ -194,3 +194,32 @@ def test_the_attitudes_section_is_checked_when_loaded() -> None:
         parse_lexicon({"attitudes": {"support": {"verbs": ["back"], "with": ["anything"]}}})
     with pytest.raises(SettingsError):
         parse_lexicon({"attitudes": {"support": {"verbs": ["back"]}}})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a participle with its own subject after "with" says something
+        ("The mayor left the hall, with aides saying she was tired.", ("aides", "say", "speech")),
+        # "according to" a document: the document as written, not the last organisation named
+        ("The harbour board met on Monday. “Traffic was mostly steady,” according to the report.",
+         ("report", "according to", None)),
+        # a denial of what something is said to be
+        ("Karl Brek denied the existence of a second contract.", ("Karl Brek", "deny", "speech")),
+    ],
+)
+def test_more_shapes_of_saying(nlp, text, expected) -> None:
+    assert expected in reports(nlp, text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The walls came down, with workers removing the old beams.",  # a participle that says nothing
+        "The court denied the motions filed by the defence.",  # not a claim denied
+    ],
+)
+def test_shapes_like_saying_that_say_nothing(nlp, text) -> None:
+    assert reports(nlp, text) == []

@@ -59,6 +59,7 @@ _SPEECH_OBJECTS = frozenset({
     # what a denial denies: "denied the allegations", "rejected the claims"
     "claim", "allegation", "accusation", "report", "charge", "rumor", "rumour", "suggestion", "assertion",
     "speculation", "account", "story", "involvement", "responsibility", "wrongdoing", "link", "connection",
+    "existence", "notion", "idea", "premise", "characterization", "characterisation",
 })
 
 
@@ -523,7 +524,10 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         nested = tok.dep_ in _SKIP_DEPS and not _reduced_main_verb(tok)
         by_saying = (tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ == "by"
                      and reporting_class(lexicon, tok.lemma_.lower()) in ("speech", "writing"))
-        if nested and tok.dep_ != "relcl" and not by_saying:
+        # "..., with analysts saying ...": a participle with its own subject after "with" says something
+        with_subject = (tok.tag_ == "VBG" and tok.head.lower_ == "with" and tok.i not in quoted_tokens
+                        and any(c.dep_ == "nsubj" for c in tok.children))
+        if nested and tok.dep_ != "relcl" and not by_saying and not with_subject:
             continue
         lemma = tok.lemma_.lower()
         if tok.pos_ == "NOUN":
@@ -543,7 +547,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue
         if rep is None and any(c.dep_ == "neg" for c in tok.children):
             continue  # "Apple would not make any announcement"
-        if tok.tag_ == "VBG" and any(c.dep_ == "nsubj" for c in tok.children) and not any(
+        if with_subject:
+            nested = True  # one of the sentence's other attributions, with its own subject
+        elif tok.tag_ == "VBG" and any(c.dep_ == "nsubj" for c in tok.children) and not any(
                 c.dep_ in ("aux", "auxpass") for c in tok.children):
             continue  # "they held banners proclaiming ...": a noun with a participle, not a clause
             # (a past participle may be a past tense the tagger misread: "Axelrod called on Dean ...")
@@ -621,6 +627,10 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
             if obj is not None:
                 acc = describe_speaker(obj, lexicon)
+                if acc[0] is None and obj.lemma_.lower() in lexicon.document_sources:
+                    # "according to the report": a document, named as written, not the last organisation
+                    words = _noun_phrase(obj, appos=False)
+                    acc = (_clean_name(sent.doc[words[0].i: words[-1].i + 1].text), "document", None, None)
                 if acc[0] is None and acc[2] is not None:
                     according = "\0" + acc[2]
                     acc_tok = obj
