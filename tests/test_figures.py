@@ -269,6 +269,30 @@ def test_a_toll_that_rises_between_reports_is_an_update_not_a_conflict():
     assert [(p.time, p.value) for p in history.points] == [("2026-04-14", 41), ("2026-04-16", 57)]
 
 
+def test_an_expected_value_then_a_reported_one_is_an_update_with_the_expectation_first():
+    found, histories = compare(
+        ("A", frame(184e6, "offer", dimension="money", unit="USD", holder="red sox team")),
+        ("B", frame(145e6, "offer", dimension="money", unit="USD", holder="red sox", hedge="range", high=175e6,
+                    flags=["forecast", "expected"])))
+    assert found == []
+    (history,) = histories
+    assert [p.value for p in history.points] == [145e6, 184e6]
+
+
+@pytest.mark.parametrize("flags", [["forecast"], []])
+def test_what_will_be_is_no_expectation_and_two_expectations_still_conflict(flags):
+    # "will start at $899" against "starts at $699": what will be stays apart from what is
+    found, histories = compare(("A", frame(899, "start", dimension="money", unit="USD", holder="phone", flags=flags)),
+                               ("B", frame(699, "start", dimension="money", unit="USD", holder="phone")))
+    assert histories == [] and len(found) == (0 if flags else 1)
+    expected = ["forecast", "expected"]
+    found, histories = compare(("A", frame(60e6, "offer", dimension="money", unit="USD", flags=expected)),
+                               ("B", frame(90e6, "offer", dimension="money", unit="USD", flags=expected)),
+                               ("C", frame(75e6, "offer", dimension="money", unit="USD")))
+    (conflict,) = found
+    assert "[forecast]" in conflict.measure and sorted(s.value for s in conflict.sides) == [60e6, 90e6]
+
+
 def test_a_toll_that_differs_on_one_day_is_a_conflict():
     found, histories = compare(("A", frame(4, "kill"), "2026-04-14"), ("B", frame(9, "kill"), "2026-04-14"))
     assert len(found) == 1 and histories == []

@@ -233,6 +233,7 @@ def test_a_nationality_holder_needs_no_list_of_nationalities(nlp):
     ("At one point as many as 300 flights were grounded at the hub.", "peak"),
     ("Forty percent of the grid was offline on Monday, and the company has now restored power.", "earlier"),
     ("Nine hikers were missing on Sunday, but the number has since fallen, rangers said.", "earlier"),
+    ("The deal is expected to be worth about $80 million.", "expected"),
 ])
 def test_flags_fire(nlp, text, flag):
     assert any(flag in q.flags for q in figures(nlp, text))
@@ -259,6 +260,8 @@ def test_flags_fire(nlp, text, flag):
     ("Nine hikers were missing on Sunday, rangers said, and the park warden has since resigned.", "earlier"),
     ("Nine hikers were missing on Sunday, and the search widened.", "earlier"),
     ("Forty percent of the grid is offline now.", "earlier"),
+    ("The offer will be worth $80 million.", "expected"),
+    ("Fans hope the offer reaches $80 million.", "expected"),
     ("Forty percent of the grid was offline.", "part"),  # the share measured, not a part of a figure
 ])
 def test_flags_stay_quiet(nlp, text, flag):
@@ -273,6 +276,60 @@ def test_flags_stay_quiet(nlp, text, flag):
 def test_a_figure_with_its_own_reference_time_or_a_verb_of_change_is_an_update(nlp, first, second):
     conflicts, histories = compare_both(nlp, first, second)
     assert conflicts == [] and len(histories) == 1 and len(histories[0].points) == 2
+
+
+def test_an_expected_range_then_a_reported_value_is_an_update(nlp):
+    conflicts, histories = compare_both(
+        nlp, "The club's offer was expected to be in the range of $60 million to $70 million.",
+        "The club offered the striker a deal worth $85 million.")
+    assert conflicts == [] and [p.value for p in histories[0].points] == [60e6, 85e6]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("The new phone will start at $899.", "The phone starts at $699."),  # what will be is no expectation
+    ("Fans hope the club's offer will reach $120 million.", "The club offered the striker a deal worth $85 million."),
+])
+def test_what_will_be_or_is_hoped_for_is_no_update(nlp, first, second):
+    assert compare_both(nlp, first, second) == ([], [])
+
+
+@pytest.mark.parametrize(("text", "value", "high", "measure"), [
+    ("The bid was in the range of $2 billion to $3 billion.", 2e9, 3e9, "bid"),
+    ("The club's offer was expected to be in the range of $60 million to $70 million.", 60e6, 70e6, "offer"),
+])
+def test_a_range_opened_by_its_word_is_one_figure_of_what_the_copula_is_said_of(nlp, text, value, high, measure):
+    q = only(nlp, text)
+    assert (q.value, q.high, q.hedge, q.measure) == (value, high, "range", measure)
+
+
+def _parsed(words, heads, deps, tags):
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+    pos = {"VBD": "VERB", "VBG": "VERB", "NN": "NOUN", "NNP": "PROPN", "DT": "DET"}
+    return Doc(Vocab(), words=words, heads=heads, deps=deps, tags=tags, pos=[pos[t] for t in tags])
+
+
+def test_a_clause_parsed_apart_from_the_object_before_it_takes_that_object_as_subject():
+    from storylens.nlp.figure_holders import _subject_of
+    # "Lee reported the city team offered ...": the parser made "team" the object of "reported"
+    doc = _parsed(["Lee", "reported", "the", "city", "team", "offered"], [1, 1, 4, 4, 1, 1],
+                  ["nsubj", "ROOT", "det", "compound", "dobj", "ccomp"], ["NNP", "VBD", "DT", "NN", "NN", "VBD"])
+    assert _subject_of(doc[5]).text == "team"
+
+
+def test_a_clause_apart_from_the_object_or_not_finite_keeps_the_subject_above():
+    from storylens.nlp.figure_holders import _subject_of
+    # "Lee reported the team on Monday offered": the object does not end where the clause begins
+    doc = _parsed(["Lee", "reported", "the", "team", "Monday", "offered"], [1, 1, 3, 1, 1, 1],
+                  ["nsubj", "ROOT", "det", "dobj", "npadvmod", "ccomp"], ["NNP", "VBD", "DT", "NN", "NNP", "VBD"])
+    assert _subject_of(doc[5]).text == "Lee"
+    doc = _parsed(["Lee", "reported", "the", "team", "offering"], [1, 1, 3, 1, 1],
+                  ["nsubj", "ROOT", "det", "dobj", "ccomp"], ["NNP", "VBD", "DT", "NN", "VBG"])
+    assert _subject_of(doc[4]).text == "Lee"
+
+
+def test_a_change_from_one_value_to_another_is_no_range(nlp):
+    assert [q.high for q in figures(nlp, "The toll rose from 12 to 18.")] == [None, None]
 
 
 def test_a_figure_its_sentence_says_was_overtaken_comes_first_in_its_history(nlp):

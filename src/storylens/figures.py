@@ -39,7 +39,7 @@ SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py, nlp/figure_*.py, nlp/frames.py
 # (statements.yaml) or nlp/attribution*.py (lexicon.yaml) change: stored readings made by other
 # rules are read again.
-READING_RULES = 16
+READING_RULES = 17
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
@@ -118,6 +118,8 @@ class FigureRules:
     superseding_adverbs: frozenset[str] = frozenset()
     change_predicates: frozenset[str] = frozenset()
     peak_phrases: tuple[str, ...] = ()
+    range_openers: tuple[str, ...] = ()
+    expectation_predicates: frozenset[str] = frozenset()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -206,6 +208,8 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         superseding_adverbs=frozenset(_words(data.get("superseding_adverbs"))),
         change_predicates=frozenset(_words(data.get("change_predicates"))),
         peak_phrases=_words(data.get("peak_phrases")),
+        range_openers=_words(data.get("range_openers")),
+        expectation_predicates=frozenset(_words(data.get("expectation_predicates"))),
     )
 
 
@@ -495,9 +499,9 @@ def _one_value_per_voice(bucket: Sequence[Figure], settings: Settings) -> list[F
     A voice that gives clashing values for what the frame reads as one measure is telling
     apart two measures the frame cannot: it keeps the value it repeats most, or nothing on a tie.
     """
-    by_voice: dict[tuple[tuple[str, str | None], str | None], list[Figure]] = defaultdict(list)
+    by_voice: dict[tuple[tuple[str, str | None], str | None, bool], list[Figure]] = defaultdict(list)
     for f in bucket:
-        by_voice[(_voice(f), f.time)].append(f)
+        by_voice[(_voice(f), f.time, _forecast(f))].append(f)
     kept: list[Figure] = []
     for figures in by_voice.values():
         values = Counter(f.base for f in figures)
@@ -526,7 +530,7 @@ def _without_vague(bucket: Sequence[Figure], settings: Settings) -> list[Figure]
     for f in precise:
         repeated = sum(g.mention.article_id == f.mention.article_id and g.base == f.base for g in precise) > 1
         if not repeated and any(v.mention.article_id == f.mention.article_id and v.time == f.time
-                                and _clash(v, f, settings) for v in vague):
+                                and _forecast(v) == _forecast(f) and _clash(v, f, settings) for v in vague):
             continue
         kept.append(f)
     return kept
@@ -553,6 +557,10 @@ def _slack(a: Figure, b: Figure, settings: Settings) -> float:
     if (a.quantity.unit or "") != (b.quantity.unit or ""):
         slack = max(slack, settings.figures_conversion_tolerance)  # "25 km" and "15.5 miles" are one distance
     return slack
+
+
+def _forecast(f: Figure) -> bool:
+    return "forecast" in f.measure.flags
 
 
 def _voice(f: Figure) -> tuple[str, str | None]:
@@ -621,9 +629,14 @@ def _plausible(a: Figure, b: Figure, rules: FigureRules, settings: Settings) -> 
 def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                           rules: FigureRules) -> tuple[list[Conflict], list[FigureHistory]]:
     """Numeric discrepancies and figure histories among the figures of one story."""
+    # A forecast is compared with forecasts only, but a value a report expects ("the offer was
+    # expected to be $145-175m", then "$184m") is the first point of the history of the measure it
+    # expects: both are grouped together. What "will" be ("will start at $2,199") stays apart.
     by_measure: dict[Measure, list[Figure]] = defaultdict(list)
     for figure in figures:
-        by_measure[figure.measure].append(figure)
+        flags = tuple(f for f in figure.measure.flags if f != "forecast" or "expected" not in figure.quantity.flags)
+        by_measure[Measure(figure.measure.dimension, figure.measure.klass, figure.measure.object,
+                           figure.measure.unit, flags)].append(figure)
     conflicts: list[Conflict] = []
     histories: list[FigureHistory] = []
     for measure, group in by_measure.items():
@@ -636,8 +649,7 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
         for bucket in _holder_groups(group, measure, rules):
             bucket = _one_value_per_voice(_without_vague(bucket, settings), settings)
             holder = next((f.holder for f in bucket if f.holder), None)
-            label = measure.label() + (f" of {holder}" if holder else "")
-            clashing: set[int] = set()
+            clashing: dict[bool, set[int]] = defaultdict(set)
             timed: list[Figure] = []
             for i, a in enumerate(bucket):
                 for j in range(i + 1, len(bucket)):
@@ -647,6 +659,10 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                     if b.base in elsewhere.get(a.mention.article_id, ()) \
                             or a.base in elsewhere.get(b.mention.article_id, ()):
                         continue
+                    if _forecast(a) != _forecast(b):
+                        if a.base != b.base:
+                            timed += [a, b]  # what was expected, then what was reported
+                        continue
                     if (a.time and b.time and a.time != b.time) or "update" in a.quantity.flags \
                             or "update" in b.quantity.flags or (a.time != b.time and (
                                 "as_of" in a.quantity.flags or "as_of" in b.quantity.flags)):
@@ -654,11 +670,15 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                             timed += [a, b]  # one figure at two report times: its history, from any voice
                         continue
                     if _independent(a, b, settings) and _clash(a, b, settings):
-                        clashing.update((i, j))
+                        clashing[_forecast(a)].update((i, j))
             # Two independent voices: two outlets, or two sources one sentence names ("police said
             # 2,100, organisers said 6,000"); pairs of one voice were never marked clashing.
-            if len({_voice(bucket[i]) for i in clashing}) >= 2:
-                sides = sorted((bucket[i] for i in clashing), key=lambda f: (f.base, f.source))
+            for expected, indices in sorted(clashing.items()):
+                if len({_voice(bucket[i]) for i in indices}) < 2:
+                    continue
+                sides = sorted((bucket[i] for i in indices), key=lambda f: (f.base, f.source))
+                label = (bucket[min(indices)].measure.label() if expected else measure.label()) \
+                    + (f" of {holder}" if holder else "")
                 time = next((f.time for f in sides if f.time), None)
                 conflicts.append(Conflict(
                     kind="numeric", summary=_summary(label, sides), claim_ids=(), measure=label,
@@ -666,11 +686,13 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                     unit=measure.unit, time=time,
                 ))
             if timed:
-                # A point its own sentence says was overtaken ("although it has now improved") comes first.
-                points = sorted({(f.time or "", f.base): f for f in timed}.values(),
-                                key=lambda f: ("earlier" not in f.quantity.flags, f.time or "", f.base))
+                # What was expected, and a point its own sentence says was overtaken ("although it has
+                # now improved"), come first.
+                points = sorted({(f.time or "", f.base, _forecast(f)): f for f in timed}.values(),
+                                key=lambda f: (not _forecast(f) and "earlier" not in f.quantity.flags,
+                                               f.time or "", f.base))
                 histories.append(FigureHistory(
-                    measure=label, measure_class=measure.klass, holder=holder, unit=measure.unit,
+                    measure=measure.label() + (f" of {holder}" if holder else ""), measure_class=measure.klass, holder=holder, unit=measure.unit,
                     points=tuple(FigurePoint(time=f.time or "", value=f.quantity.value, unit=f.quantity.unit,
                                              qualifier=f.quantity.hedge or "exact", article_id=f.mention.article_id,
                                              source=f.source, speaker=f.speaker, quote=f.quantity.text,

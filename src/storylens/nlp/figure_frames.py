@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from ..figures import FigureRules
 from ..records import Quantity, TimeExpr
 from .figure_agents import UNRESOLVED_AGENT, agent_holder
-from .figure_holders import _coordinated, _entity_text, _holder, _verb_lemma
+from .figure_holders import _coordinated, _entity_text, _holder, _subject_of, _verb_lemma
 from .figure_updates import (_clause_time, _clause_tokens, _event_time, _governing_verb, stated_reference_time,
                              superseded_time)
 
@@ -227,6 +227,12 @@ def _measure_lemma(anchor: Token, counted_tok: Token | None, dimension: str, rul
     if noun is not None and noun.lemma_.lower() in rules.restating_nouns and noun.dep_ == "pobj" \
             and noun.head.head.pos_ in ("NOUN", "PROPN"):
         noun = noun.head.head  # "an offer in the range of $145-175 million": the offer
+    elif noun is not None and noun.lemma_.lower() in rules.restating_nouns and noun.dep_ == "pobj" \
+            and noun.head.head.lemma_.lower() in rules.copula_predicates:
+        # "the offer was expected to be in the range of $145m to $175m": what the copula is said of
+        subject = _subject_of(noun.head.head)
+        if subject is not None and (subject.lemma_.lower() in rules.property_nouns or _known(subject.lemma_.lower(), rules)):
+            noun = subject
     if anchor.dep_ in ("npadvmod", "nmod") and head.pos_ == "ADJ" and not count:
         return head.lemma_.lower(), None, _predicate(head, rules)  # "10 metres long", "35 km deep"
     if noun is not None and count and noun.lemma_.lower() in rules.population_nouns and anchor.dep_ == "pobj":
@@ -504,6 +510,9 @@ def _flags(quantity: Quantity, anchor: Token, counted_tok: Token | None, noun: T
         if auxes & rules.forecast_modals or predicate.lemma_.lower() in rules.forecast_predicates or (
                 governing is not None and governing.lemma_.lower() in rules.forecast_predicates):
             flags.append("forecast")
+        if predicate.lemma_.lower() in rules.expectation_predicates or (
+                governing is not None and governing.lemma_.lower() in rules.expectation_predicates):
+            flags.append("expected")  # "the offer was expected to be $145-175m": what a report later settles
         # "rose to 57", "the toll reached 57": a new value of a running count
         raised = anchor.head.head if anchor.dep_ == "pobj" and anchor.head.lower_ == "as" else None
         if predicate.lemma_.lower() in rules.update_predicates and (

@@ -283,5 +283,11 @@ def _subject_of(verb: Token) -> Token | None:
         subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None or node.dep_ not in ("xcomp", "pcomp", "advcl", "ccomp", "prep") or node.head == node:
             return subject
+        if node.dep_ == "ccomp" and node.tag_ in ("VBD", "VBZ", "VBP"):
+            # "Lynch reported the Red Sox team offered $184m": a finite clause without a subject right
+            # after an object of the verb it completes was parsed apart; the object is its subject
+            obj = next((c for c in node.head.children if c.dep_ == "dobj" and c.right_edge.i + 1 == node.left_edge.i), None)
+            if obj is not None:
+                return obj
         node = node.head
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from spacy.tokens import Span
 
@@ -17,6 +18,13 @@ _CONVERSION_BETWEEN = re.compile(r"^\s*(?:[A-Za-z.%]+\s*)?(?:[(\[]|,?\s*or)\s*(?
 _RANGE_BETWEEN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.IGNORECASE)
 _FROM_BETWEEN = re.compile(r"^\s*[\w%.]*\s*,?\s*(?:up\s+|down\s+)?from\s+(?:the\s+|a\s+)?$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _range_opened(openers: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that open a range written with "to" or "and" ("in the range of $145m to $175m")."""
+    words = "|".join(r"\s+".join(re.escape(w) for w in o.split()) for o in openers) or r"(?!x)x"
+    return re.compile(rf"\b(?:{words})\s*$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|a\s+|about\s+|some\s+|around\s+)?$", re.IGNORECASE)
 
 
@@ -38,7 +46,8 @@ def link_figures(figures: list[Quantity], sent: Span, rules: FigureRules) -> lis
         elif same_dimension and _FROM_BETWEEN.match(between):
             out[i] = replace(cur, flags=tuple(dict.fromkeys(cur.flags + ("previous",))))  # "to 3.25% from 3.75%"
         elif same_dimension and i - 1 not in drop and _RANGE_BETWEEN.match(between) and (
-                _BETWEEN_BEFORE.search(_strip_qualifier(before_prev)) or between.strip() in ("-", "–")):
+                _BETWEEN_BEFORE.search(_strip_qualifier(before_prev)) or between.strip() in ("-", "–")
+                or _range_opened(rules.range_openers).search(_strip_qualifier(before_prev))):
             low = prev.value
             if cur.value >= 1000 * low > 0:
                 low = next((low * scale for scale in (1e3, 1e6, 1e9) if cur.value / 10 <= low * scale <= cur.value * 10),
