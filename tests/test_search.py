@@ -74,6 +74,23 @@ def test_folded_claim_speakers_are_found(store):
     assert hits[0]["title"].startswith("Søren Kierkegaard")  # shown as written
 
 
+def test_a_dossier_stored_as_encoded_text_after_the_index_exists_is_found(tmp_path):
+    # The Ray engine's workers hand dossiers over as JSON text; the index must take them as it takes dicts.
+    import json
+
+    with Store(tmp_path / "encoded.db") as store:
+        store.add_articles([article("evacd", TEXTS["evacd"])])
+        store.save_assignments({"evacd": "s-2"}, {})
+        store.ensure_search_index()
+        story = {"id": "s-2", "headline": "Levee", "article_ids": ["evacd"], "sources": ["Test Wire"],
+                 "claims": [{"id": "c-1", "text": "Ingrid Dahl said the levee held", "speaker": "Ingrid Dahl",
+                             "status": "single_source", "sources": ["Test Wire"], "mentions": []}], "conflicts": []}
+        store.save_encoded_dossier("s-2", "Levee", json.dumps(story))
+        hits, _ = store.search_text("ingrid dahl", 0, 10)
+        assert [h["kind"] for h in hits] == ["claim"]
+        assert store.story_dossier("s-2") == story
+
+
 @pytest.mark.parametrize("query, expected", [
     ("1500", {"figure", "plain"}),
     ("1,500", {"figure", "plain"}),

@@ -2,6 +2,7 @@ import pytest
 
 from storylens.errors import StoreError
 from storylens.records import Actor, Article, ArticleReading, Entity, Framing, Mention, Quantity, TimeExpr
+from storylens.reading_json import reading_from_row, reading_to_json
 from storylens.store import Store
 
 
@@ -39,6 +40,11 @@ def test_reading_round_trips_through_the_store(fresh_store):
     fresh_store.save_readings([reading])
     assert list(fresh_store.readings()) == [reading]
     assert fresh_store.unread_articles() == []
+    # Stored rows handed to a worker decode to the same reading; text a worker encoded stores the same.
+    [(fields, text)] = fresh_store.reading_rows(["a1"])
+    assert reading_from_row(fields, text) == reading
+    fresh_store.save_reading_texts([("a1", reading_to_json(reading))])
+    assert list(fresh_store.readings(["a1"])) == [reading]
 
 
 def test_unusable_store_path_raises_a_clear_error(tmp_path):

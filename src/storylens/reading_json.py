@@ -39,6 +39,11 @@ def reading_to_json(reading: ArticleReading) -> str:
 _MENTION_FIELDS = frozenset(f.name for f in dataclasses.fields(Mention))
 
 
+def reading_from_row(fields: dict[str, Any], text: str) -> ArticleReading:
+    """A reading from a stored row as `Store.reading_rows` gives it: the article's fields and the JSON."""
+    return reading_from_json(Article(**fields), text)
+
+
 def reading_from_json(article: Article, text: str) -> ArticleReading:
     data = json.loads(text)
 

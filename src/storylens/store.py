@@ -242,7 +242,11 @@ class Store:
     # -- readings -----------------------------------------------------------------
     def save_readings(self, readings: Iterable[ArticleReading], rules_version: str = "") -> None:
         """Store readings made by the given rules; a story holding a re-read article is compared again."""
-        rows = [(r.article.id, reading_to_json(r), rules_version) for r in readings]
+        self.save_reading_texts(((r.article.id, reading_to_json(r)) for r in readings), rules_version)
+
+    def save_reading_texts(self, readings: Iterable[tuple[str, str]], rules_version: str = "") -> None:
+        """`save_readings` for readings already encoded (article id, `reading_to_json`), e.g. by a worker."""
+        rows = [(article_id, text, rules_version) for article_id, text in readings]
         with self.db:
             self.db.executemany(
                 "INSERT OR IGNORE INTO stale_stories (story_id) SELECT story_id FROM story_members WHERE article_id = ?",
@@ -279,6 +283,15 @@ class Store:
                 f"WHERE a.id IN ({', '.join('?' * len(ids))}) ORDER BY a.seq", ids)
         for row in rows:
             yield reading_from_json(self._article(row), row["data"])
+
+    def reading_rows(self, article_ids: Iterable[str]) -> list[tuple[dict[str, Any], str]]:
+        """Stored readings as they are kept, (article fields, reading JSON), for a worker to decode
+        (`reading_from_row`): the store's side does no decoding."""
+        ids = list(article_ids)
+        rows = self.db.execute(
+            f"SELECT a.*, r.data FROM articles a JOIN readings r ON r.article_id = a.id "
+            f"WHERE a.id IN ({', '.join('?' * len(ids))}) ORDER BY a.seq", ids)
+        return [({f: row[f] for f in ARTICLE_FIELDS}, row["data"]) for row in rows]
 
     # -- clustering state ---------------------------------------------------------
     def save_vectors(self, items: Iterable[Any]) -> None:
@@ -368,7 +381,12 @@ class Store:
     # -- dossiers -----------------------------------------------------------------
     def save_story_dossier(self, story_id: str, headline: str, data: dict[str, Any]) -> None:
         """Store a story's dossier and clear its mark for comparing, in one transaction."""
-        text, now = json.dumps(data, ensure_ascii=False), _now()
+        self.save_encoded_dossier(story_id, headline, json.dumps(data, ensure_ascii=False), data)
+
+    def save_encoded_dossier(self, story_id: str, headline: str, text: str, data: dict[str, Any] | None = None) -> None:
+        """`save_story_dossier` for a dossier already encoded as JSON (e.g. by a worker); `data` is
+        its dict when the caller has it (it is decoded here only for the web index)."""
+        now = _now()
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO dossiers (story_id, headline, data, updated_at) VALUES (?, ?, ?, ?)",
@@ -376,7 +394,7 @@ class Store:
             self.db.execute("DELETE FROM stale_stories WHERE story_id = ?", (story_id,))
             if self._has_web_index():  # in the same transaction: readers never see a dossier unindexed
                 self._drop_story_index(story_id)
-                self._index_story(story_id, data, now, len(text))
+                self._index_story(story_id, json.loads(text) if data is None else data, now, len(text))
 
     def stale_story_ids(self) -> set[str]:
         """Stories marked for comparing whose dossiers are not rebuilt yet."""

@@ -278,7 +278,7 @@ def _read(store: Store, to_read: tuple[list[Any], int], settings: Settings, opti
     # Readings are stored while the actors read on: the driver's work overlaps theirs.
     for batch in progress(read.iter_batches(batch_size=None, batch_format="numpy"), "reading articles",
                           len(tables)):
-        readings, items = [], []
+        readings, items = [], []  # (article id, reading JSON), clustering inputs
         for worker, peak in zip(batch["worker"], batch["peak_mb"]):
             summary.worker_peak_mb[str(worker)] = max(float(peak), summary.worker_peak_mb.get(str(worker), 0.0))
         for article_id, reading, item, error, node in zip(batch["article_id"], batch["reading"], batch["item"],
@@ -287,10 +287,10 @@ def _read(store: Store, to_read: tuple[list[Any], int], settings: Settings, opti
             if error:
                 store.reject_article(str(article_id), str(error))
             elif reading:
-                readings.append(pickle.loads(reading))
+                readings.append((str(article_id), str(reading)))
                 items.append(pickle.loads(item))
                 out.add_item(items[-1], item)
-        store.save_readings(readings, rules_version)
+        store.save_reading_texts(readings, rules_version)
         store.save_vectors(items)
     out.flush()
     return out
@@ -401,10 +401,10 @@ def _compare(store: Store, story_ids: set[str], options: RayOptions, comparers: 
             story_id = next(queue, None)
             if story_id is not None:
                 members = store.members_of(story_id)
-                readings = {r.article.id: r for r in store.readings([a for a, _ in members])}
-                pending[actor.compare.remote(story_id, members, pickle.dumps(readings))] = actor
+                rows = store.reading_rows([a for a, _ in members])
+                pending[actor.compare.remote(story_id, members, rows)] = actor
 
-        def results() -> Iterator[tuple[str, str, dict, str]]:
+        def results() -> Iterator[tuple[str, str, str, str]]:
             # Two stories in flight per actor; a story done makes room for the next on the same actor.
             for actor in actors * 2:
                 submit(actor)
@@ -413,8 +413,8 @@ def _compare(store: Store, story_ids: set[str], options: RayOptions, comparers: 
                 submit(pending.pop(ready[0]))
                 yield ray.get(ready[0])
 
-        for story_id, headline, data, node in progress(results(), "comparing stories", len(ids)):
-            store.save_story_dossier(story_id, headline, data)
+        for story_id, headline, text, node in progress(results(), "comparing stories", len(ids)):
+            store.save_encoded_dossier(story_id, headline, text)
             nodes.add(node)
     comparers.stop()
     store.drop_stale_dossiers(sizes)

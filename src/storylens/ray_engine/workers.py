@@ -7,6 +7,7 @@ stages pickled in a `record` column. Each one calls the local engine's stage fun
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import resource
@@ -18,6 +19,7 @@ import numpy as np
 
 from ..clean import clean_document
 from ..read import read_articles
+from ..reading_json import reading_from_row, reading_to_json
 from ..records import Article, Story
 from ..settings import Settings
 from ..stories import build_inputs
@@ -142,12 +144,13 @@ class ReadingWorker:
                 except Exception as error:  # noqa: BLE001 - spaCy and the rules can fail on odd text
                     failed.append((article.id, f"unreadable: the reader failed: {error}"))
         for reading, item in zip(readings, build_inputs(readings, self.models.encoder)):
-            for key, value in (("article_id", item.article_id), ("reading", pickle.dumps(reading)),
+            # Encoded here as the store keeps it: the driver only writes the text.
+            for key, value in (("article_id", item.article_id), ("reading", reading_to_json(reading)),
                                ("item", pickle.dumps(item)), ("day", item.day or NO_DAY), ("error", ""),
                                ("node", self.node)):
                 out[key].append(value)
         for article_id, reason in failed:
-            for key, value in (("article_id", article_id), ("reading", b""), ("item", b""), ("day", NO_DAY),
+            for key, value in (("article_id", article_id), ("reading", ""), ("item", b""), ("day", NO_DAY),
                                ("error", reason), ("node", self.node)):
                 out[key].append(value)
         out["worker"] = [self.worker] * len(out["node"])
@@ -215,14 +218,17 @@ class StoryComparer:
             # As the local engine's: a sentence met again in the stories of this actor is encoded once.
             self.encoder = RememberingEncoder(self.encoder)
 
-    def compare(self, story_id: str, members: list[tuple[str, str]], readings: bytes) -> tuple[str, str, dict, str]:
-        """The story's headline and dossier dict, and the Ray node that built them."""
+    def compare(self, story_id: str, members: list[tuple[str, str]],
+                rows: list[tuple[dict[str, Any], str]]) -> tuple[str, str, str, str]:
+        """The story's headline and dossier as JSON, and the Ray node that built them, from its members'
+        stored readings as `Store.reading_rows` gives them (decoded and encoded here, not on the driver)."""
         import ray
 
         from ..pipeline import story_dossier
 
-        headline, data = story_dossier(story_id, members, pickle.loads(readings), self.encoder, self.settings)
-        return story_id, headline, data, ray.get_runtime_context().get_node_id()
+        readings = {fields["id"]: reading_from_row(fields, data) for fields, data in rows}
+        headline, dossier = story_dossier(story_id, members, readings, self.encoder, self.settings)
+        return story_id, headline, json.dumps(dossier, ensure_ascii=False), ray.get_runtime_context().get_node_id()
 
 
 def _rows(batch: Batch) -> list[dict[str, Any]]:
