@@ -43,6 +43,7 @@ from .workers import (ACTOR_CPUS, BAND_COLUMNS, NO_DAY, ModelLoader, ReadingWork
                       sum_counts)
 
 READ_BATCH = 64  # articles per call of a reading actor
+TAIL_CALLS = 4  # calls per reading actor that the last articles of a run are cut into
 ITEM_TABLE_ROWS = 1024  # read articles per table kept for clustering
 
 
@@ -157,35 +158,33 @@ class _TableWriter:
 
 
 class _ReadQueue(_TableWriter):
-    """The articles to read, as tables of one reading batch each. A batch is READ_BATCH articles, or
-    fewer when the whole input is small, so that every actor gets some: until the count passes
-    what all actors take in two rounds, the articles wait on the driver."""
+    """The articles to read, as tables of one reading call each: READ_BATCH articles while the input
+    streams in, and the last ones cut smaller, so that the actors finish together: a run ends when
+    its slowest actor does, and a whole batch left to one actor at the end idles the others. The
+    rows of those last calls (at most what all actors take in two rounds, plus one batch) wait on
+    the driver until the input ends."""
 
     def __init__(self, workers: int) -> None:
         super().__init__(READ_BATCH)
-        self.rounds = 2 * max(1, workers)
-        self.cutting = False
+        self.workers = max(1, workers)
+        self.held = 2 * self.workers * READ_BATCH
 
     def add(self, row: dict[str, Any]) -> None:
         self.rows.append(row)
         self.count += 1
-        if not self.cutting and self.count > self.rounds * READ_BATCH:
-            self.cutting = True
-        while self.cutting and len(self.rows) >= self.size:
+        if len(self.rows) >= self.held + self.size:
             rows, self.rows = self.rows[self.size:], self.rows[:self.size]
             self.flush()
             self.rows = rows
 
-    def close(self) -> tuple[list[Any], int]:
-        """The tables and the batch size of the reading actors."""
-        if not self.cutting:
-            self.size = max(1, -(-self.count // self.rounds))
-            rows, self.rows = self.rows, []
-            for begin in range(0, len(rows), self.size):
-                self.rows = rows[begin:begin + self.size]
-                self.flush()
-        self.flush()
-        return self.tables, self.size
+    def close(self) -> list[Any]:
+        """The tables: the held rows in TAIL_CALLS calls per actor."""
+        rows, self.rows = self.rows, []
+        size = max(1, -(-len(rows) // (TAIL_CALLS * self.workers)))
+        for begin in range(0, len(rows), size):
+            self.rows = rows[begin:begin + size]
+            self.flush()
+        return self.tables
 
 
 def _prepare(store: Store, inputs: Sequence[str], settings: Settings,
@@ -229,10 +228,10 @@ def _candidate_pairs(prepared: Any) -> dict[int, np.ndarray]:
 
 
 def _admit(store: Store, prepared: Any, left_over: list[Article], settings: Settings, options: RayOptions,
-           summary: RunSummary, progress: Progress) -> tuple[list[Any], int]:
+           summary: RunSummary, progress: Progress) -> list[Any]:
     """Store the new articles in reading order, as `pipeline.ingest_into` decides; returns the tables
-    of articles to read (this run's "ok" ones under the ids they were stored with, and the stored
-    ones left over) and the batch size to read them in."""
+    of articles to read, one reading call each (this run's "ok" ones under the ids they were stored
+    with, and the stored ones left over)."""
     resolver = DuplicateResolver(settings.near_duplicate_threshold)
     pairs = _candidate_pairs(prepared)
     for kind, pairs_of_kind in pairs.items():
@@ -258,7 +257,7 @@ def _admit(store: Store, prepared: Any, left_over: list[Article], settings: Sett
     return queue.close()
 
 
-def _read(store: Store, to_read: tuple[list[Any], int], settings: Settings, options: RayOptions,
+def _read(store: Store, tables: list[Any], settings: Settings, options: RayOptions,
           summary: RayRunSummary, progress: Progress) -> _Readings:
     """Read and embed the queued articles on the actor pool; store readings and vectors as they come.
     Returns what clustering needs: tables of (article id, item, day) and counts over all of them."""
@@ -266,12 +265,11 @@ def _read(store: Store, to_read: tuple[list[Any], int], settings: Settings, opti
 
     # Readings carry the version of the rules that made them, as on the local engine.
     rules_version = load_figure_rules(settings.figures_path).version
-    tables, batch_size = to_read
     out = _Readings()
     if not tables:
         return out
     read = ray.data.from_arrow_refs(tables).map_batches(
-        ReadingWorker, batch_size=batch_size,
+        ReadingWorker, batch_size=None,  # a table is one call: the queue cut them to size
         fn_constructor_kwargs={"settings": settings, "load_models": options.load_models},
         # Ray Data restarts a dead actor and retries its batches (max_restarts and max_task_retries -1).
         compute=ray.data.ActorPoolStrategy(size=max(1, options.workers)), num_cpus=ACTOR_CPUS)
