@@ -285,6 +285,12 @@ def test_an_expected_range_then_a_reported_value_is_an_update(nlp):
     assert conflicts == [] and [p.value for p in histories[0].points] == [60e6, 85e6]
 
 
+def test_an_expectation_is_still_compared_with_what_another_source_says_will_be(nlp):
+    found = compare_texts(nlp, "The central bank now expects the economy to grow by 0.9 per cent this year.",
+                          "The minister said the economy would grow by 1.7 per cent this year.")
+    assert len(found) == 1 and "[forecast]" in found[0].measure
+
+
 @pytest.mark.parametrize(("first", "second"), [
     ("The new phone will start at $899.", "The phone starts at $699."),  # what will be is no expectation
     ("Fans hope the club's offer will reach $120 million.", "The club offered the striker a deal worth $85 million."),

@@ -22,7 +22,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -560,7 +560,11 @@ def _slack(a: Figure, b: Figure, settings: Settings) -> float:
 
 
 def _forecast(f: Figure) -> bool:
-    return "forecast" in f.measure.flags
+    return _forecast_measure(f.measure)
+
+
+def _forecast_measure(measure: Measure) -> bool:
+    return "forecast" in measure.flags
 
 
 def _voice(f: Figure) -> tuple[str, str | None]:
@@ -629,14 +633,15 @@ def _plausible(a: Figure, b: Figure, rules: FigureRules, settings: Settings) -> 
 def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                           rules: FigureRules) -> tuple[list[Conflict], list[FigureHistory]]:
     """Numeric discrepancies and figure histories among the figures of one story."""
-    # A forecast is compared with forecasts only, but a value a report expects ("the offer was
-    # expected to be $145-175m", then "$184m") is the first point of the history of the measure it
-    # expects: both are grouped together. What "will" be ("will start at $2,199") stays apart.
+    # A forecast is compared with forecasts only; a value a report expects ("the offer was expected
+    # to be $145-175m") is also the first point of the history of the measure it expects, once a
+    # report gives its value ("$184m"). What "will" be ("will start at $2,199") stays apart.
     by_measure: dict[Measure, list[Figure]] = defaultdict(list)
     for figure in figures:
-        flags = tuple(f for f in figure.measure.flags if f != "forecast" or "expected" not in figure.quantity.flags)
-        by_measure[Measure(figure.measure.dimension, figure.measure.klass, figure.measure.object,
-                           figure.measure.unit, flags)].append(figure)
+        by_measure[figure.measure].append(figure)
+        if "forecast" in figure.measure.flags and "expected" in figure.quantity.flags:
+            flags = tuple(f for f in figure.measure.flags if f != "forecast")
+            by_measure[replace(figure.measure, flags=flags)].append(figure)
     conflicts: list[Conflict] = []
     histories: list[FigureHistory] = []
     for measure, group in by_measure.items():
@@ -649,7 +654,8 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
         for bucket in _holder_groups(group, measure, rules):
             bucket = _one_value_per_voice(_without_vague(bucket, settings), settings)
             holder = next((f.holder for f in bucket if f.holder), None)
-            clashing: dict[bool, set[int]] = defaultdict(set)
+            label = measure.label() + (f" of {holder}" if holder else "")
+            clashing: set[int] = set()
             timed: list[Figure] = []
             for i, a in enumerate(bucket):
                 for j in range(i + 1, len(bucket)):
@@ -659,10 +665,10 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                     if b.base in elsewhere.get(a.mention.article_id, ()) \
                             or a.base in elsewhere.get(b.mention.article_id, ()):
                         continue
-                    if _forecast(a) != _forecast(b):
-                        if a.base != b.base:
+                    if _forecast(a) != _forecast(b) or (_forecast(a) and not _forecast_measure(measure)):
+                        if _forecast(a) != _forecast(b) and a.base != b.base:
                             timed += [a, b]  # what was expected, then what was reported
-                        continue
+                        continue  # two expectations are compared under the forecast
                     if (a.time and b.time and a.time != b.time) or "update" in a.quantity.flags \
                             or "update" in b.quantity.flags or (a.time != b.time and (
                                 "as_of" in a.quantity.flags or "as_of" in b.quantity.flags)):
@@ -670,15 +676,11 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                             timed += [a, b]  # one figure at two report times: its history, from any voice
                         continue
                     if _independent(a, b, settings) and _clash(a, b, settings):
-                        clashing[_forecast(a)].update((i, j))
+                        clashing.update((i, j))
             # Two independent voices: two outlets, or two sources one sentence names ("police said
             # 2,100, organisers said 6,000"); pairs of one voice were never marked clashing.
-            for expected, indices in sorted(clashing.items()):
-                if len({_voice(bucket[i]) for i in indices}) < 2:
-                    continue
-                sides = sorted((bucket[i] for i in indices), key=lambda f: (f.base, f.source))
-                label = (bucket[min(indices)].measure.label() if expected else measure.label()) \
-                    + (f" of {holder}" if holder else "")
+            if len({_voice(bucket[i]) for i in clashing}) >= 2:
+                sides = sorted((bucket[i] for i in clashing), key=lambda f: (f.base, f.source))
                 time = next((f.time for f in sides if f.time), None)
                 conflicts.append(Conflict(
                     kind="numeric", summary=_summary(label, sides), claim_ids=(), measure=label,
@@ -692,7 +694,7 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                                 key=lambda f: (not _forecast(f) and "earlier" not in f.quantity.flags,
                                                f.time or "", f.base))
                 histories.append(FigureHistory(
-                    measure=measure.label() + (f" of {holder}" if holder else ""), measure_class=measure.klass, holder=holder, unit=measure.unit,
+                    measure=label, measure_class=measure.klass, holder=holder, unit=measure.unit,
                     points=tuple(FigurePoint(time=f.time or "", value=f.quantity.value, unit=f.quantity.unit,
                                              qualifier=f.quantity.hedge or "exact", article_id=f.mention.article_id,
                                              source=f.source, speaker=f.speaker, quote=f.quantity.text,
