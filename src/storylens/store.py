@@ -232,8 +232,15 @@ class Store:
         return Article(**{f: row[f] for f in ARTICLE_FIELDS})
 
     def articles(self, status: str | None = None) -> list[Article]:
-        query = "SELECT * FROM articles" + (" WHERE status = ?" if status else "") + " ORDER BY seq"
-        return [self._article(r) for r in self.db.execute(query, (status,) if status else ())]
+        return list(self.iter_articles(status))
+
+    def iter_articles(self, status: str | None = None, unplaced: bool = False) -> Iterator[Article]:
+        """Articles in arrival order, one at a time (a store may hold more than fits in memory);
+        `unplaced`: only those in no story. Nothing may write to the store while they come."""
+        where = [w for w, on in (("status = ?", status), ("id NOT IN (SELECT article_id FROM story_members)",
+                                                          unplaced)) if on]
+        query = "SELECT * FROM articles" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY seq"
+        return (self._article(r) for r in self.db.execute(query, (status,) if status else ()))
 
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()

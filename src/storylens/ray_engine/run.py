@@ -107,9 +107,9 @@ def run_on_ray(store: Store, inputs: Sequence[str], settings: Settings, options:
         # Runs on one store take turns, on either engine, as `pipeline.run` does.
         with store.exclusive():
             had_stories = bool(store.story_sizes())
-            prepared, left_over = _prepare(store, inputs, settings, options)
-            to_read = _admit(store, prepared, left_over, settings, options, summary, progress)
-            del prepared, left_over
+            prepared = _prepare(store, inputs, settings, options)
+            to_read = _admit(store, prepared, settings, options, summary, progress)
+            del prepared
             read = _read(store, to_read, settings, options, summary, progress)
             del to_read
             if had_stories:
@@ -187,10 +187,9 @@ class _ReadQueue(_TableWriter):
         return self.tables
 
 
-def _prepare(store: Store, inputs: Sequence[str], settings: Settings,
-             options: RayOptions) -> tuple[Any, list[Article]]:
+def _prepare(store: Store, inputs: Sequence[str], settings: Settings, options: RayOptions) -> Any:
     """Cleaned articles with signatures and band keys in reading order, the store's own "ok" articles
-    first (chunk -1); and the stored "ok" articles in no story (a resumed run reads them again)."""
+    first (chunk -1), streamed from the store into the object store a table at a time."""
     import ray
 
     ranges = {"shingles": band_ranges(settings.near_duplicate_threshold), "words": band_ranges(WORD_LSH_THRESHOLD)}
@@ -199,16 +198,14 @@ def _prepare(store: Store, inputs: Sequence[str], settings: Settings,
     if not chunks:
         prepared = prepared.limit(0)
     prepared = prepared.map_batches(prepare_chunks, batch_size=1, fn_kwargs={"settings": settings, "ranges": ranges})
-    placed = {a for members in store.story_members().values() for a, _ in members}
-    stored, left_over = [], []
-    for i, article in enumerate(store.articles(status="ok")):
-        stored.append({"position": i, "record": pickle.dumps(article)})
-        if article.id not in placed:
-            left_over.append(article)
-    if stored:
-        prepared = (ray.data.from_items(stored).map_batches(prepare_stored, batch_size=256, fn_kwargs={"ranges": ranges})
-                    .union(prepared))
-    return prepared.materialize(), left_over
+    stored = _TableWriter(ITEM_TABLE_ROWS)
+    for i, article in enumerate(store.iter_articles(status="ok")):
+        stored.add({"position": i, "record": pickle.dumps(article)})
+    stored.flush()
+    if stored.tables:
+        prepared = (ray.data.from_arrow_refs(stored.tables)
+                    .map_batches(prepare_stored, batch_size=256, fn_kwargs={"ranges": ranges}).union(prepared))
+    return prepared.materialize()
 
 
 def _candidate_pairs(prepared: Any) -> dict[int, np.ndarray]:
@@ -227,7 +224,7 @@ def _candidate_pairs(prepared: Any) -> dict[int, np.ndarray]:
     return {kind: np.concatenate([f[kind] for f in found]) for kind in range(len(BAND_COLUMNS))}
 
 
-def _admit(store: Store, prepared: Any, left_over: list[Article], settings: Settings, options: RayOptions,
+def _admit(store: Store, prepared: Any, settings: Settings, options: RayOptions,
            summary: RunSummary, progress: Progress) -> list[Any]:
     """Store the new articles in reading order, as `pipeline.ingest_into` decides; returns the tables
     of articles to read, one reading call each (this run's "ok" ones under the ids they were stored
@@ -238,7 +235,8 @@ def _admit(store: Store, prepared: Any, left_over: list[Article], settings: Sett
         resolver.add_pairs((((a, b), (c, d)) for a, b, c, d in pairs_of_kind.tolist()), kind=kind)
     del pairs
     queue = _ReadQueue(options.workers)
-    for article in left_over:
+    # Stored articles in no story (a run stopped before placing them) are read again, and placed.
+    for article in store.iter_articles(status="ok", unplaced=True):
         queue.add({"record": pickle.dumps(article)})
     admission = Admission(store, settings, summary)
     # Blocks keep their order (preserve_order), so rows arrive in reading order, stored ones first.
