@@ -28,6 +28,7 @@ from .errors import SearchBudgetError, StoreError
 from .reading_json import reading_from_json, reading_to_json
 from .records import Article, ArticleReading
 from .search import fts_query, index_form, restore_snippet
+from .web_tables import STORY_ORDERS, WEB_SCHEMA, top_conflict, web_index_definition
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -438,7 +439,7 @@ class Store:
                 self._drop_outdated_web_index()
                 self.db.executescript(WEB_SCHEMA)
                 self.db.execute("INSERT OR REPLACE INTO web_index_meta (name, value) VALUES ('definition', ?)",
-                                (_web_index_definition(),))
+                                (web_index_definition(),))
         except sqlite3.Error as error:
             raise StoreError(f"Cannot create the search index in {self.path}: {error}. "
                              "The web app needs SQLite with FTS5.") from error
@@ -456,7 +457,7 @@ class Store:
             row = self.db.execute("SELECT value FROM web_index_meta WHERE name = 'definition'").fetchone()
         except sqlite3.OperationalError:
             return False
-        self._web_index_ready = bool(row) and row[0] == _web_index_definition()
+        self._web_index_ready = bool(row) and row[0] == web_index_definition()
         return self._web_index_ready
 
     def _index_articles_since(self, seq: int) -> None:
@@ -509,7 +510,7 @@ class Store:
         if "web_index_meta" in tables:
             row = self.db.execute("SELECT value FROM web_index_meta WHERE name = 'definition'").fetchone()
             built = row[0] if row else None
-        if built == _web_index_definition():
+        if built == web_index_definition():
             return
         for table in tables:
             # A shadow table has gone with its virtual table by the time its turn comes.
@@ -730,67 +731,6 @@ class SearchBudget:
 
     steps: int = 50_000
     seconds: float = 2.0
-
-
-STORY_ORDERS = {"newest": "", "outlets": "s.outlets DESC, ", "conflicts": "s.conflicts DESC, s.disputed DESC, "}
-WEB_INDEX_VERSION = 2  # raise when what is written into the web tables changes (e.g. search.index_form)
-
-
-def _web_index_definition() -> str:
-    """What the web tables were built with: their schema and the version of how text goes into them."""
-    import hashlib
-
-    return f"{WEB_INDEX_VERSION}:" + hashlib.sha256(WEB_SCHEMA.encode("utf-8")).hexdigest()[:16]
-
-
-def top_conflict(story: dict[str, Any], sources: dict[str, str]) -> dict[str, Any] | None:
-    """The conflict a story list leads with: the one whose sides span the most outlets (figures first on a tie)."""
-    best, best_key = None, None
-    for conflict in story.get("conflicts") or []:
-        sides = [{"outlet": str(side.get("source") or sources.get(str(side.get("article_id"))) or "?"),
-                  "value": side.get("value"), "unit": side.get("unit"), "stance": side.get("stance")}
-                 for side in conflict.get("sides") or []]
-        key = (len({s["outlet"] for s in sides}), conflict.get("kind") == "numeric", len(sides))
-        if best_key is None or key > best_key:
-            best_key = key
-            best = {"kind": conflict.get("kind"), "summary": conflict.get("summary") or "",
-                    "measure": conflict.get("measure"), "sides": sides}
-    return best
-
-
-WEB_SCHEMA = """
-CREATE VIRTUAL TABLE IF NOT EXISTS web_article_text USING fts5(
-    article_id UNINDEXED, title, source, text, tokenize = 'porter unicode61 remove_diacritics 2');
-CREATE TABLE IF NOT EXISTS web_indexed_articles (article_id TEXT PRIMARY KEY);
-CREATE VIRTUAL TABLE IF NOT EXISTS web_claim_text USING fts5(
-    story_id UNINDEXED, claim_id UNINDEXED, speaker, text, shown_speaker UNINDEXED, shown_text UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2');
-CREATE TABLE IF NOT EXISTS web_stories (
-    story_id TEXT PRIMARY KEY,
-    headline TEXT NOT NULL,
-    first_published TEXT,
-    last_published TEXT,
-    updated_at TEXT NOT NULL,
-    data_size INTEGER NOT NULL,
-    articles INTEGER NOT NULL,
-    outlets INTEGER NOT NULL,
-    claims INTEGER NOT NULL,
-    conflicts INTEGER NOT NULL,
-    disputed INTEGER NOT NULL,
-    top_conflict TEXT
-);
-CREATE TABLE IF NOT EXISTS web_index_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS web_stories_newest ON web_stories(last_published, updated_at);
-CREATE TABLE IF NOT EXISTS web_story_outlets (
-    story_id TEXT NOT NULL, outlet TEXT NOT NULL, articles INTEGER NOT NULL, PRIMARY KEY (story_id, outlet));
-CREATE INDEX IF NOT EXISTS web_story_outlets_outlet ON web_story_outlets(outlet);
-CREATE TABLE IF NOT EXISTS web_story_actors (
-    story_id TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT, PRIMARY KEY (story_id, actor));
-CREATE INDEX IF NOT EXISTS web_story_actors_actor ON web_story_actors(actor);
-CREATE TABLE IF NOT EXISTS web_story_articles (
-    story_id TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (story_id, article_id));
-CREATE INDEX IF NOT EXISTS web_story_articles_article ON web_story_articles(article_id);
-"""
 
 
 class StoreHttpCache:
