@@ -223,3 +223,35 @@ def test_more_shapes_of_saying(nlp, text, expected) -> None:
 )
 def test_shapes_like_saying_that_say_nothing(nlp, text) -> None:
     assert reports(nlp, text) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The revelations threaten to sink the harbour plan.",  # a thing threatens: likely, not said
+        "The new rules promise to cut the queues at the ferry.",  # a thing promises: likely
+        "Ada Wilk contributed reporting from Velm.",  # a byline
+        "Karl Brek reported from Velm and Ada Wilk from Dunmore.",  # a byline
+        "Since Monday, no one has responded to the council's questions.",  # nobody
+        "Just 40 percent back the levy, compared to 55 percent in May.",  # a participle, no one compares
+    ],
+)
+def test_a_reporting_verb_from_no_one_who_speaks_reports_nothing(nlp, text) -> None:
+    found = reports(nlp, text)
+    assert not any(verb in ("threaten", "promise", "report", "respond", "not respond", "compare to")
+                   for _, verb, _ in found)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Senator Ina Vos threatened to sue the port authority.", ("Ina Vos", "threaten", "speech")),
+        ("Ada Wilk reported that the pier was closed.", ("Ada Wilk", "report", "speech")),
+        # a document speaks through a reporting verb as before (kind "document", see test_attribution_reports)
+        ("The tax returns reveal large losses in 1995.", ("tax returns", "reveal", "speech")),
+    ],
+)
+def test_the_same_verbs_from_someone_who_speaks_report(nlp, text, expected) -> None:
+    assert expected in reports(nlp, text)

@@ -89,6 +89,13 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         return lemma if _states_figure(tok) else None
     if lemma not in lexicon.reporting_verbs:
         return None
+    if lemma in lexicon.reporting_needs_agent and any(
+            c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in tok.children):
+        subject, _ = _subject_of(tok)
+        if subject is not None and not is_agent(subject, lexicon):
+            return None  # "the revelations threaten to be the fatal blow", "the deals propose to include ..."
+    if _byline(tok):
+        return None  # "Ada Wilk reported from Velm", "contributed reporting from Moscow": where, not what
     if lemma in lexicon.reporting_parenthetical:
         # "..., he continued." but not "prices continued to rise": only after what was said.
         sent = tok.sent
@@ -137,6 +144,29 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             return lemma
         return None
     return lemma
+
+
+def is_agent(tok: Token, lexicon: Lexicon) -> bool:
+    """Whether a subject can speak or hold an attitude: a person, a group or an organisation ("Ryan",
+    "she", "most voters", "the campaign", "who"), not a thing ("the revelations", "the trade deals")."""
+    lower = tok.lower_
+    if tok.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        return lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | {"i", "you", "who", "it"}
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":
+        return True
+    lemma = tok.lemma_.lower()
+    return (lemma in lexicon.attitude_holders or lemma in lexicon.organisation_anaphors
+            or lemma in _PERSON_NOUNS or lemma in _PERSON_HEADS)
+
+
+def _byline(verb: Token) -> bool:
+    """A verb whose only complement is "from" a place ("reported from Moscow", "contributed reporting
+    from Beijing"): a byline or a dateline, nothing said."""
+    children = [c for c in verb.children if c.dep_ not in ("nsubj", "nsubjpass", "aux", "auxpass", "punct", "advmod",
+                                                             "cc", "conj", "neg")]
+    return bool(children) and all(
+        c.dep_ == "prep" and c.lower_ == "from" and any(g.ent_type_ in ("GPE", "LOC") for g in c.children)
+        for c in children)
 
 
 def _shortened_passive(verb: Token) -> bool:
@@ -314,6 +344,8 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
         if lower in _GROUP_PRONOUNS:
             return None, None, "any", None
         return None, None, None, None
+    if lower in ("none", "nobody", "noone") or (lower == "one" and any(c.lower_ == "no" for c in head.children)):
+        return None, None, None, None  # "no one has responded", "none filed complaints": nobody speaks
     tokens = _noun_phrase(head)
     idx = {t.i for t in tokens}
     doc = head.doc
@@ -547,6 +579,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue
         if rep is None and any(c.dep_ == "neg" for c in tok.children):
             continue  # "Apple would not make any announcement"
+        if tok.tag_ == "VBN" and tok.dep_ in ("prep", "advcl") and not any(
+                c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in tok.children):
+            continue  # "72 percent back the levy, compared to 85 percent ...": a participle, no one says it
         if with_subject:
             nested = True  # one of the sentence's other attributions, with its own subject
         elif tok.tag_ == "VBG" and any(c.dep_ == "nsubj" for c in tok.children) and not any(
@@ -825,6 +860,9 @@ def sentence_reports(attribution: Attribution, speaker: str | None, title: str |
         else:
             name = resolve(other)
         if name is not None and other.verb is not None and other.cue_at is not None:
+            # what a document shows is a finding, whatever the verb's class as speech ("the returns reveal")
+            kind = "finding" if other.kind == "document" and other.verb in lexicon.document_verbs \
+                else reporting_class(lexicon, other.verb)
             found.append(Report(name, other.verb, other.cue_at, other.cue_end or other.cue_at,
-                                reporting_class(lexicon, other.verb), other.title if other.speaker else None))
+                                kind, other.title if other.speaker else None))
     return tuple(sorted(found, key=lambda r: r.cue_start))

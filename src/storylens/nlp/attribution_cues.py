@@ -22,6 +22,7 @@ from .attribution import (
     _noun_phrase,
     _subject_of,
     describe_speaker,
+    is_agent,
 )
 from .lexicon import Lexicon
 
@@ -376,12 +377,7 @@ def _attitude_subject(head: Token, lexicon: Lexicon) -> Token | None:
         return None
     if subject.pos_ == "PRON":
         return subject if subject.lower_ in ("he", "she") else None
-    if subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subject.pos_ == "PROPN":
-        return subject
-    lemma = subject.lemma_.lower()
-    if lemma in lexicon.attitude_holders or lemma in lexicon.organisation_anaphors:
-        return subject
-    return None
+    return subject if is_agent(subject, lexicon) else None
 
 
 def _attitude_complement(head: Token, word: Token, needs: frozenset[str], particle: Token | None) -> bool:

@@ -38,6 +38,7 @@ class Lexicon:
     reporting_classes: tuple[tuple[str, frozenset[str]], ...] = ()  # ("speech", {"say", ...}), ...
     reporting_needs_content: frozenset[str] = frozenset()
     reporting_parenthetical: frozenset[str] = frozenset()  # report only after what was said: "..., he continued"
+    reporting_needs_agent: frozenset[str] = frozenset()  # report only from a person, group or organisation
     reporting_nouns: frozenset[str] = frozenset()  # "her warning that ...", "the claim by X"
     reporting_noun_classes: tuple[tuple[str, frozenset[str]], ...] = ()
     reporting_nouns_need_content: frozenset[str] = frozenset()
@@ -162,7 +163,8 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
     if not isinstance(data, Mapping):
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
-        "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_nouns",
+        "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_needs_agent",
+        "reporting_nouns",
         "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "raising_verbs", "refusals", "attitudes",
         "attitude_holders", "honorifics", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
@@ -185,6 +187,8 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
             "reporting_needs_content", lambda v: frozenset(_words(v, "reporting_needs_content"))),
         reporting_parenthetical=pick(
             "reporting_parenthetical", lambda v: frozenset(_words(v, "reporting_parenthetical"))),
+        reporting_needs_agent=pick(
+            "reporting_needs_agent", lambda v: frozenset(_words(v, "reporting_needs_agent"))),
         reporting_nouns=frozenset(w for _, words in noun_classes for w in words),
         reporting_noun_classes=noun_classes,
         reporting_nouns_need_content=pick(
