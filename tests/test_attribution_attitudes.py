@@ -255,3 +255,41 @@ def test_a_reporting_verb_from_no_one_who_speaks_reports_nothing(nlp, text) -> N
 )
 def test_the_same_verbs_from_someone_who_speaks_report(nlp, text, expected) -> None:
     assert expected in reports(nlp, text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # criticism from a named person against a named person or something of theirs
+        ("Campaigning in Velm, Ina Vos attacked Karl Brek's record on the harbour.", ("Ina Vos", "attack")),
+        ("Ina Vos hammered Karl Brek over the ferry delays.", ("Ina Vos", "hammer")),
+        # what was said is quoted inside the object
+        ("The writer Ada Wilk described a culture of “shouting down anyone who disagreed.”", ("Ada Wilk", "describe")),
+        # a place where someone spoke, not a time
+        ("It began with a post where Karl Brek claimed to own the pier.", ("Karl Brek", "claim")),
+        ("Karl Brek, a harbour pilot, echoed that point.", ("Karl Brek", "echo")),
+    ],
+)
+def test_criticism_descriptions_and_echoes_report(nlp, text, expected) -> None:
+    assert expected in [(speaker, verb) for speaker, verb, _ in reports(nlp, text)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Troops attacked the town at dawn.",  # not a person against a person
+        "The gunman attacked the guards at the gate.",  # no named person
+        "Ina Vos hammered the nails into the old sign.",  # another sense
+        "Karl Brek described the route to the pier.",  # nothing said
+        "In May, when Karl Brek claimed the seat, the party split.",  # a time
+    ],
+)
+def test_the_same_verbs_in_other_senses_report_nothing(nlp, text) -> None:
+    assert not any(verb in ("attack", "hammer", "describe", "claim") for _, verb, _ in reports(nlp, text))
+
+
+@pytest.mark.slow
+def test_a_country_attacking_is_no_criticism(nlp) -> None:
+    assert reports(nlp, "Russia attacked Ukraine's ports overnight.") == []

@@ -59,7 +59,7 @@ _SPEECH_OBJECTS = frozenset({
     # what a denial denies: "denied the allegations", "rejected the claims"
     "claim", "allegation", "accusation", "report", "charge", "rumor", "rumour", "suggestion", "assertion",
     "speculation", "account", "story", "involvement", "responsibility", "wrongdoing", "link", "connection",
-    "existence", "notion", "idea", "premise", "characterization", "characterisation",
+    "existence", "notion", "idea", "premise", "characterization", "characterisation", "point", "sentiment",
 })
 
 
@@ -118,6 +118,10 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         speech_objects = _SPEECH_OBJECTS | lexicon.reporting_nouns
         if any(c.dep_ == "dobj" and (c.lemma_.lower() in speech_objects or c.tag_ == "VBG") for c in children):
             return lemma  # "added a warning", "expressed concern"
+        if any(c.dep_ == "dobj" and any(t.is_quote for t in c.subtree) for c in children):
+            return lemma  # "described a culture of “...”": what was said is quoted in the object
+        if reporting_class(lexicon, lemma) == "criticize" and _person_against_person(tok):
+            return lemma  # "Trump attacked Clinton's record", not "troops attacked the town"
         if any(c.dep_ in ("dobj", "dative") and any(g.dep_ == "acl" and any(m.dep_ == "mark" and m.lower_ == "that"
                                                                           for m in g.children) for g in c.children)
                for c in children):
@@ -167,6 +171,26 @@ def _byline(verb: Token) -> bool:
     return bool(children) and all(
         c.dep_ == "prep" and c.lower_ == "from" and any(g.ent_type_ in ("GPE", "LOC") for g in c.children)
         for c in children)
+
+
+def _person_against_person(verb: Token) -> bool:
+    """A verb whose subject is a named person (or "he"/"she") and whose object is a named person or
+    organisation, or something of theirs ("Trump attacked Clinton's record", "she mocked the senator")."""
+    def named(tok: Token) -> bool:  # a person or organisation, or a name the tagger left untyped
+        return tok.ent_type_ in ("PERSON", "ORG", "NORP") or (tok.pos_ == "PROPN" and not tok.ent_type_)
+
+    subject, _ = _subject_of(verb)
+    if subject is None or not (subject.ent_type_ == "PERSON" or (subject.pos_ == "PROPN" and not subject.ent_type_)
+                               or subject.lower_ in ("he", "she")):
+        return False  # "Russia attacked ...", "troops attacked ...": not a person criticising
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        if named(obj) or obj.lower_ in ("him", "her", "them"):
+            return True
+        if any(c.dep_ == "poss" and (named(c) or c.lower_ in ("his", "her", "their")) for c in obj.children):
+            return True
+        if obj.lemma_.lower() in _PERSON_HEADS:
+            return True
+    return False
 
 
 def _shortened_passive(verb: Token) -> bool:
@@ -780,8 +804,9 @@ def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int
     if tok.tag_ == "VBN" and tok.dep_ not in ("conj", "ROOT") and not any(
             c.dep_ in ("aux", "auxpass", "agent") for c in tok.children):
         return None  # "the woman accused of the killings" is accused, not accusing (however it is parsed)
-    if tok.dep_ == "relcl" and any(c.lower_ in ("when", "where", "while") for c in tok.children):
+    if tok.dep_ == "relcl" and any(c.lower_ in ("when", "while") for c in tok.children):
         return None  # "in December, when the mayor called for ...": a time, not who speaks here
+        # ("a post where X claimed ...", "the rally, where she said ...": a place where X did speak)
     if tok.dep_ == "relcl" and tok.lemma_.lower() in lexicon.reporting_needs_content and not any(
             c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children):
         return None  # "the officers, who responded with tear gas": no parenthetical inside a relative clause
