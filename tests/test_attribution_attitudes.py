@@ -293,3 +293,33 @@ def test_the_same_verbs_in_other_senses_report_nothing(nlp, text) -> None:
 @pytest.mark.slow
 def test_a_country_attacking_is_no_criticism(nlp) -> None:
     assert reports(nlp, "Russia attacked Ukraine's ports overnight.") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a gerund after "before"/"after" happened: said by the subject of the clause it hangs on
+        ("Karl Brek told the council that the pier was unsafe, before noting that repairs had begun.",
+         [("Karl Brek", "tell", "speech"), ("Karl Brek", "note", "speech")]),
+        ("Investigators reviewed the records before confirming that he had done nothing wrong.",
+         [("Investigators", "confirm", "speech")]),
+        # "who" after a name the tagger did not type
+        ("Bone, who asked the candidates a question about energy, became famous overnight.",
+         [("Bone", "ask", "ask")]),
+    ],
+)
+def test_gerunds_after_before_and_names_before_who_report(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry left the harbour before sailing past the old pier.",  # no saying
+        "He is a liar, bully and birther who has pledged to close the port.",  # not a name before "who"
+    ],
+)
+def test_gerunds_and_relatives_that_name_no_speaker(nlp, text) -> None:
+    assert not any(verb in ("sail", "pledge") for _, verb, _ in reports(nlp, text))

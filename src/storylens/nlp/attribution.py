@@ -48,6 +48,8 @@ _DOCUMENT_NOUNS = frozenset({
 })
 
 
+# Prepositions before a gerund that happened when the clause it hangs on did: "before noting that ...".
+_GERUND_TIMES = frozenset({"before", "after", "while", "since"})
 _PERSON_NOUNS = frozenset({"man", "woman", "person", "girl", "boy", "mother", "father", "son", "daughter", "wife",
                            "husband", "friend", "neighbour", "neighbor", "witness", "resident", "voter", "member",
                            "leader", "worker", "employee", "candidate", "doctor", "teacher", "student", "officer"})
@@ -473,9 +475,9 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
             subj = prev
     if subj is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return _subject_of(verb.head)[0], False
-    if (subj is None and verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ == "by"
+    if (subj is None and verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ in _GERUND_TIMES | {"by"}
             and verb.head.head.pos_ in ("VERB", "AUX")):
-        return _subject_of(verb.head.head)[0], False  # "she began by saying ..."
+        return _subject_of(verb.head.head)[0], False  # "she began by saying ...", "..., before noting that ..."
     if subj is None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
         # Participle cues: "The ministry issued a statement, saying ..."; "..., adding that ...".
         return _subject_of(verb.head)[0], False
@@ -583,7 +585,13 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         # "..., with analysts saying ...": a participle with its own subject after "with" says something
         with_subject = (tok.tag_ == "VBG" and tok.head.lower_ == "with" and tok.i not in quoted_tokens
                         and any(c.dep_ == "nsubj" for c in tok.children))
-        if nested and tok.dep_ != "relcl" and not by_saying and not with_subject:
+        # "..., before noting that ...", "after confirming that ...": said too, one of the sentence's others
+        then_saying = (tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ in _GERUND_TIMES
+                       # not under what was said ("told X that Y was ..., before noting": whose?)
+                       and (tok.head.head.dep_ == "ROOT" or (tok.head.head.dep_ == "conj"
+                                                             and tok.head.head.head.dep_ == "ROOT"))
+                       and reporting_class(lexicon, tok.lemma_.lower()) in ("speech", "writing"))
+        if nested and tok.dep_ != "relcl" and not by_saying and not with_subject and not then_saying:
             continue
         lemma = tok.lemma_.lower()
         if tok.pos_ == "NOUN":
@@ -606,8 +614,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         if tok.tag_ == "VBN" and tok.dep_ in ("prep", "advcl") and not any(
                 c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in tok.children):
             continue  # "72 percent back the levy, compared to 85 percent ...": a participle, no one says it
-        if with_subject:
-            nested = True  # one of the sentence's other attributions, with its own subject
+        if with_subject or then_saying:
+            nested = True  # one of the sentence's other attributions
         elif tok.tag_ == "VBG" and any(c.dep_ == "nsubj" for c in tok.children) and not any(
                 c.dep_ in ("aux", "auxpass") for c in tok.children):
             continue  # "they held banners proclaiming ...": a noun with a participle, not a clause
@@ -830,7 +838,8 @@ def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int
         # no one, and neither is "listeners to his radio program who said" read as the program's clause.
         head = tok.head
         person = head.tag_ in ("NNS", "NNPS") or head.ent_type_ in ("PERSON", "NORP") or head.lemma_.lower() in (
-            _PERSON_HEADS | _PERSON_NOUNS)
+            _PERSON_HEADS | _PERSON_NOUNS) or (head.pos_ == "PROPN" and head.is_title and not head.ent_type_
+                                               and not any(c.dep_ == "conj" for c in head.children))  # "Bone, who"
         subject = head if tok.dep_ == "relcl" and subject.lower_ == "who" and person else None
     if subject is None or subject.lower_ in _GROUP_PRONOUNS:
         return None  # "they" in a clause of its own points too far to resolve safely
