@@ -323,3 +323,23 @@ def test_gerunds_after_before_and_names_before_who_report(nlp, text, expected) -
 )
 def test_gerunds_and_relatives_that_name_no_speaker(nlp, text) -> None:
     assert not any(verb in ("sail", "pledge") for _, verb, _ in reports(nlp, text))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The harbour master later clarified that most ferries would run.", ("harbour master", "clarify")),
+        ("The port authority presents itself as a neutral referee.", ("port authority", "present")),
+        ("The pier will close in May, according to a spokesman for the port.", ("spokesman", "according to")),
+        ("The pier will close in May, according to a March article in the Velm Courier.",
+         ("March article in the Velm Courier", "according to")),
+    ],
+)
+def test_clarifying_presenting_and_according_to_a_document_report(nlp, text, expected) -> None:
+    assert expected in [(speaker, verb) for speaker, verb, _ in reports(nlp, text)]
+
+
+@pytest.mark.slow
+def test_presenting_a_thing_reports_nothing(nlp) -> None:
+    assert reports(nlp, "The chef presented the cake to the guests.") == []
