@@ -343,3 +343,22 @@ def test_clarifying_presenting_and_according_to_a_document_report(nlp, text, exp
 @pytest.mark.slow
 def test_presenting_a_thing_reports_nothing(nlp) -> None:
     assert reports(nlp, "The chef presented the cake to the guests.") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the lemmatiser gives "hop" for "hoped" and "hoping"
+        ("Karl Brek had hoped that the ferry would run all winter.", [("Karl Brek", "hope", "belief")]),
+        ("The rabbit hopped over the fence.", []),
+    ],
+)
+def test_a_lemma_the_lemmatiser_confuses_is_corrected(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+def test_lemma_corrections_are_checked_when_loaded() -> None:
+    assert parse_lexicon({"lemma_corrections": {"hop": "hope"}}).lemma_corrections == (("hop", "hope"),)
+    with pytest.raises(SettingsError):
+        parse_lexicon({"lemma_corrections": ["hop"]})

@@ -65,6 +65,16 @@ _SPEECH_OBJECTS = frozenset({
 })
 
 
+def lemma_of(tok: Token, lexicon: Lexicon) -> str:
+    """The token's lemma, corrected where the tagger's lemmatiser confuses two verbs (lexicon
+    `lemma_corrections`: "hoped" and "hoping" are given "hop"; "hopped" and "hopping" stay "hop")."""
+    lemma = tok.lemma_.lower()
+    target = next((to for wrong, to in lexicon.lemma_corrections if wrong == lemma), None)
+    if target is not None and (tok.lower_.startswith(target) or tok.lower_ == lemma + "ing"):
+        return target
+    return lemma
+
+
 def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
     """The reporting lemma of a verb in its reporting sense ("call for", "urge", "say"), else None.
 
@@ -72,7 +82,7 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
     `reporting_needs_content` reports only with a clause, a quotation, a speech noun as object,
     or as a parenthetical after what was said ("..., he added").
     """
-    lemma = tok.lemma_.lower()
+    lemma = lemma_of(tok, lexicon)
     for child in tok.children:
         if child.dep_ in ("prep", "prt") and f"{lemma} {child.lower_}" in lexicon.reporting_verbs:
             return f"{lemma} {child.lower_}"
@@ -593,7 +603,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
                        and reporting_class(lexicon, tok.lemma_.lower()) in ("speech", "writing"))
         if nested and tok.dep_ != "relcl" and not by_saying and not with_subject and not then_saying:
             continue
-        lemma = tok.lemma_.lower()
+        lemma = lemma_of(tok, lexicon)
         if tok.pos_ == "NOUN":
             rep = lemma if lemma in lexicon.reporting_verbs and any(c.dep_ == "ccomp" for c in tok.children) else None
         elif tok.pos_ in ("VERB", "AUX"):

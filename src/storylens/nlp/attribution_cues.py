@@ -23,6 +23,7 @@ from .attribution import (
     _subject_of,
     describe_speaker,
     is_agent,
+    lemma_of,
 )
 from .lexicon import Lexicon
 
@@ -442,9 +443,10 @@ def attitude_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
         lemma, particle = tok.lemma_.lower(), None
     elif tok.pos_ == "VERB":
         head = tok
+        base = lemma_of(tok, lexicon)
         particle = next((c for c in tok.children if c.dep_ in ("prep", "prt")
-                         and attitude_of(lexicon, f"{tok.lemma_.lower()} {c.lower_}") is not None), None)
-        lemma = f"{tok.lemma_.lower()} {particle.lower_}" if particle is not None else tok.lemma_.lower()
+                         and attitude_of(lexicon, f"{base} {c.lower_}") is not None), None)
+        lemma = f"{base} {particle.lower_}" if particle is not None else base
         attitude = attitude_of(lexicon, lemma)
         if attitude is not None and particle is None and any(c.dep_ == "prt" for c in tok.children):
             return None  # "backed down", "backed away from": another verb

@@ -52,6 +52,7 @@ class Lexicon:
     attitudes: tuple[Attitude, ...] = ()  # "she feels that ...", "plans to run", "backs the bill"
     attitude_holders: frozenset[str] = frozenset()  # common nouns that can hold one: "voters", "the campaign"
     honorifics: frozenset[str] = frozenset()  # "SECRETARY HOLT:", "MR. O'NEILL:": titles before a transcript label
+    lemma_corrections: tuple[tuple[str, str], ...] = ()  # ("hop", "hope"): "hoped", "hoping"
     citing_verbs: frozenset[str] = frozenset()
     organisation_anaphors: frozenset[str] = frozenset()
     hedges: tuple[str, ...] = ()
@@ -114,6 +115,12 @@ def attitude_of(lexicon: Lexicon, lemma: str, adjective: bool = False) -> Attitu
     return next((a for a in lexicon.attitudes if lemma in (a.adjectives if adjective else a.verbs)), None)
 
 
+def _corrections(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise SettingsError("Lexicon section 'lemma_corrections' must map a lemma to the lemma it stands for.")
+    return tuple((k.strip().lower(), v.strip().lower()) for k, v in value.items())
+
+
 def _packs(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise SettingsError("Lexicon section 'loaded_term_packs' must map pack names to lists of terms.")
@@ -166,7 +173,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_needs_agent",
         "reporting_nouns",
         "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "raising_verbs", "refusals", "attitudes",
-        "attitude_holders", "honorifics", "citing_verbs", "organisation_anaphors", "hedges",
+        "attitude_holders", "honorifics", "lemma_corrections", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -203,6 +210,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         attitudes=pick("attitudes", _attitudes),
         attitude_holders=pick("attitude_holders", lambda v: frozenset(_words(v, "attitude_holders"))),
         honorifics=pick("honorifics", lambda v: frozenset(_words(v, "honorifics"))),
+        lemma_corrections=pick("lemma_corrections", _corrections),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
         organisation_anaphors=pick(
             "organisation_anaphors", lambda v: frozenset(_words(v, "organisation_anaphors"))
