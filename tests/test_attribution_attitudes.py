@@ -362,3 +362,23 @@ def test_lemma_corrections_are_checked_when_loaded() -> None:
     assert parse_lexicon({"lemma_corrections": {"hop": "hope"}}).lemma_corrections == (("hop", "hope"),)
     with pytest.raises(SettingsError):
         parse_lexicon({"lemma_corrections": ["hop"]})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a participle after a comma takes the subject of its clause, not the name before the comma
+        ("Ina Vos appeared on the radio and defended Karl Brek, saying he did not mean to offend anyone.",
+         ("Ina Vos", "say")),
+        ("The Velm Courier became the latest paper to endorse Ina Vos, saying she was the most able.",
+         ("Velm Courier", "say")),
+        # an inverted speaker the parser made the object
+        ('"We have no easy answers," responded harbour chief Ines Dahl, adding that the port needed time.',
+         ("Ines Dahl", "add")),
+    ],
+)
+def test_a_participle_after_a_comma_is_said_by_its_clauses_subject(nlp, text, expected) -> None:
+    found = [(speaker, verb) for speaker, verb, _ in reports(nlp, text)]
+    assert expected in found
+    assert not any(speaker in ("Karl Brek",) for speaker, _ in found)

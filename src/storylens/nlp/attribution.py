@@ -475,9 +475,11 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
         for aux in verb.children:
             if aux.dep_ in ("aux", "auxpass"):
                 subj = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), subj)
-    if subj is None and verb.i > verb.sent.start:
+    if subj is None and verb.i > verb.sent.start and not (
+            verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "pcomp")):
         # Parser slip: "According to X on April 26, Chief ... Valery Gerasimov reported".
         # Also with the name in a comma-closed apposition: "In a statement, her adviser, Jo Lind, said".
+        # (Not a participle after a comma: in "Vos defended Brek, saying ...", Brek is the object.)
         prev = verb.doc[verb.i - 1]
         if prev.text == "," and verb.i - 1 > verb.sent.start:
             prev = verb.doc[verb.i - 2]
@@ -488,9 +490,18 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
     if (subj is None and verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ in _GERUND_TIMES | {"by"}
             and verb.head.head.pos_ in ("VERB", "AUX")):
         return _subject_of(verb.head.head)[0], False  # "she began by saying ...", "..., before noting that ..."
+    if (subj is None and verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.ent_type_ == "PERSON"
+            and verb.i > verb.head.i and verb.doc[verb.i - 1].text == ","):
+        return verb.head, False  # "..., responded Jo Lind, adding that ...": the participle hangs on the name
     if subj is None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
         # Participle cues: "The ministry issued a statement, saying ..."; "..., adding that ...".
-        return _subject_of(verb.head)[0], False
+        head_subject = _subject_of(verb.head)[0]
+        if head_subject is None:
+            # '"...," responded Jo Lind, adding ...' parsed with the inverted speaker as the object
+            head_subject = next((c for c in verb.head.children if c.dep_ == "dobj" and c.ent_type_ == "PERSON"
+                                 and verb.head.i < c.i < verb.i and any(t.is_quote for t in verb.doc[
+                                     verb.head.sent.start: verb.head.i])), None)
+        return head_subject, False
     if (subj is None and verb.tag_ == "VB" and verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX")
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
         # An infinitive of purpose shares its subject: "she went on air to deny it", "he took his
