@@ -39,7 +39,7 @@ SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py, nlp/figure_*.py, nlp/frames.py
 # (statements.yaml) or nlp/attribution*.py (lexicon.yaml) change: stored readings made by other
 # rules are read again.
-READING_RULES = 23
+READING_RULES = 24
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
@@ -120,6 +120,10 @@ class FigureRules:
     peak_phrases: tuple[str, ...] = ()
     range_openers: tuple[str, ...] = ()
     expectation_predicates: frozenset[str] = frozenset()
+    clock_classes: Mapping[str, str] = field(default_factory=dict)
+    clock_event_verbs: frozenset[str] = frozenset()
+    time_zones: Mapping[str, float] = field(default_factory=dict)
+    clock_minutes: Mapping[str, float] = field(default_factory=dict)
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -210,6 +214,10 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         peak_phrases=_words(data.get("peak_phrases")),
         range_openers=_words(data.get("range_openers")),
         expectation_predicates=frozenset(_words(data.get("expectation_predicates"))),
+        clock_classes=_invert(data.get("clock_classes") or {}),
+        clock_event_verbs=frozenset(_words(data.get("clock_event_verbs"))),
+        time_zones={k.lower(): float(v) for k, v in (data.get("time_zones") or {}).items()},
+        clock_minutes={k: float(v) for k, v in (data.get("clock_minutes") or {}).items()},
     )
 
 
@@ -297,6 +305,14 @@ def measure_of(quantity: Quantity, rules: FigureRules) -> Measure | None:
     if set(quantity.flags) & NEVER_COMPARED:
         return None
     dimension = quantity.dimension or "count"
+    if dimension == "clock":
+        # when an event of a known class happened: local times with local times, zoned ones in UTC
+        klass = rules.clock_classes.get(quantity.measure or "")
+        zone = (quantity.unit or "local").lower()
+        if klass is None or (zone != "local" and zone not in rules.time_zones):
+            return None
+        flags = tuple(f for f in MEASURE_FLAGS if f in quantity.flags)
+        return Measure(dimension, klass, None, "local" if zone == "local" else "UTC", flags)
     klass = rules.measure_class(quantity.measure)
     if klass in rules.change_classes and dimension not in rules.change_dimensions:
         klass = quantity.measure  # "four bombs were dropped", "he fell 60 metres": no fall in a price
@@ -334,6 +350,10 @@ def _unit_family(quantity: Quantity, rules: FigureRules) -> str | None:
 
 
 def _base_value(quantity: Quantity, rules: FigureRules) -> float:
+    if quantity.dimension == "clock":
+        # the hour of the day; a zoned time in UTC ("2:09 a.m. PST" and "5:09 a.m. ET" are one time)
+        offset = rules.time_zones.get((quantity.unit or "local").lower(), 0.0)
+        return (quantity.value - offset) % 24
     unit = (quantity.unit or "").lower()
     factor = next((f for dim, shown, f in rules.units.values() if shown == unit and dim == quantity.dimension), 1.0)
     return quantity.value * factor
@@ -381,6 +401,18 @@ def interval(quantity: Quantity, base: float, settings: Settings) -> tuple[float
     if hedge == "just_over":
         return value + tiny, value + close
     return value - slack, value + slack
+
+
+def clock_interval(quantity: Quantity, base: float, rules: FigureRules) -> tuple[float, float]:
+    """The hours a clock time allows: a time on the hour ("3 p.m.") or said roughly ("about 3:00") is
+    not to the minute (clock_minutes in figures.yaml)."""
+    minutes = round(quantity.value * 60) % 60
+    slack = rules.clock_minutes.get("round", 0.0) if minutes == 0 else 0.0
+    if quantity.hedge == "about":
+        slack = max(slack, rules.clock_minutes.get("about", 0.0))
+    # two reports closer than the least difference are one time: each reaches half of it further
+    slack += rules.clock_minutes.get("least_difference", 0.0) / 2
+    return base - slack / 60, base + slack / 60
 
 
 def _unknown_outlet(article: Article) -> bool:
@@ -432,12 +464,13 @@ def collect_figures(mentions: Sequence[Mention], articles: Mapping[str, Article]
             if quantity.holder is None and measure.dimension == "age":
                 continue  # an age says nothing without whose it is
             if quantity.holder is None and measure.klass not in rules.classes.values() \
-                    and (measure.dimension != "count" or measure.object is None):
+                    and measure.dimension != "clock" and (measure.dimension != "count" or measure.object is None):
                 # An unknown measure ("a 73-yard drive") says what it is only with a holder; a count
                 # of named things under its predicate ("four bombs were dropped") says it itself.
                 continue
             base = _base_value(quantity, rules)
-            low, high = interval(quantity, base, settings)
+            low, high = clock_interval(quantity, base, rules) if measure.dimension == "clock" \
+                else interval(quantity, base, settings)
             speaker = speaker_of(mention) if quantity.speaker is None else quantity.speaker
             voice = article.id if _unknown_outlet(article) else article.source.lower()
             figures.append(Figure(mention, quantity, measure, _holder_key(quantity.holder), time, low, high, base,
@@ -542,6 +575,8 @@ _BOUNDS = ("up_to",)
 
 
 def _clash(a: Figure, b: Figure, settings: Settings) -> bool:
+    if a.measure.dimension == "clock":
+        return a.high < b.low or b.high < a.low  # clock intervals carry their least difference
     hedge = a.quantity.hedge
     if hedge in _BOUNDS and b.quantity.hedge == hedge and a.quantity.high is None and b.quantity.high is None:
         gap = abs(a.base - b.base)
@@ -672,9 +707,9 @@ def find_figure_conflicts(figures: Sequence[Figure], settings: Settings,
                     if (a.time and b.time and a.time != b.time) or "update" in a.quantity.flags \
                             or "update" in b.quantity.flags or (a.time != b.time and (
                                 "as_of" in a.quantity.flags or "as_of" in b.quantity.flags)):
-                        if a.base != b.base:
+                        if a.base != b.base and measure.dimension != "clock":
                             timed += [a, b]  # one figure at two report times: its history, from any voice
-                        continue
+                        continue  # (a clock time on two days dates two events)
                     if _independent(a, b, settings) and _clash(a, b, settings):
                         clashing.update((i, j))
             # Two independent voices: two outlets, or two sources one sentence names ("police said

@@ -28,6 +28,7 @@ from spacy.tokens import Span, Token
 
 from ..figures import FigureRules, load_figure_rules
 from ..records import Qualifier, Quantity, TimeExpr
+from .figure_clock import clock_figures, clock_spans
 from .figure_frames import counts_a_noun, frame_figure
 from .figure_links import link_figures
 from .figure_words import vague_figures, zero_figures
@@ -214,7 +215,8 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
     text = sent.text
     base = sent.start_char
     doc = sent.doc
-    date_spans = [(t.start - base, t.end - base) for t in times]
+    date_spans = [(t.start - base, t.end - base) for t in times] + \
+        [(s - base, e - base) for s, e in clock_spans(sent, rules)]  # "1100 hrs IST" is no count of hours
     result: list[Quantity] = []
     for m in _NUMBER.finditer(text):
         start, end = m.span()
@@ -315,6 +317,6 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
                 end=base + end,
             )
         result.append(frame_figure(quantity, m, span, root, counted_tok, sent, times, rules))
-    result += zero_figures(sent, times, rules) + vague_figures(sent, times, rules)
+    result += zero_figures(sent, times, rules) + vague_figures(sent, times, rules) + clock_figures(sent, times, rules)
     result.sort(key=lambda q: q.start)
     return link_figures(result, sent, rules)
