@@ -147,3 +147,14 @@ def test_clock_times_of_one_event_that_disagree_make_a_conflict(nlp, first, seco
 ])
 def test_clock_times_that_need_not_disagree_make_no_conflict(nlp, first, second):
     assert compare_texts(nlp, first, second) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("first", "second", "conflicts"), [
+    ("Soldiers recovered seven AK-47s from the boat.", "Soldiers recovered 12 AK 47 guns from the boat.", 1),
+    ("Soldiers recovered seven AK-47 assault rifles.", "Soldiers recovered 12 AK-47s.", 1),
+    ("Soldiers recovered seven AK-47s from the boat.", "Soldiers recovered 12 M16 rifles from the boat.", 0),
+    ("Soldiers recovered seven AK-47s from the boat.", "Soldiers recovered 12 rifles from the boat.", 0),
+])
+def test_counts_of_one_model_named_two_ways_are_compared(nlp, first, second, conflicts):
+    assert len(compare_texts(nlp, first, second)) == conflicts

@@ -98,3 +98,26 @@ def test_bare_figure_inherits_counted_noun_of_previous_figure(nlp) -> None:
 def test_a_figure_put_at_a_number_counts_what_the_figure_before_it_counts(nlp) -> None:
     found = figures(nlp, "Harlow reported that 640 firefighters were deployed, while the union put the number at 410.")
     assert [(q.value, q.counted, q.event) for q in found] == [(640, "firefighter", "deploy"), (410, "firefighter", "deploy")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "counted", "holder"), [
+    ("Troops seized nine AK-47s from the house.", "ak47", None),
+    ("Troops seized 12 AK 47 guns from the house.", "ak47", None),
+    ("The air force sent four F-16 jets to the border.", "f16", None),
+    ("Two F-16s were scrambled.", "f16", None),
+])
+def test_a_count_of_a_model_counts_the_model(nlp, text, counted, holder) -> None:
+    (q,) = [q for q in figures(nlp, text, None) if q.dimension == "count"]
+    assert (q.counted, q.holder) == (counted, holder)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "counted"), [
+    ("Two COVID-19 patients died in the ward.", "patient"),  # people are never a model
+    ("Police seized nine rifles from the house.", "rifle"),
+    ("The company sold 40 Boeing planes last year.", "plane"),  # a maker, no model number
+])
+def test_a_count_without_a_model_keeps_its_noun(nlp, text, counted) -> None:
+    (q,) = [q for q in figures(nlp, text, None) if q.dimension == "count"]
+    assert q.counted == counted

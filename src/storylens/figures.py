@@ -39,7 +39,7 @@ SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py, nlp/figure_*.py, nlp/frames.py
 # (statements.yaml) or nlp/attribution*.py (lexicon.yaml) change: stored readings made by other
 # rules are read again.
-READING_RULES = 24
+READING_RULES = 25
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",
@@ -124,6 +124,7 @@ class FigureRules:
     clock_event_verbs: frozenset[str] = frozenset()
     time_zones: Mapping[str, float] = field(default_factory=dict)
     clock_minutes: Mapping[str, float] = field(default_factory=dict)
+    unmodelled_objects: frozenset[str] = frozenset()
 
     def measure_class(self, lemma: str | None) -> str | None:
         if not lemma:
@@ -218,6 +219,7 @@ def parse_figure_rules(data: Any, path: str = "figures.yaml") -> FigureRules:
         clock_event_verbs=frozenset(_words(data.get("clock_event_verbs"))),
         time_zones={k.lower(): float(v) for k, v in (data.get("time_zones") or {}).items()},
         clock_minutes={k: float(v) for k, v in (data.get("clock_minutes") or {}).items()},
+        unmodelled_objects=frozenset(data.get("unmodelled_objects") or ()),
     )
 
 

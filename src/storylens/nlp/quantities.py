@@ -22,6 +22,7 @@ a group, an increment, a peak, a replaced value, an outlet's own conversion).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from spacy.tokens import Span, Token
@@ -208,6 +209,36 @@ def _modifiers(noun: Token, number: Token, lexicon: Lexicon) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in found if f))
 
 
+# A model name: letters and a number, joined or not ("AK-47", "F-16s", "M16", "T-72"); or a name and
+# a number written apart ("AK 47", "Boeing 737").
+_MODEL = re.compile(r"(?i)^[a-z]{1,6}-?\d{1,4}[a-z]?(?:'?s)?$")
+
+
+def _model_key(words: Sequence[str]) -> str:
+    """A model name as one key: "AK-47s", "AK 47" and "ak47" are one model."""
+    key = re.sub(r"[\s-]", "", "".join(words).lower())
+    return re.sub(r"(?<=\d)'?s$", "", key)
+
+
+def _model_of(counted_tok: Token, root: Token) -> tuple[str, frozenset[str]] | None:
+    """The model a count counts ("seven AK-47s", "12 AK 47 guns", "four F-16 jets") and the words of
+    the phrase that only say what kind of thing it is, or None when it names no model."""
+    if _MODEL.match(counted_tok.text) and any(c.isdigit() for c in counted_tok.text):
+        return _model_key([counted_tok.text]), frozenset({counted_tok.lower_})
+    between = [t for t in counted_tok.doc[root.i + 1:counted_tok.i] if t.head == counted_tok or t.head.head == counted_tok]
+    for k, tok in enumerate(between):
+        if _MODEL.match(tok.text) and any(c.isdigit() for c in tok.text) and tok.pos_ != "PUNCT":
+            words = [tok.text]
+        elif tok.pos_ == "PROPN" and k + 1 < len(between) and between[k + 1].i == tok.i + 1 \
+                and re.fullmatch(r"\d{1,4}", between[k + 1].text):
+            words = [tok.text, between[k + 1].text]
+        else:
+            continue
+        kind = frozenset(t.lower_ for t in between[k:]) | {counted_tok.lower_, counted_tok.lemma_.lower()}
+        return _model_key(words), kind
+    return None
+
+
 def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] = (),
                        rules: FigureRules | None = None) -> list[Quantity]:
     """Every figure of a sentence, in text order, read as a measure frame; `times` mark the date spans to skip."""
@@ -257,6 +288,10 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
             # "more than 50,000 -- the biggest protest": a noun behind its own determiner is not counted
             if not any(t.dep_ == "det" and t.head == root.head for t in doc[root.i + 1:root.head.i]):
                 counted_tok = root.head
+        elif root.dep_ in ("compound", "nummod") and root.head.i == root.i + 1 and _MODEL.match(root.head.text) \
+                and any(c.isdigit() for c in root.head.text) and root.head.head.pos_ == "NOUN" \
+                and root.head.head.i > root.head.i:
+            counted_tok = root.head.head  # "seven AK-47 assault rifles", parsed as a number before a number
         elif root.pos_ in ("NOUN", "PROPN") and root.i >= span.end - 1 and root.lemma_.lower() not in _SCALES and root.lemma_.lower() not in _FRACTIONS and not root.like_num:
             counted_tok = root
         else:
@@ -316,7 +351,17 @@ def extract_quantities(sent: Span, lexicon: Lexicon, times: Sequence[TimeExpr] =
                 start=base + start,
                 end=base + end,
             )
-        result.append(frame_figure(quantity, m, span, root, counted_tok, sent, times, rules))
+        framed = frame_figure(quantity, m, span, root, counted_tok, sent, times, rules)
+        model = _model_of(counted_tok, root) if counted_tok is not None and framed.dimension == "count" \
+            and rules.objects.get(counted_tok.lemma_.lower()) not in rules.unmodelled_objects else None
+        if model is not None:
+            # "12 AK 47 guns" and "seven AK-47s" count one model: the model is what is counted, and
+            # the words naming it or its kind ("assault rifles") hold nothing
+            key, kind = model
+            holder = " ".join(w for w in (framed.holder or "").split() if w not in kind and _model_key([w]) != key)
+            measure = key if framed.measure == counted else framed.measure
+            framed = replace(framed, counted=key, holder=holder or None, measure=measure)
+        result.append(framed)
     result += zero_figures(sent, times, rules) + vague_figures(sent, times, rules) + clock_figures(sent, times, rules)
     result.sort(key=lambda q: q.start)
     return link_figures(result, sent, rules)
