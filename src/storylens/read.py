@@ -19,7 +19,10 @@ from spacy.language import Language
 from .errors import ModelMissingError, SettingsError
 from .nlp import doc_entities, entities_held, span_entities
 from .nlp.actors import NameTable, clean_entity, collect_actors
-from .nlp.attribution import Attribution, attribute_sentence, figure_speakers, find_quote_regions, sentence_reports
+from .nlp.attribution import (Attribution, attribute_sentence, describe_speaker, figure_speakers, find_quote_regions,
+                               sentence_reports)
+from .nlp.coref import (PLURAL_PRONOUNS, SINGULAR_PRONOUNS, Antecedent, inside_report, load_coref_rules,
+                        pick_antecedent, sentence_antecedents)
 from .nlp.frames import load_statement_rules, read_frames
 from .nlp.framing import SentenceText, find_cues, find_hedges, find_loaded_terms, find_scare_quotes, summarise_framing
 from .nlp.lexicon import Lexicon, parse_lexicon, with_packs
@@ -114,11 +117,37 @@ _LOOKS_LIKE_PERSON = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z'’-
 class _Resolver:
     """Remembers the last named speakers so "he said" or "the agency said" can be resolved."""
 
-    def __init__(self, names: NameTable) -> None:
+    def __init__(self, names: NameTable, lexicon: Lexicon, regions: list[tuple[int, int]]) -> None:
         self.names = names
+        self.lexicon = lexicon
+        self.regions = regions
+        self.coref = load_coref_rules()
         self.last: dict[str, str] = {}
         self.people: list[str] = []  # people seen as subjects or speakers, most recent last
         self.gender: dict[str, str] = {}  # name -> "m" or "f", when the article says
+        self.things: list[Antecedent] = []  # organisations, documents and groups "it"/"they" can stand for
+        self.said: dict[int, str] = {}  # a cue's character offset -> its resolved speaker
+        self.sentence = 0  # index of the sentence being read
+
+    def _name_of(self, tok: "Token") -> str | None:
+        """The name an organisation or group subject speaks under, as "X said" would resolve it."""
+        name, kind, anaphor, title = describe_speaker(tok, self.lexicon)
+        if name is not None:
+            return self.names.normalise(name, kind if kind == "person" else None)
+        if anaphor == "organisation":
+            return self.last.get("organisation") or title
+        return title  # "the ministers": the group as written
+
+    def _thing_for(self, pronoun: str, at: int, sent: "Span") -> str | None:
+        """What "it" or "they" at `at` stands for: the nearest agreeing antecedent earlier in its own
+        sentence or in the few sentences before (see nlp/coref.py)."""
+        tok = next((t for t in sent if t.idx == at), None)
+        if tok is None or (pronoun in PLURAL_PRONOUNS and inside_report(tok, self.lexicon)):
+            return None
+        here = [a for a in sentence_antecedents(sent, self.regions, self.lexicon, self.coref, self.said,
+                                                self._name_of, self.sentence) if a.at < at]
+        earlier = [a for a in self.things if self.sentence - a.sentence <= self.coref.reach]
+        return pick_antecedent(pronoun, earlier + here)
 
     def _see_person(self, name: str, ent: "Span | None" = None, title: str | None = None) -> None:
         if name in self.people:
@@ -138,6 +167,12 @@ class _Resolver:
         return None
 
     def resolve(self, attribution: Attribution, sent: "Span") -> str | None:
+        name = self._resolve(attribution, sent)
+        if name is not None and attribution.cue_at is not None:
+            self.said[attribution.cue_at] = name
+        return name
+
+    def _resolve(self, attribution: Attribution, sent: "Span") -> str | None:
         if attribution.speaker is not None:
             kind = attribution.kind or "group"
             name = self.names.normalise(attribution.speaker, kind if kind == "person" else None)
@@ -178,13 +213,24 @@ class _Resolver:
             if name is not None and pronoun in _PRONOUN_GENDER:
                 self.gender.setdefault(name, _PRONOUN_GENDER[pronoun])  # "she added": now we know
             return name or (attribution.title if pronoun not in _PRONOUN_GENDER else None)
-        if pronoun in ("they", "them", "we"):
-            # Plural: a group or an organisation, never one person.
+        if at is not None and pronoun in PLURAL_PRONOUNS | SINGULAR_PRONOUNS:
+            # "it": an organisation or document; "they": a plural group; never a person, a place or an event.
+            return self._thing_for(pronoun, at, sent)
+        if pronoun == "we":
             return self.last.get("group") or self.last.get("organisation")
         if attribution.anaphor == "organisation":
             # "the ministry said" with no organisation named before: the ministry, as written.
             return self.last.get("organisation") or attribution.title
         return self.last.get(attribution.anaphor) or self.last.get("any")
+
+    def see_things(self, sent: "Span", quoted_speaker: str | None = None) -> None:
+        """The sentence's organisations, documents and groups become antecedents for "it" and "they";
+        a quotation given to a speaker ends the reach of those before it."""
+        if quoted_speaker is not None:
+            self.things = [a for a in self.things if a.name == quoted_speaker]
+        self.things.extend(sentence_antecedents(sent, self.regions, self.lexicon, self.coref, self.said,
+                                                self._name_of, self.sentence))
+        self.sentence += 1
 
     def see_subjects(self, sent: "Span", regions: list[tuple[int, int]], speaker: str | None = None) -> None:
         """People who are the subject of a clause outside quotes become antecedents for "he" and "she".
@@ -276,8 +322,8 @@ def _read_parsed(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: F
     english = article.language in (None, "en") or article.language.startswith("en")
     published = parse_published(article.published)
     names = NameTable(doc)
-    resolver = _Resolver(names)
     regions = find_quote_regions(text)
+    resolver = _Resolver(names, lexicon, regions)
     mentions: list[Mention] = []
     attributions: list[Attribution] = []
     rules = load_statement_rules()
@@ -297,6 +343,8 @@ def _read_parsed(article: Article, doc: "Doc", lexicon: Lexicon, figure_rules: F
         reports = sentence_reports(attribution, speaker, attribution.title if speaker is not None else None, lexicon,
                                    lambda other: resolver.resolve(other, sent))
         resolver.see_subjects(sent, regions, speaker)
+        quoting = any(s < sent.end_char and sent.start_char < e for s, e in regions)
+        resolver.see_things(sent, speaker if quoting else None)
         if speaker is not None:
             resolver.last[attribution.kind or attribution.anaphor or "any"] = speaker
             resolver.last["any"] = speaker if attribution.others else resolver.last.get("any", speaker)

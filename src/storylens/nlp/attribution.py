@@ -862,8 +862,10 @@ def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int
             _PERSON_HEADS | _PERSON_NOUNS) or (head.pos_ == "PROPN" and head.is_title and not head.ent_type_
                                                and not any(c.dep_ == "conj" for c in head.children))  # "Bone, who"
         subject = head if tok.dep_ == "relcl" and subject.lower_ == "who" and person else None
-    if subject is None or subject.lower_ in _GROUP_PRONOUNS:
-        return None  # "they" in a clause of its own points too far to resolve safely
+    if subject is None or subject.lower_ in _GROUP_PRONOUNS - {"they"}:
+        # "we" in a clause of its own points too far to resolve safely; "they" is resolved only
+        # to a plural group that agrees with it (read.py, nlp/coref.py)
+        return None
     verb = lemma
     if verb in _DOCUMENT_VERBS and _is_document_verb(tok):
         verb = "state"
