@@ -359,3 +359,18 @@ def test_multi_sentence_quote_takes_its_own_speaker(nlp) -> None:
 def test_quoted_sentence_with_no_attribution_in_its_quotation_stays_unattributed(nlp) -> None:
     text = "\"The plan is dead.\" The mayor has not spoken since Tuesday. Lena Ortiz said the council would meet."
     assert read_text(nlp, text).mentions[0].speaker is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("second", "speaker"),
+    [
+        # the subject of the pronoun's own sentence, outside what is said, is its antecedent
+        ("Jon Hale spoke after the vote, and he said the plan was sound.", "Jon Hale"),
+        # a person named in what the pronoun's speaker says is someone else
+        ("Jon Hale was the best mayor the city ever had, he said.", "Tom Berg"),
+        ("\"Jon Hale is a fine mayor,\" he said.", "Tom Berg"),
+    ],
+)
+def test_a_person_named_in_what_is_said_is_not_the_speaker_pronoun(nlp, second: str, speaker: str) -> None:
+    assert read_text(nlp, f"Tom Berg met voters in Ohio. {second}").mentions[-1].speaker == speaker

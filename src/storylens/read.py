@@ -198,8 +198,12 @@ class _Resolver:
             if titled:
                 return self.names.normalise(clean_entity(titled[-1].text), "person")
         if attribution.anaphor == "person":
+            # A person named in what the pronoun's speaker says is someone else: "Obama was the first
+            # black president, he said", "“Assad is secondary,” he said".
+            said = _reported_tokens(sent, attribution.cue_at, self.regions)
             earlier = [e for e in span_entities(sent) if e.label_ == "PERSON" and at is not None and e.end_char <= at
-                       and _is_subject(e.root) and clean_entity(e.text) != attribution.via]
+                       and _is_subject(e.root) and clean_entity(e.text) != attribution.via
+                       and e.root.i not in said and not any(s <= e.start_char < t for s, t in self.regions)]
             if earlier:
                 name = self.names.normalise(clean_entity(earlier[-1].text), "person")
                 if self.gender.get(name) in (None, _PRONOUN_GENDER.get(pronoun)) or pronoun not in _PRONOUN_GENDER:
@@ -268,6 +272,20 @@ class _Resolver:
             self._see_person(name, ent)
         if speaker is not None and speaker in self.people:
             self._see_person(speaker)
+
+
+def _reported_tokens(sent: "Span", cue_at: int | None, regions: list[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens a cue without quotation marks reports: its complement clause, or the
+    clause it is a parenthetical of ("Hale, he said, was ..."). In a sentence with a quotation, the
+    quotation is what is said, and a clause the parser hangs on the cue may be the writer's ("Kuster
+    kept silent for years: “...,” she said"): none."""
+    cue = next((t for t in sent if t.idx == cue_at), None) if cue_at is not None else None
+    if cue is None or any(s < sent.end_char and sent.start_char < e for s, e in regions):
+        return set()
+    found = {t.i for c in cue.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree}
+    if cue.dep_ == "parataxis":
+        found |= {t.i for t in cue.head.subtree} - {t.i for t in cue.subtree}
+    return found
 
 
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
