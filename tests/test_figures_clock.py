@@ -42,6 +42,7 @@ def clocks(nlp, text):
     ("The ferry collided with a barge around noon.", 12.0, "local", "CRASH"),
     ("Gunmen raided the office at 1100 hrs IST, officials said.", 11.0, "IST", "ATTACK"),
     ("The derailment happened at 8.40am on Saturday.", 8 + 40 / 60, "local", "CRASH"),
+    ("The valley was shaken at 2:09 a.m. Thursday by a small quake.", 2 + 9 / 60, "local", "QUAKE"),
 ])
 def test_a_clock_time_of_an_event_is_read(nlp, text, value, unit, klass):
     (q,) = clocks(nlp, text)
@@ -57,6 +58,7 @@ def test_a_clock_time_of_an_event_is_read(nlp, text, value, unit, klass):
     "He scored with 10:03 to play in the third quarter.",  # a game clock
     "No bombs fell at 3 p.m., the mayor said.",  # nothing happened then
     "The meeting ended at 1100 hrs IST.",
+    "The valley was shaken at 2:09 a.m. by loud music.",  # the agent is no event of a known class
 ])
 def test_other_clock_times_are_no_event_figures(nlp, text):
     assert [q for q in clocks(nlp, text) if measure_of(q, RULES) is not None] == []

@@ -86,8 +86,11 @@ def _event_word(path: Sequence[Token], predicate: Token | None, rules: FigureRul
         return predicate
     if predicate.lemma_.lower() not in rules.clock_event_verbs:
         return None  # "police found a bomb at 3 p.m.": the finding, not the bomb, is dated
-    for child in predicate.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and child.lemma_.lower() in rules.clock_classes \
+    # its subject or object, or the agent of its passive ("was shaken at 2:09 a.m. by a quake")
+    carried = [c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")] + \
+        [o for c in predicate.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    for child in carried:
+        if child.lemma_.lower() in rules.clock_classes \
                 and not any(c.dep_ == "det" and c.lower_ == "no" for c in child.children):
             return child
     return None
