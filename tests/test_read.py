@@ -374,3 +374,20 @@ def test_quoted_sentence_with_no_attribution_in_its_quotation_stays_unattributed
 )
 def test_a_person_named_in_what_is_said_is_not_the_speaker_pronoun(nlp, second: str, speaker: str) -> None:
     assert read_text(nlp, f"Tom Berg met voters in Ohio. {second}").mentions[-1].speaker == speaker
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("title", "pronoun", "speaker"),
+    [
+        # the honorific of a possessor in the title ("Mr. Berg's campaign manager") is not the person's gender
+        ("Mr. Berg's campaign manager", "She", "Kim Sorel"),
+        ("Mr. Berg's campaign manager", "He", "Kim Sorel"),
+        # a gendered title of the person's own still tells
+        ("The mayor's spokesman", "He", "Kim Sorel"),
+        ("The mayor's spokesman", "She", "Ada Lind"),
+    ],
+)
+def test_a_possessors_honorific_does_not_set_a_speakers_gender(nlp, title: str, pronoun: str, speaker: str) -> None:
+    text = f"Ada Lind met voters. {title}, Kim Sorel, said the race was close. {pronoun} said the campaign had a shot."
+    assert read_text(nlp, text).mentions[-1].speaker == speaker

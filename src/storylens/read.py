@@ -300,7 +300,9 @@ _MALE_WORDS = frozenset({"mr", "sir", "spokesman", "chairman", "congressman", "b
 def _gender_of(ent: "Span | None", title: str | None) -> str | None:
     """What the article itself says of a person's gender: an honorific or a gendered title next to
     the name ("Mr.", "spokeswoman"); pronouns that resolve to the person teach it too."""
-    words = set(re.findall(r"[a-z]+", (title or "").lower()))
+    # "Mr. Trump's campaign manager": the honorific is the possessor's, not the person's.
+    own_title = re.split(r"\s*['’]s\b", title or "")[-1]
+    words = set(re.findall(r"[a-z]+", own_title.lower()))
     if ent is not None:
         doc = ent.doc
         words |= {t.lower_.rstrip(".") for t in doc[max(ent.start - 3, ent.sent.start): ent.start]}
