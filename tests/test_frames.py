@@ -373,6 +373,10 @@ def test_an_infinitive_of_purpose_is_background(nlp) -> None:
     ("His sister said she doubted her brother was carrying a knife.", "carry", True),
     ("The clerk is thought to be the source of the leak.", "be", True),
     ("The clerk was the source of the leak.", "be", False),
+    # the tagger lemmatises "hoped"/"hoping" as "hop": a hope is still a hedge
+    ("The mayor had hoped that the bridge would reopen in May.", "reopen", True),
+    ("The coach is hoping the striker will be fit on Sunday.", "be", True),
+    ("The rabbit hopped over the fence before the dog woke.", "wake", False),
 ])
 def test_doubt_and_hearsay_hedge_what_they_govern(nlp, text, predicate, hedged) -> None:
     assert bool(frame(nlp, text, predicate).hedges) is hedged

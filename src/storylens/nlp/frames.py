@@ -22,6 +22,7 @@ from ..rulefiles import check_rule_file
 from ..errors import SettingsError
 from ..records import StatementFrame
 from . import span_entities
+from .attribution import lemma_of
 from .lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -329,7 +330,7 @@ def _claim_complement(pred: "Token", rules: StatementRules) -> "Token | None":
     return None
 
 
-def _prospective_head(pred: "Token", rules: StatementRules) -> tuple[str, ...]:
+def _prospective_head(pred: "Token", rules: StatementRules, lexicon: Lexicon) -> tuple[str, ...]:
     """The verb a predicate is the complement of, when it does not assert it ("negotiating to buy",
     "needs to rescind", "does not expect the toll to rise"), as a hedge; else ()."""
     tok = pred
@@ -337,8 +338,9 @@ def _prospective_head(pred: "Token", rules: StatementRules) -> tuple[str, ...]:
         if tok.dep_ not in ("xcomp", "ccomp") or tok.head.i == tok.i or tok.head.pos_ not in ("VERB", "AUX"):
             return ()
         tok = tok.head
-        if tok.lemma_.lower() in rules.prospective_heads or tok.lemma_.lower() in rules.hedging_heads:
-            return (tok.lemma_.lower(),)  # "is thought to be the source": a hedge on the infinitive too
+        lemma = lemma_of(tok, lexicon)
+        if lemma in rules.prospective_heads or lemma in rules.hedging_heads:
+            return (lemma,)  # "is thought to be the source": a hedge on the infinitive too
     return ()
 
 
@@ -593,12 +595,14 @@ def read_frames(sent: "Span", lexicon: Lexicon, rules: StatementRules, speaker: 
             up = up.head
             modality = tuple(c.lower_ for c in up.children if c.tag_ == "MD")
         hedges = tuple(c.lower_ for c in pred.children if c.dep_ == "advmod" and c.lower_ in rules.hedging_adverbs)
+        # Lemmas as the lexicon corrects them: the tagger gives "hop" for "hoped".
         head = pred.head
-        if pred.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in rules.hedging_heads:
-            hedges += (head.lemma_.lower(),)
-        if lemma in rules.hedging_heads and any(c.dep_ in ("ccomp", "parataxis") for c in pred.children):
-            hedges += (lemma,)
-        hedges = tuple(dict.fromkeys(hedges + _prospective_head(pred, rules)))
+        governing, own = lemma_of(head, lexicon), lemma_of(pred, lexicon)
+        if pred.dep_ in ("ccomp", "parataxis") and governing in rules.hedging_heads:
+            hedges += (governing,)
+        if own in rules.hedging_heads and any(c.dep_ in ("ccomp", "parataxis") for c in pred.children):
+            hedges += (own,)
+        hedges = tuple(dict.fromkeys(hedges + _prospective_head(pred, rules, lexicon)))
         preps = []
         time = place = None
         for child in pred.children:
