@@ -29,8 +29,8 @@ def test_the_bundled_rules_follow_their_schema() -> None:
     assert "campaign" in rules.collectives and "minister" in rules.group_nouns and rules.reach >= 1
 
 
-@pytest.mark.parametrize("content", ["collectives: [campaign]\n", "collectives: 5\ndocuments: []\ngroup_nouns: []\nreach: 3\n",
-                                     "collectives: []\ndocuments: []\ngroup_nouns: []\nreach: -1\n", "a: [\n"])
+@pytest.mark.parametrize("content", ["collectives: [campaign]\n", "collectives: 5\ndocuments: []\ngroup_nouns: []\nperson_titles: []\nreach: 3\n",
+                                     "collectives: []\ndocuments: []\ngroup_nouns: []\nperson_titles: []\nreach: -1\n", "a: [\n"])
 def test_malformed_rules_are_a_settings_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "coref.yaml"
     path.write_text(content, encoding="utf-8")
@@ -102,3 +102,20 @@ def test_they_inside_what_another_speaker_reports_is_not_resolved(nlp) -> None:
     # "they welcomed": whoever the senators name, not a report of its own
     assert last_reports(nlp, "The two senators said they welcomed the ruling on the water plan.") == [
         ("two senators", "say")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("apposition", "speaker"),
+    [
+        # a name the tagger leaves untyped or calls an organisation is a person with a person's title beside it
+        (", director of the city's institute of politics,", "Bo Tallinger"),
+        # without one it stays what the tagger says, and "he" goes to the last person
+        ("", "Ada Lind"),
+        (", the city's institute of politics,", "Ada Lind"),
+    ],
+)
+def test_a_name_with_a_persons_title_is_an_antecedent_for_he(nlp, apposition: str, speaker: str) -> None:
+    text = (f"Ada Lind met voters. In any case, Bo Tallinger{apposition} says the test is wrong. "
+            "A better question, he said, is who would fix the roads.")
+    assert last_reports(nlp, text) == [(speaker, "say")]

@@ -179,6 +179,8 @@ class _Resolver:
             if kind != "person" and name != attribution.speaker and any(
                     e.label_ == "PERSON" and clean_entity(e.text) == name for e in doc_entities(sent.doc)):
                 kind = "person"  # "Reyes told ...": the tagger missed the surname the article gave in full
+            if kind != "person" and _titled_person(sent, name, self.coref.person_titles):
+                kind = "person"  # "Mo Elleithee, director of ...": a person the tagger took for an organisation
             if kind != "person":
                 self.names.add_other(name)
             else:
@@ -272,6 +274,16 @@ class _Resolver:
             self._see_person(name, ent)
         if speaker is not None and speaker in self.people:
             self._see_person(speaker)
+
+
+def _titled_person(sent: "Span", name: str, titles: frozenset[str]) -> bool:
+    """A first name and surname that is the subject of a clause of the sentence with a person's title
+    in apposition ("Mo Elleithee, director of ..., says")."""
+    if not _LOOKS_LIKE_PERSON.fullmatch(name):
+        return False
+    last = name.split()[-1]
+    return any(t.text == last and t.dep_ in ("nsubj", "nsubjpass") and any(
+        c.dep_ == "appos" and c.lemma_.lower() in titles for c in t.children) for t in sent)
 
 
 def _reported_tokens(sent: "Span", cue_at: int | None, regions: list[tuple[int, int]]) -> set[int]:

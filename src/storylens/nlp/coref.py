@@ -44,6 +44,7 @@ class CorefRules:
     collectives: frozenset[str]
     documents: frozenset[str]
     group_nouns: frozenset[str]
+    person_titles: frozenset[str]
     reach: int
 
 
@@ -68,7 +69,7 @@ def load_coref_rules(path: Path = RULES_PATH) -> CorefRules:
         raise SettingsError(f"The coreference rules {path} are not valid YAML: {exc}") from exc
     check_rule_file(data, SCHEMA_PATH, str(path))
     return CorefRules(frozenset(data["collectives"]), frozenset(data["documents"]), frozenset(data["group_nouns"]),
-                      int(data["reach"]))
+                      frozenset(data["person_titles"]), int(data["reach"]))
 
 
 def antecedent_number(tok: "Token", lexicon: Lexicon, rules: CorefRules) -> bool | None:
