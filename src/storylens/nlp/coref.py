@@ -111,6 +111,7 @@ def sentence_antecedents(sent: "Span", regions: list[tuple[int, int]], lexicon: 
     A pronoun that was itself a resolved speaker ("It said ...") passes its antecedent on.
     """
     found: list[Antecedent] = []
+    regions = [(s, e) for s, e in regions if s < sent.end_char and sent.start_char < e]
     for tok in sent:
         if _in_regions(tok.idx, regions):
             continue
