@@ -69,6 +69,12 @@ def test_it_and_they_take_an_agreeing_antecedent(nlp, text: str, speaker: str) -
 
 
 @pytest.mark.slow
+def test_they_skips_a_singular_person_between(nlp) -> None:
+    text = "Campaign aides met donors in Ohio. The mayor arrived late. They argued that the plan would pass."
+    assert last_reports(nlp, text) == [("Campaign aides", "argue")]
+
+
+@pytest.mark.slow
 def test_they_in_a_second_clause_is_the_plural_speaker_of_the_first(nlp) -> None:
     text = "City officials said the bridge was closed, although they said it would reopen by noon."
     assert last_reports(nlp, text) == [("City officials", "say"), ("City officials", "say")]
@@ -88,6 +94,8 @@ def test_they_in_a_second_clause_is_the_plural_speaker_of_the_first(nlp) -> None
         # a quotation given to another speaker ends the reach of what came before it
         "Harlow Motors cut 300 jobs at its plant. \"This is a sad day for the town,\" said Peter Quill, a union "
         "steward. It said demand for its vans had fallen.",
+        "The finance ministers met in Vienna. \"These rules are a costly mistake for everyone,\" said Ola Brandt, "
+        "a banker. They said the rules would take effect soon.",
         # too far back
         "Harlow Motors cut 300 jobs at its plant. The roads were icy. Snow fell all week. Schools stayed shut. "
         "It said demand for its vans had fallen.",
