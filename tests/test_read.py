@@ -391,3 +391,21 @@ def test_a_person_named_in_what_is_said_is_not_the_speaker_pronoun(nlp, second: 
 def test_a_possessors_honorific_does_not_set_a_speakers_gender(nlp, title: str, pronoun: str, speaker: str) -> None:
     text = f"Ada Lind met voters. {title}, Kim Sorel, said the race was close. {pronoun} said the campaign had a shot."
     assert read_text(nlp, text).mentions[-1].speaker == speaker
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("third", "last", "speaker"),
+    [
+        # the person whose main-clause subject it is ("Ms. Solvang's chief of staff is ...") comes into view
+        ("Ms. Solvang's chief of staff is a woman.", "\"It helps to have a woman in charge,\" she said.",
+         "Ingrid Solvang"),
+        ("Ingrid Solvang's chief of staff is new.", "\"It helps to have a good team,\" she said.", "Ingrid Solvang"),
+        # the possessor of an object does not
+        ("The press praised Ingrid Solvang's chief of staff.", "\"It helps to have a good team,\" he said.",
+         "Tom Hale"),
+    ],
+)
+def test_the_possessor_of_a_main_clause_subject_is_an_antecedent(nlp, third: str, last: str, speaker: str) -> None:
+    text = f"Mayor Ingrid Solvang spoke first. Governor Tom Hale arrived later. {third} {last}"
+    assert read_text(nlp, text).mentions[-1].speaker == speaker

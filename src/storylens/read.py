@@ -257,6 +257,11 @@ class _Resolver:
             if ent.label_ == "PERSON" and _is_subject(ent.root):
                 name = self.names.normalise(clean_entity(ent.text), "person")
                 seen.append((_clause_depth(ent.root), ent.start, name, ent))
+            elif ent.label_ == "PERSON" and ent.root.dep_ == "poss" and _is_subject(ent.root.head) \
+                    and _clause_depth(ent.root.head) == 0:
+                # "Ms. Reyes's chief of staff is a woman": she is in view, behind her main-clause subject.
+                name = self.names.normalise(clean_entity(ent.text), "person")
+                seen.append((1, ent.start, name, ent))
         for tok in sent:
             if tok.i in entity_tokens or not _is_subject(tok) or any(s <= tok.idx < e for s, e in regions):
                 continue
