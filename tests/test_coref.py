@@ -127,3 +127,26 @@ def test_a_name_with_a_persons_title_is_an_antecedent_for_he(nlp, apposition: st
     text = (f"Ada Lind met voters. In any case, Bo Tallinger{apposition} says the test is wrong. "
             "A better question, he said, is who would fix the roads.")
     assert last_reports(nlp, text) == [(speaker, "say")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # "the bank" is the last organisation quoted, or one whose name says it is a bank
+        ("Kestrel Bank said rates would rise. The bank said it would hire more staff.", "Kestrel Bank"),
+        ("Kestrel Bank said rates would rise. Orbis TV said its accounts had been frozen. The bank said the accounts "
+         "were closed.", "Kestrel Bank"),
+        ("Kestrel Bank said rates would rise. The company said it would hire more staff. The bank said loans were up.",
+         "Kestrel Bank"),
+        # a document binds no organisation to its noun
+        ("Kestrel Bank said rates would rise. The statement said more staff would be hired.", "Kestrel Bank"),
+        # an organisation the article already calls "the broadcaster" is not "the bank"
+        ("Orbis TV said its accounts had been frozen. The broadcaster said it would appeal. The bank said the accounts "
+         "were closed, not frozen.", "bank"),
+        # a plural group is not what "the statement" comes from
+        ("Many Democrats said the vote was unfair. The statement said the count would be checked.", "statement"),
+    ],
+)
+def test_a_description_takes_an_organisation_that_agrees(nlp, text: str, speaker: str) -> None:
+    assert last_reports(nlp, text) == [(speaker, "say")]

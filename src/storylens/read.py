@@ -21,8 +21,8 @@ from .nlp import doc_entities, entities_held, span_entities
 from .nlp.actors import NameTable, clean_entity, collect_actors
 from .nlp.attribution import (Attribution, attribute_sentence, describe_speaker, figure_speakers, find_quote_regions,
                                sentence_reports)
-from .nlp.coref import (PLURAL_PRONOUNS, SINGULAR_PRONOUNS, Antecedent, inside_report, load_coref_rules,
-                        pick_antecedent, sentence_antecedents)
+from .nlp.coref import (PLURAL_PRONOUNS, SINGULAR_PRONOUNS, Antecedent, antecedent_number, inside_report,
+                        load_coref_rules, pick_antecedent, sentence_antecedents)
 from .nlp.frames import load_statement_rules, read_frames
 from .nlp.framing import SentenceText, find_cues, find_hedges, find_loaded_terms, find_scare_quotes, summarise_framing
 from .nlp.lexicon import Lexicon, parse_lexicon, with_packs
@@ -128,6 +128,9 @@ class _Resolver:
         self.things: list[Antecedent] = []  # organisations, documents and groups "it"/"they" can stand for
         self.said: dict[int, str] = {}  # a cue's character offset -> its resolved speaker
         self.sentence = 0  # index of the sentence being read
+        self.plural: set[str] = set()  # names of plural groups seen as antecedents
+        self.nouns: dict[str, str] = {}  # organisation -> the noun the article calls it by ("the broadcaster")
+        self.orgs: list[str] = []  # organisations quoted, most recent last
 
     def _name_of(self, tok: "Token") -> str | None:
         """The name an organisation or group subject speaks under, as "X said" would resolve it."""
@@ -170,6 +173,13 @@ class _Resolver:
         name = self._resolve(attribution, sent)
         if name is not None and attribution.cue_at is not None:
             self.said[attribution.cue_at] = name
+            subject = _subject_near(next((t for t in sent if t.idx == attribution.cue_at), None))
+            if subject is not None and antecedent_number(subject, self.lexicon, self.coref):
+                self.plural.add(name)  # "more Republicans said": a group, never "the statement"'s author
+        if name is not None and attribution.kind != "person" and attribution.anaphor in (None, "organisation"):
+            if name in self.orgs:
+                self.orgs.remove(name)
+            self.orgs.append(name)
         return name
 
     def _resolve(self, attribution: Attribution, sent: "Span") -> str | None:
@@ -225,17 +235,37 @@ class _Resolver:
         if pronoun == "we":
             return self.last.get("group") or self.last.get("organisation")
         if attribution.anaphor == "organisation":
-            # "the ministry said" with no organisation named before: the ministry, as written.
-            return self.last.get("organisation") or attribution.title
+            return self._described(attribution.title)
         return self.last.get(attribution.anaphor) or self.last.get("any")
+
+    def _described(self, noun: str | None) -> str | None:
+        """What "the ministry said" stands for: the last organisation quoted, unless that is a plural
+        group or already goes by another noun ("the broadcaster" is not "the bank"); with none, the
+        noun as written. A document ("the statement") names no organisation, so it binds none."""
+        last = self.last.get("organisation")
+        if last is None or noun is None:
+            return last or noun
+        if noun in self.coref.documents or noun in self.lexicon.document_sources:
+            return last if last not in self.plural else noun
+        known = next((name for name in reversed(self.orgs)
+                      if self.nouns.get(name) == noun or noun in name.lower().split()), None)
+        if known is not None:
+            return known
+        if last not in self.plural and last not in self.nouns:
+            self.nouns[last] = noun
+            return last
+        self.nouns[noun] = noun
+        return noun
 
     def see_things(self, sent: "Span", quoted_speaker: str | None = None) -> None:
         """The sentence's organisations, documents and groups become antecedents for "it" and "they";
         a quotation given to a speaker ends the reach of those before it."""
         if quoted_speaker is not None:
             self.things = [a for a in self.things if a.name == quoted_speaker]
-        self.things.extend(sentence_antecedents(sent, self.regions, self.lexicon, self.coref, self.said,
-                                                self._name_of, self.sentence))
+        found = sentence_antecedents(sent, self.regions, self.lexicon, self.coref, self.said, self._name_of,
+                                     self.sentence)
+        self.things.extend(found)
+        self.plural.update(a.name for a in found if a.plural)
         self.sentence += 1
 
     def see_subjects(self, sent: "Span", regions: list[tuple[int, int]], speaker: str | None = None) -> None:
@@ -279,6 +309,19 @@ class _Resolver:
             self._see_person(name, ent)
         if speaker is not None and speaker in self.people:
             self._see_person(speaker)
+
+
+def _subject_near(verb: "Token | None") -> "Token | None":
+    """The subject of a verb, or of the verb it is the infinitive, participle or conjunct of ("more
+    Republicans have begun urging ...")."""
+    for _ in range(3):
+        if verb is None:
+            return None
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None or verb.dep_ not in ("xcomp", "conj") or verb.head.i == verb.i:
+            return subject
+        verb = verb.head
+    return None
 
 
 def _titled_person(sent: "Span", name: str, titles: frozenset[str]) -> bool:
