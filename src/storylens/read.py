@@ -175,7 +175,7 @@ class _Resolver:
             self.said[attribution.cue_at] = name
             subject = _subject_near(next((t for t in sent if t.idx == attribution.cue_at), None))
             if subject is not None and antecedent_number(subject, self.lexicon, self.coref):
-                self.plural.add(name)  # "more Republicans said": a group, never "the statement"'s author
+                self.plural.add(name)  # "more Greens said": a group, never "the statement"'s author
         if name is not None and attribution.kind != "person" and attribution.anaphor in (None, "organisation"):
             if name in self.orgs:
                 self.orgs.remove(name)
@@ -190,7 +190,7 @@ class _Resolver:
                     e.label_ == "PERSON" and clean_entity(e.text) == name for e in doc_entities(sent.doc)):
                 kind = "person"  # "Reyes told ...": the tagger missed the surname the article gave in full
             if kind != "person" and _titled_person(sent, name, self.coref.person_titles):
-                kind = "person"  # "Mo Elleithee, director of ...": a person the tagger took for an organisation
+                kind = "person"  # "Bo Tallinger, director of ...": a person the tagger took for an organisation
             if kind != "person":
                 self.names.add_other(name)
             else:
@@ -210,8 +210,8 @@ class _Resolver:
             if titled:
                 return self.names.normalise(clean_entity(titled[-1].text), "person")
         if attribution.anaphor == "person":
-            # A person named in what the pronoun's speaker says is someone else: "Obama was the first
-            # black president, he said", "“Assad is secondary,” he said".
+            # A person named in what the pronoun's speaker says is someone else: "Hale was the best
+            # mayor the city had, he said", "“Hale kept the ferries running,” he said".
             said = _reported_tokens(sent, attribution.cue_at, self.regions)
             earlier = [e for e in span_entities(sent) if e.label_ == "PERSON" and at is not None and e.end_char <= at
                        and _is_subject(e.root) and clean_entity(e.text) != attribution.via
@@ -289,7 +289,7 @@ class _Resolver:
                 seen.append((_clause_depth(ent.root), ent.start, name, ent))
             elif ent.label_ == "PERSON" and ent.root.dep_ == "poss" and _is_subject(ent.root.head) \
                     and _clause_depth(ent.root.head) == 0:
-                # "Ms. Reyes's chief of staff is a woman": she is in view, behind her main-clause subject.
+                # "Ms. Solvang's chief of staff is a woman": she is in view, behind her main-clause subject.
                 name = self.names.normalise(clean_entity(ent.text), "person")
                 seen.append((1, ent.start, name, ent))
         for tok in sent:
@@ -313,7 +313,7 @@ class _Resolver:
 
 def _subject_near(verb: "Token | None") -> "Token | None":
     """The subject of a verb, or of the verb it is the infinitive, participle or conjunct of ("more
-    Republicans have begun urging ...")."""
+    Greens have begun urging ...")."""
     for _ in range(3):
         if verb is None:
             return None
@@ -326,7 +326,7 @@ def _subject_near(verb: "Token | None") -> "Token | None":
 
 def _titled_person(sent: "Span", name: str, titles: frozenset[str]) -> bool:
     """A first name and surname that is the subject of a clause of the sentence with a person's title
-    in apposition ("Mo Elleithee, director of ..., says")."""
+    in apposition ("Bo Tallinger, director of ..., says")."""
     if not _LOOKS_LIKE_PERSON.fullmatch(name):
         return False
     last = name.split()[-1]
@@ -337,7 +337,7 @@ def _titled_person(sent: "Span", name: str, titles: frozenset[str]) -> bool:
 def _reported_tokens(sent: "Span", cue_at: int | None, regions: list[tuple[int, int]]) -> set[int]:
     """Indices of the tokens a cue without quotation marks reports: its complement clause, or the
     clause it is a parenthetical of ("Hale, he said, was ..."). In a sentence with a quotation, the
-    quotation is what is said, and a clause the parser hangs on the cue may be the writer's ("Kuster
+    quotation is what is said, and a clause the parser hangs on the cue may be the writer's ("Lind
     kept silent for years: “...,” she said"): none."""
     cue = next((t for t in sent if t.idx == cue_at), None) if cue_at is not None else None
     if cue is None or any(s < sent.end_char and sent.start_char < e for s, e in regions):
@@ -360,7 +360,7 @@ _MALE_WORDS = frozenset({"mr", "sir", "spokesman", "chairman", "congressman", "b
 def _gender_of(ent: "Span | None", title: str | None) -> str | None:
     """What the article itself says of a person's gender: an honorific or a gendered title next to
     the name ("Mr.", "spokeswoman"); pronouns that resolve to the person teach it too."""
-    # "Mr. Trump's campaign manager": the honorific is the possessor's, not the person's.
+    # "Mr. Berg's campaign manager": the honorific is the possessor's, not the person's.
     own_title = re.split(r"\s*['’]s\b", title or "")[-1]
     words = set(re.findall(r"[a-z]+", own_title.lower()))
     if ent is not None:

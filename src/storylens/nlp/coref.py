@@ -78,7 +78,7 @@ def antecedent_number(tok: "Token", lexicon: Lexicon, rules: CorefRules) -> bool
     if tok.pos_ not in ("NOUN", "PROPN"):
         return None
     if any(c.dep_ == "conj" for c in tok.children):
-        # "The Trump Organization and his campaign", "Acme and Bolt": they, whoever each is.
+        # "Harlow Motors and its union", "Acme and Bolt": they, whoever each is.
         return True if tok.ent_type_ not in _NOT_SPEAKERS else None
     label = tok.ent_type_
     if label in _NOT_SPEAKERS or label == "PERSON":
@@ -141,8 +141,8 @@ def sentence_antecedents(sent: "Span", regions: list[tuple[int, int]], lexicon: 
 
 
 def inside_report(tok: "Token", lexicon: Lexicon) -> bool:
-    """Whether a token lies in what another verb of speech reports ("both senators said they
-    applauded ...", "adding that they told him ..."): there "they" is whoever the speaker names."""
+    """Whether a token lies in what another verb of speech reports ("the two senators said they
+    welcomed ...", "adding that they had warned her ..."): there "they" is whoever the speaker names."""
     while tok.head.i != tok.i:
         if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in lexicon.reporting_verbs:
             return True
