@@ -409,3 +409,9 @@ def test_a_possessors_honorific_does_not_set_a_speakers_gender(nlp, title: str, 
 def test_the_possessor_of_a_main_clause_subject_is_an_antecedent(nlp, third: str, last: str, speaker: str) -> None:
     text = f"Mayor Ingrid Solvang spoke first. Governor Tom Hale arrived later. {third} {last}"
     assert read_text(nlp, text).mentions[-1].speaker == speaker
+
+
+@pytest.mark.slow
+def test_a_dateline_is_not_part_of_the_speaker(nlp) -> None:
+    reading = read_text(nlp, "OSLO - Norway's largest ferry operator said on Monday it would cut routes.")
+    assert reading.mentions[0].speaker == "Norway's largest ferry operator"

@@ -18,7 +18,7 @@ from spacy.language import Language
 
 from .errors import ModelMissingError, SettingsError
 from .nlp import doc_entities, entities_held, span_entities
-from .nlp.actors import NameTable, clean_entity, collect_actors
+from .nlp.actors import NameTable, clean_entity, collect_actors, strip_dateline
 from .nlp.attribution import (Attribution, attribute_sentence, describe_speaker, figure_speakers, find_quote_regions,
                                sentence_reports)
 from .nlp.coref import (PLURAL_PRONOUNS, SINGULAR_PRONOUNS, Antecedent, antecedent_number, inside_report,
@@ -185,7 +185,7 @@ class _Resolver:
     def _resolve(self, attribution: Attribution, sent: "Span") -> str | None:
         if attribution.speaker is not None:
             kind = attribution.kind or "group"
-            name = self.names.normalise(attribution.speaker, kind if kind == "person" else None)
+            name = self.names.normalise(strip_dateline(attribution.speaker), kind if kind == "person" else None)
             if kind != "person" and name != attribution.speaker and any(
                     e.label_ == "PERSON" and clean_entity(e.text) == name for e in doc_entities(sent.doc)):
                 kind = "person"  # "Reyes told ...": the tagger missed the surname the article gave in full

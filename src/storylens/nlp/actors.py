@@ -19,6 +19,15 @@ _KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
+_DATELINE = re.compile(r"^[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*)*,?(?: [A-Z][a-z]+\.?)? [-–—] (?=\S)")
+
+
+def strip_dateline(name: str) -> str:
+    """A speaker phrase without the dateline the parser took into it ("OSLO - Norway's ferry operator")."""
+    stripped = _DATELINE.sub("", name)
+    return stripped or name
+
+
 def clean_entity(text: str) -> str:
     """An entity's text without a leading article, possessive or surrounding punctuation."""
     text = _POSSESSIVE.sub("", text.strip(" ,.;:“”\"'\n"))
