@@ -12,13 +12,12 @@ import copy
 import pytest
 
 from storylens.errors import SettingsError
-from storylens.figures import RULES_PATH, collect_figures, find_figure_conflicts, load_figure_rules, measure_of, \
-    parse_figure_rules, _base_value
+from storylens.figures import RULES_PATH, load_figure_rules, measure_of, parse_figure_rules, _base_value
 from storylens.nlp.quantities import extract_quantities
 from storylens.nlp.timex import extract_times, parse_published
-from storylens.read import load_lexicon, read_doc
-from storylens.records import Article
-from storylens.settings import Settings
+from storylens.read import load_lexicon
+
+from figure_texts import compare_texts  # tests/figure_texts.py
 
 RULES = load_figure_rules()
 
@@ -111,19 +110,6 @@ def _make(value, unit, measure="attack"):
     from storylens.records import Quantity
     return Quantity(text="t", value=value, qualifier="exact", unit=unit, counted=None, event=measure, modifiers=(),
                     start=0, end=1, dimension="clock", measure=measure)
-
-
-def compare_texts(nlp, first, second):
-    lexicon = load_lexicon()
-    readings = []
-    for n, (outlet, text) in enumerate((("Harbour Gazette", first), ("Valley Post", second))):
-        article = Article(id=f"a{n}", input=f"a{n}.jsonl#1", source=outlet, title=None, published=None,
-                          language="en", status="ok", reason=None, text=text, url=f"https://example.org/{n}")
-        readings.append(read_doc(article, nlp(text), lexicon, RULES))
-    articles = {r.article.id: r.article for r in readings}
-    mentions = [m for r in readings for m in r.mentions]
-    found = collect_figures(mentions, articles, lambda m: m.speaker, RULES, Settings())
-    return find_figure_conflicts(found, Settings(), RULES)[0]
 
 
 @pytest.mark.slow

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from storylens.figures import collect_figures, find_figure_conflicts, load_figure_rules, measure_of
+from storylens.figures import load_figure_rules, measure_of
 from storylens.nlp.quantities import extract_quantities
 from storylens.nlp.timex import extract_times, parse_published
-from storylens.read import load_lexicon, read_doc
-from storylens.records import Article
-from storylens.settings import Settings
+from storylens.read import load_lexicon
+
+from figure_texts import compare_both, compare_texts  # tests/figure_texts.py
 
 pytestmark = pytest.mark.slow
 RULES = load_figure_rules()
@@ -462,23 +462,6 @@ def test_as_high_as_is_an_upper_bound(nlp):
 
 
 # --- end to end: two outlets, read and compared ---------------------------------------------
-
-
-def compare_texts(nlp, first, second):
-    return compare_both(nlp, first, second)[0]
-
-
-def compare_both(nlp, first, second):
-    lexicon = load_lexicon()
-    readings = []
-    for n, (outlet, text) in enumerate((("Harbour Gazette", first), ("Valley Post", second))):
-        article = Article(id=f"a{n}", input=f"a{n}.jsonl#1", source=outlet, title=None, published=None,
-                          language="en", status="ok", reason=None, text=text, url=f"https://example.org/{n}")
-        readings.append(read_doc(article, nlp(text), lexicon, RULES))
-    articles = {r.article.id: r.article for r in readings}
-    mentions = [m for r in readings for m in r.mentions]
-    found = collect_figures(mentions, articles, lambda m: m.speaker, RULES, Settings())
-    return find_figure_conflicts(found, Settings(), RULES)
 
 
 @pytest.mark.parametrize(("first", "second"), [

@@ -10,7 +10,19 @@ import jsonschema
 
 from .errors import SettingsError
 
-__all__ = ["check_rule_file"]
+__all__ = ["check_rule_file", "read_rule_file"]
+
+
+def read_rule_file(path: Path, what: str) -> Any:
+    """The YAML data of a rule file; SettingsError naming `what` it holds when it cannot be read or parsed."""
+    import yaml
+
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"Cannot read the {what} {path}: {exc.strerror}. Check the path.") from exc
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"The {what} {path} are not valid YAML: {exc}") from exc
 
 
 def check_rule_file(data: Any, schema_path: Path, name: str) -> None:

@@ -15,10 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-import yaml
 
-from ..errors import SettingsError
-from ..rulefiles import check_rule_file
+from ..rulefiles import check_rule_file, read_rule_file
 from .lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -61,12 +59,7 @@ class Antecedent:
 @lru_cache(maxsize=4)
 def load_coref_rules(path: Path = RULES_PATH) -> CorefRules:
     """The bundled rules (or a file of the same shape), checked against their schema."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SettingsError(f"Cannot read the coreference rules {path}: {exc.strerror}. Check the path.") from exc
-    except yaml.YAMLError as exc:
-        raise SettingsError(f"The coreference rules {path} are not valid YAML: {exc}") from exc
+    data = read_rule_file(path, "coreference rules")
     check_rule_file(data, SCHEMA_PATH, str(path))
     return CorefRules(frozenset(data["collectives"]), frozenset(data["documents"]), frozenset(data["group_nouns"]),
                       frozenset(data["person_titles"]), int(data["reach"]))

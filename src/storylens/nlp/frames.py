@@ -16,10 +16,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 
-from ..rulefiles import check_rule_file
-from ..errors import SettingsError
+from ..rulefiles import check_rule_file, read_rule_file
 from ..records import StatementFrame
 from . import span_entities
 from .attribution import lemma_of
@@ -188,11 +186,7 @@ def parse_statement_rules(data: Any) -> StatementRules:
 @lru_cache(maxsize=4)
 def load_statement_rules(path: Path = RULES_PATH) -> StatementRules:
     """The bundled rules (or a file of the same shape)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SettingsError(f"Cannot read {path}: {exc.strerror}. Check the path.") from exc
-    return parse_statement_rules(data)
+    return parse_statement_rules(read_rule_file(path, "statement rules"))
 
 
 def _entity_span(tok: "Token") -> "Span | None":
