@@ -34,6 +34,8 @@ Matching, one to one, predictions in text order, each taking the first free gold
   does name someone stands in for it (gold has no coreference; this is an approximation).
 - speaker lenient: any word of three or more letters shared with the gold source or, for a
   source that names nobody, with any earlier naming gold source.
+- a prediction that names no source (speaker None: "talks are expected to resume") matches, strict
+  and lenient, only a gold attribution without a Source span (Attribution-no-source).
 
 "Plainly spoken": the gold cue's head lemma is in PLAIN below (a fixed list, not the lexicon,
 so that changes to the lexicon do not move the definition): say, tell, add, state, write, tweet,
@@ -87,7 +89,7 @@ class Prediction:
 
     cue: Span
     sentence: Span
-    speaker: str
+    speaker: str | None  # None: a report that names no source ("is expected to", "it was reported")
     verb: str
     on_sentence: bool = False
 
@@ -171,7 +173,9 @@ def names_someone(source_text: str) -> bool:
                for i, w in enumerate(found))
 
 
-def speaker_matches(speaker: str, gold: GoldAttribution, earlier: list[GoldAttribution], strict: bool) -> bool:
+def speaker_matches(speaker: str | None, gold: GoldAttribution, earlier: list[GoldAttribution], strict: bool) -> bool:
+    if speaker is None:
+        return not gold.source  # no source named, and none annotated
     said = [w for w in _WORD.findall(speaker)]
     if not said:
         return False

@@ -201,6 +201,35 @@ def test_a_headline_name_before_a_colon_is_the_speaker(nlp, text, expected) -> N
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Who had the better night?\nAda Brink, The Harbour Gazette: \"The plan is dead. Nobody will build it.\"",
+         "Ada Brink"),
+        ("Views from the quay.\nTomas Vell, author of a book on ports: “The council blinked first.”", "Tomas Vell"),
+    ],
+)
+def test_a_round_up_line_of_a_name_and_a_quotation_is_said_by_that_person(nlp, text, expected) -> None:
+    said = [m for m in read(nlp, text).mentions if m.reports]
+    assert [(m.speaker, m.verb) for m in said] == [(expected, "say")]
+    assert text[said[0].reports[0].cue_start:said[0].reports[0].cue_end] == ":"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Velmora, May 3: "The ferry is late again."',  # a place and a date, no person
+        "Ada Brink, harbour master: a profile of the woman who runs the port.",  # no quotation: a topic
+        "Ada Brink, who runs the port: “We are full.”",  # a verb in the label: not a round-up line
+        "The report quoted one sailor, Ada Brink: “We are full.”",  # the name does not open the line
+    ],
+)
+def test_a_name_before_a_colon_without_a_quotation_or_at_no_line_start_is_no_round_up(nlp, text) -> None:
+    assert [(m.speaker, m.reports) for m in read(nlp, text).mentions if m.speaker == "Ada Brink"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     "text",
     [
         "Update: the harbour will reopen in June.",  # a label
@@ -692,3 +721,86 @@ def test_a_noun_believed_to_have_done_something_is_no_speaker(nlp, text) -> None
 def test_a_belief_with_its_own_clause_still_reports(nlp, text, expected) -> None:
     mention = read(nlp, text).mentions[-1]
     assert (mention.speaker, mention.verb) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an agentless passive of a reporting verb with what was reported
+        ("Talks are expected to resume on Monday.", [(None, "expect", "belief")]),
+        ("It was reported that the harbour master had resigned.", [(None, "report", "speech")]),
+        # the text hedging, with an infinitive, a clause or a complement
+        ("The new timetable appears to be working.", [(None, "appear", "hedge")]),
+        ("It seems that the talks on the pier failed.", [(None, "seem", "hedge")]),
+        ("Voters preferred candidates who appeared likable.", [(None, "appear", "hedge")]),
+        # what is believed or known, by no one named
+        ("Ada Brink is considered the favourite.", [(None, "consider", "belief")]),
+        ("The old tower is known as the Needle.", [(None, "know", "belief")]),
+        ("The ferry captain is thought to be in hiding.", [(None, "think", "belief")]),
+    ],
+)
+def test_a_report_that_names_no_source_has_no_speaker(nlp, text, expected) -> None:
+    mention = read(nlp, text).mentions[-1]
+    assert [(r.speaker, r.verb, r.kind) for r in mention.reports] == expected
+    assert mention.speaker is None  # the sentence stays the outlet's own: claims and the dossier read it so
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The critical report was published on Monday.", []),  # published, nothing reported
+        ("The claims, which were reported last week, are false.", []),  # inside a relative clause
+        ("The bridge was described as unsafe by engineers.", [("engineers", "describe")]),  # the agent speaks
+        ("The mayor appeared at the rally on Monday.", []),  # appeared somewhere
+        ("The video appeared on several websites.", []),
+        ("The plan does not appear to work.", []),  # negated
+        ("Ada Brink was considered for the post.", []),  # weighed, not believed
+        ("The fee is supposed to be paid in May.", []),  # what should happen
+        ("The man believed to have set the fire was arrested.", []),  # a shortened passive: a description
+        # what a speaker says seems so is the speaker's, not the text's
+        ("Ada Brink said the new timetable appears to be working.", [("Ada Brink", "say")]),
+        ("If the fee seems too high, riders will leave, Ada Brink said.", [("Ada Brink", "say")]),
+    ],
+)
+def test_no_sourceless_report_without_a_report(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('Ada Brink referred to him as "a liar."', [("Ada Brink", "refer to")]),
+        ('Ada Brink spoke on Monday. "We are done," she said, referring to the talks.',
+         [("Ada Brink", "say"), ("Ada Brink", "refer to")]),
+        ("Ada Brink compared the plan to a house of cards.", [("Ada Brink", "compare to")]),  # describes its object
+        ("Ada Brink called on the council to resign.", [("Ada Brink", "call on")]),
+        ("The term refers to a rule of the tax code.", []),  # a thing refers to nothing said
+        ("The doctor referred the patient to a clinic.", []),  # an object before the preposition
+        ("The sheriff called the police for help.", []),
+        ("Ada Brink called on Monday.", []),  # "on" before a date is no particle
+    ],
+)
+def test_a_phrasal_reporting_verb_needs_its_preposition_first_and_a_speaker(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the speaker after the verb that follows a quotation, parsed as the object
+        ('"We will not move," responded harbour master Ada Brink, adding that the ships were safe.',
+         [("Ada Brink", "respond"), ("Ada Brink", "add")]),
+        # the splitter cut the quotation off: the sentence opens with the subject of the verb
+        ('Ada Brink called the pier office. "Can we meet on Tuesday?" her aide Tomas Vell wrote to the staff.',
+         [("Tomas Vell", "write")]),
+        # a name after the verb that is not right after a quotation is who was told
+        ('"Stop," the guard told Ada Brink.', [("guard", "tell")]),
+        ("The guard told Ada Brink to stop at the gate.", [("guard", "tell")]),
+    ],
+)
+def test_a_speaker_after_a_quotation_and_its_verb(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected

@@ -60,3 +60,13 @@ def test_prediction_on_its_sentence_matches_leniently_only():
     pred = Prediction((45, 69), (45, 69), "council", "state", on_sentence=True)
     scores = score_article([pred], _gold())
     assert scores.cue_lenient.tp == 1 and scores.cue_strict.tp == 0
+
+
+def test_a_prediction_with_no_speaker_matches_only_a_gold_attribution_with_no_source():
+    asked = GoldAttribution(((75, 86),), (), (), "is asked", "", (78, 86), "ask", False)
+    scores = score_article([Prediction((78, 86), (70, 86), None, "ask")], [asked])
+    assert (scores.plain_strict.tp, scores.plain_strict.fp) == (1, 0)
+    # on a gold attribution that names its source, no speaker is a wrong speaker
+    scores = score_article([Prediction((16, 20), (0, 44), None, "say")], _gold())
+    assert scores.cue_strict.tp == 1
+    assert (scores.plain_strict.tp, scores.plain_strict.fp, scores.plain_strict.fn) == (0, 1, 1)

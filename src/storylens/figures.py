@@ -39,7 +39,7 @@ SCHEMA_PATH = Path(__file__).parent / "data" / "figures.schema.json"
 # Bumped whenever the reading rules in nlp/quantities.py, nlp/figure_*.py, nlp/frames.py
 # (statements.yaml) or nlp/attribution*.py (lexicon.yaml) change: stored readings made by other
 # rules are read again.
-READING_RULES = 34
+READING_RULES = 35
 
 # Flags that keep a figure out of every comparison.
 NEVER_COMPARED = frozenset({"other_event", "part", "whole", "increment", "peak", "previous", "conversion", "context",

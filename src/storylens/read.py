@@ -19,8 +19,8 @@ from spacy.language import Language
 from .errors import ModelMissingError, SettingsError
 from .nlp import doc_entities, entities_held, span_entities
 from .nlp.actors import NameTable, clean_entity, collect_actors, strip_dateline
-from .nlp.attribution import (Attribution, attribute_sentence, describe_speaker, figure_speakers, find_quote_regions,
-                               sentence_reports)
+from .nlp.attribution import Attribution, attribute_sentence, describe_speaker, figure_speakers, find_quote_regions
+from .nlp.attribution_reports import sentence_reports
 from .nlp.coref import (PLURAL_PRONOUNS, SINGULAR_PRONOUNS, Antecedent, antecedent_number, inside_report,
                         load_coref_rules, pick_antecedent, sentence_antecedents)
 from .nlp.frames import load_statement_rules, read_frames

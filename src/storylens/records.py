@@ -149,9 +149,11 @@ class Report:
 
     `cue_start`/`cue_end` are the cue word's offsets ("said", "according", "urged");
     `kind` is the cue's class in the lexicon (speech, writing, call_for, describe, ...).
+    `speaker` is None for a report that names no source: "talks are expected to resume", "it was
+    reported that ...", "he was asked whether ..." (something is reported, by no one the text names).
     """
 
-    speaker: str
+    speaker: str | None
     verb: str
     cue_start: int
     cue_end: int

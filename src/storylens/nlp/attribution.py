@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
-from ..records import Report
 from .lexicon import Lexicon, reporting_class
 
 _OPENERS = {"“": "”", "«": "»", "„": "“"}
@@ -23,6 +21,7 @@ _QUOTE_CHARS = re.compile(r"[“”«»„\"\n]")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "we"})
 _THING_PRONOUNS = frozenset({"it"})
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom", "whose"})
 _SKIP_DEPS = frozenset({"relcl", "acl", "amod", "compound", "pcomp", "csubj", "aux", "auxpass"})
 _NP_CUT = frozenset({"relcl", "acl", "advcl", "punct", "cc", "prep"})
 _KEEP_PREPS = frozenset({"of", "at", "for", "from", "in"})
@@ -83,9 +82,13 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
     or as a parenthetical after what was said ("..., he added").
     """
     lemma = lemma_of(tok, lexicon)
+    phrasal = _phrasal_reporting(tok, lemma, lexicon)
+    if phrasal is not None:
+        if phrasal in lexicon.reporting_agent_only:
+            subject, _ = _subject_of(tok)
+            return phrasal if subject is not None and is_agent(subject, lexicon) else None
+        return phrasal
     for child in tok.children:
-        if child.dep_ in ("prep", "prt") and f"{lemma} {child.lower_}" in lexicon.reporting_verbs:
-            return f"{lemma} {child.lower_}"
         idiom = _idiom(tok, child, lexicon)
         if idiom is not None:
             return idiom
@@ -127,6 +130,8 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         if any((c.dep_ in ("ccomp", "xcomp", "oprd", "parataxis") and set_off(c))
                or (c.dep_ == "prep" and c.lower_ in ("of", "that", "as")) for c in children):
             return lemma
+        if reporting_class(lexicon, lemma) == "ask" and any(c.dep_ == "prep" and c.lower_ == "about" for c in children):
+            return lemma  # "asked about the fire": what a question is about is what was asked
         speech_objects = _SPEECH_OBJECTS | lexicon.reporting_nouns
         if any(c.dep_ == "dobj" and (c.lemma_.lower() in speech_objects or c.tag_ == "VBG") for c in children):
             return lemma  # "added a warning", "expressed concern"
@@ -153,13 +158,35 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             return lemma
         if any(t.is_quote for t in sent) and not any(c.dep_ == "dobj" for c in children):
             return lemma
-        # "“...!” he tweeted.": the sentence splitter cut the quotation off, the sentence opens after it.
-        opening = [t for t in sent if not t.is_space][:3]
-        if (sent.start > 0 and sent.doc[sent.start - 1].is_quote and tok in opening
+        # "“...!” he tweeted.", "“...?” her top aide Ada Vos wrote to staff": the sentence splitter cut
+        # the quotation off, the sentence opens after it with the verb's subject.
+        opening = [t for t in sent if not t.is_space and t.i < tok.i]
+        if (sent.start > 0 and sent.doc[sent.start - 1].is_quote and all(t.i in subject for t in opening)
                 and not any(c.dep_ == "dobj" for c in children)):
             return lemma
+        if inverted_speaker(tok) is not None:
+            return lemma  # "“...,” responded campaign chairman Jo Lind": the speaker parsed as the object
         return None
     return lemma
+
+
+def _phrasal_reporting(tok: Token, lemma: str, lexicon: Lexicon) -> str | None:
+    """The verb's phrasal reporting lemma ("call for", "refer to", "point out"), its preposition the
+    verb's first complement: "referred the patient to a clinic" and "called the police for help" are
+    no "refer to" or "call for" (an object comes before the preposition). A verb that describes its
+    object keeps it there: "compared the plan to a house of cards". A preposition before a date or a
+    time is no particle: "she called on Monday"."""
+    for child in tok.children:
+        phrase = f"{lemma} {child.lower_}"
+        if child.dep_ == "prt" and phrase in lexicon.reporting_verbs:
+            return phrase
+        if child.dep_ == "prep" and child.i + 1 < len(child.doc) and child.doc[child.i + 1].ent_type_ in ("DATE", "TIME"):
+            continue
+        if child.dep_ == "prep" and phrase in lexicon.reporting_verbs and (
+                reporting_class(lexicon, phrase) == "describe"
+                or not any(c.dep_ == "dobj" and c.i < child.i for c in tok.children)):
+            return phrase
+    return None
 
 
 def is_agent(tok: Token, lexicon: Lexicon) -> bool:
@@ -294,6 +321,9 @@ class Attribution:
     # The sentence's other attributions, each with its own speaker (or anaphor) and cue:
     # "Police said ..., while organisers claimed ..." gives one for "organisers"/"claim".
     others: tuple["Attribution", ...] = ()
+    # Reports that name no source, each (lemma, class, cue start, cue end): "talks are expected to
+    # resume", "it was reported that ...", "he was asked whether ...", "the plan appears to work".
+    unsourced: tuple[tuple[str, str | None, int, int], ...] = ()
 
 
 def find_quote_regions(text: str) -> list[tuple[int, int]]:
@@ -439,6 +469,46 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
     return _clean_name(text) or None, kind, None, None
 
 
+_COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "oprd", "attr"})
+
+
+def _said_by_cue(tok: Token, cues: dict[int, str]) -> bool:
+    """Whether the token lies in what one of the sentence's cues reports (under its clause or
+    infinitive): "Ada Brink said the plan appears to work" ("Asked whether ..., Ada Brink said" is not)."""
+    while tok.head.i != tok.i:
+        if tok.head.i in cues and tok.dep_ in ("ccomp", "xcomp", "parataxis", "dobj"):
+            return True
+        tok = tok.head
+    return False
+
+
+def _says_something(tok: Token) -> bool:
+    """Whether a passive reporting verb carries what was said: a clause, an infinitive or a complement
+    ("it was reported that ...", "talks are expected to resume", "was described as reckless", "was
+    asked about the fire"); "the report was published on Monday" says nothing."""
+    return any(c.dep_ in _COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in ("as", "about", "of"))
+               for c in tok.children)
+
+
+def _unsourced_kind(tok: Token, lemma: str, lexicon: Lexicon) -> str | None:
+    """The class of a report that names no source, or None: the text hedging with a verb of
+    `hedging_verbs` before an infinitive, a clause or a complement ("the plan appears to be working",
+    "it seems that ...", "candidates who appeared likable": "hedge"), or a verb of `hearsay_passives` in
+    an agentless passive before one, or before "as" ("she is considered the favourite", "the tower is
+    known as the Needle", "it is understood that ...": "belief"). Not "appeared at the rally", "the
+    video appeared on websites", "was considered for the post", nor one negated."""
+    if tok.pos_ not in ("VERB", "AUX") or any(c.dep_ == "neg" for c in tok.children):
+        return None
+    complement = any(c.dep_ in _COMPLEMENTS for c in tok.children)
+    if lemma in lexicon.hedging_verbs and complement and tok.dep_ not in ("amod", "acl"):
+        return "hedge"
+    if (lemma in lexicon.hearsay_passives and tok.tag_ == "VBN"
+            and any(c.dep_ == "auxpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children)
+            and (complement or any(c.dep_ == "prep" and c.lower_ == "as" for c in tok.children))):
+        return "belief"
+    return None
+
+
 def _reduced_main_verb(tok: Token) -> bool:
     """Parser slip: "Ukrainian intelligence reported that ..." read as a noun with a relative clause."""
     return tok.dep_ == "acl" and tok.tag_ == "VBD" and tok.head.dep_ == "ROOT" and tok.head.pos_ in ("NOUN", "PROPN")
@@ -455,6 +525,19 @@ def _in_subordinate_clause(tok: Token, marks: frozenset[str] = _SUBORDINATE_MARK
         tok = tok.head
 
 
+def inverted_speaker(verb: Token) -> Token | None:
+    """The speaker after a verb that follows a quotation, parsed as its object: "“...,” responded
+    campaign chairman Jo Lind" (a name right after the verb, the verb right after the quotation)."""
+    doc = verb.doc
+    before = [t for t in doc[max(verb.sent.start, verb.i - 2): verb.i] if not t.is_space]
+    if not before or not any(t.is_quote for t in before) or not all(t.is_quote or t.text == "," for t in before):
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None or obj.ent_type_ != "PERSON" or obj.left_edge.i != verb.i + 1:
+        return None
+    return obj
+
+
 def _subject_of(verb: Token) -> tuple[Token | None, bool]:
     """The subject of a verb and whether it came from a passive agent."""
     agent = None
@@ -468,6 +551,8 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
             agent = next((c for c in child.children if c.dep_ == "pobj"), None)
     if agent is not None:
         return agent, True
+    if subj is None:
+        subj = inverted_speaker(verb)
     if subj is None and _reduced_main_verb(verb):
         subj = verb.head
     if subj is None:
@@ -495,7 +580,12 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
         return verb.head, False  # "..., responded Jo Lind, adding that ...": the participle hangs on the name
     if subj is None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
         # Participle cues: "The ministry issued a statement, saying ..."; "..., adding that ...".
-        head_subject = _subject_of(verb.head)[0]
+        head = verb.head
+        while (head.dep_ == "xcomp" and head.head.pos_ in ("VERB", "AUX") and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+               and not any(c.dep_ in ("dobj", "dative") for c in head.head.children)):
+            head = head.head  # "moved on Sunday to press her advantage, urging ...": who moved urges
+        head_subject = _subject_of(head)[0]
         if head_subject is None:
             # '"...," responded Jo Lind, adding ...' parsed with the inverted speaker as the object
             head_subject = next((c for c in verb.head.children if c.dep_ == "dobj" and c.ent_type_ == "PERSON"
@@ -595,6 +685,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     best_key: tuple[int, int] | None = None
     cues: dict[int, str] = {}  # every reporting predicate of the sentence: token index -> lemma
     withheld: list[tuple[Token, str]] = []  # negated reporting verbs: "did not say whether ..."
+    # reports that name no source: "is expected to", "was asked whether", "appears to be"
+    unsourced: list[tuple[str, str | None, int, int]] = []
+    unsourced_at: list[int] = []
     for tok in sent:
         if tok.i in quoted_tokens:
             continue
@@ -628,10 +721,24 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue  # "until the agency says ...", "she has not announced whether ...": nobody says it here
         if rep is not None and _in_subordinate_clause(tok):
             nested = True  # "..., while organisers claimed ...": said, but not the sentence's own attribution
+        if rep is None and (not nested or tok.dep_ == "relcl"):
+            unsourced_kind = _unsourced_kind(tok, lemma, lexicon)
+            if unsourced_kind is not None:
+                unsourced_at.append(tok.i)
+                unsourced.append((lemma, unsourced_kind, tok.idx, tok.idx + len(tok.text)))
+                continue
         if rep is None and not (lemma == "quote" and tok.tag_ == "VBN") and not _is_document_verb(tok):
             continue
         if rep is None and any(c.dep_ == "neg" for c in tok.children):
             continue  # "Apple would not make any announcement"
+        if (rep is not None and tok.dep_ == "advcl" and tok.tag_ in ("VBN", "VBD") and tok.i < tok.head.i
+                and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "agent") for c in tok.children)
+                and _says_something(tok)):
+            # "Asked whether the debate helped, Bone said ...": a participle before its clause, asked by
+            # no one named (the tagger may read it as a past tense)
+            unsourced_at.append(tok.i)
+            unsourced.append((rep, reporting_class(lexicon, rep), tok.idx, tok.idx + len(tok.text)))
+            continue
         if tok.tag_ == "VBN" and tok.dep_ in ("prep", "advcl") and not any(
                 c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in tok.children):
             continue  # "72 percent back the levy, compared to 85 percent ...": a participle, no one says it
@@ -644,6 +751,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         if lemma != "quote" and any(c.dep_ == "auxpass" for c in tok.children) and not any(
             c.dep_ == "agent" for c in tok.children
         ):
+            if rep is not None and (not nested or tok.dep_ == "relcl") and tok.tag_ == "VBN" and _says_something(tok):
+                unsourced_at.append(tok.i)
+                unsourced.append((rep, reporting_class(lexicon, rep), tok.idx, tok.idx + len(tok.text)))
             continue  # "talks are expected to resume", "it was reported that": nobody is named
         cues[tok.i] = rep or lemma
         if nested:
@@ -770,18 +880,20 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         content = sent.text
     anaphor_at = subj_tok.idx if anaphor is not None and subj_tok is not None else None
     # What the main cue reports: a pronoun in there may be the speaker or anyone the speaker names.
+    from .attribution_reports import other_attribution, withheld_attribution
+
     main_content = {t.idx for c in best.children if c.dep_ in ("ccomp", "xcomp", "parataxis") for t in c.subtree} \
         if best is not None else set()
     for i, lemma in cues.items():
         if best is not None and i == best.i:
             continue
-        other = _other_attribution(sent.doc[i], lemma, lexicon, quoted_tokens, cues)
+        other = other_attribution(sent.doc[i], lemma, lexicon, quoted_tokens, cues)
         if other is not None and other.speaker is None and other.title is None and other.anaphor_at in main_content:
             continue  # "X said the president did not know what he was talking about"
         if other is not None:
             extra.append(other)
     for tok, lemma in withheld:
-        found = _withheld_attribution(tok, lemma, lexicon, quoted_tokens)
+        found = withheld_attribution(tok, lemma, lexicon, quoted_tokens)
         if found is not None:
             extra.append(found)
     from .attribution_cues import (
@@ -820,106 +932,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at,
                        cue_tok.idx if cue_tok is not None else None,
                        cue_tok.idx + len(cue_tok.text) if cue_tok is not None else None,
-                       tuple(sorted(extra, key=lambda a: a.cue_at or 0)))
+                       tuple(sorted(extra, key=lambda a: a.cue_at or 0)),
+                       # what someone says seems so is theirs, not the text's: "X said the plan appears to work"
+                       tuple(u for u, i in zip(unsourced, unsourced_at) if not _said_by_cue(sent.doc[i], cues)))
 
-
-_RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom", "whose"})
-
-
-def _other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int],
-                       cues: dict[int, str]) -> Attribution | None:
-    """The attribution of a reporting predicate that is not the sentence's main one, or None when
-    it names nobody: "..., while organisers claimed ...", "..., calling it ...", "who said ..."."""
-    if tok.tag_ == "VBN" and tok.dep_ not in ("conj", "ROOT") and not any(
-            c.dep_ in ("aux", "auxpass", "agent") for c in tok.children):
-        return None  # "the woman accused of the killings" is accused, not accusing (however it is parsed)
-    if tok.dep_ == "relcl" and any(c.lower_ in ("when", "while") for c in tok.children):
-        return None  # "in December, when the mayor called for ...": a time, not who speaks here
-        # ("a post where X claimed ...", "the rally, where she said ...": a place where X did speak)
-    if tok.dep_ == "relcl" and tok.lemma_.lower() in lexicon.reporting_needs_content and not any(
-            c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children):
-        return None  # "the officers, who responded with tear gas": no parenthetical inside a relative clause
-    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children):
-        return None  # "the reporter could write that ...", "he will reveal ...": not said (yet)
-    if (tok.dep_ == "xcomp" and tok.head.i not in cues) or (
-            tok.dep_ != "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
-        return None  # "I don't want people to think ...", "she refused to say": wanted, not said
-    own = any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in tok.children)
-    if not own and tok.dep_ == "conj" and any(c.dep_ == "xcomp" and c.i < tok.i for c in tok.head.children):
-        return None  # "declined to threaten Moscow or declare it responsible": the infinitive goes on
-    if not own and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.dep_ != "ROOT" and tok.head.i not in cues:
-        # The subject would come from a predicate that reports nothing ("said the president did not
-        # know ..., and accused ..." parsed with "accused" under "know"): too far to trust.
-        return None
-    subject, _ = _subject_of(tok)
-    if subject is not None and subject.i in quoted:
-        subject = _nearest_noun_before(tok, quoted)
-    if subject is not None and subject.lower_ in _RELATIVE_PRONOUNS:
-        # "the voters who said ...": the people the relative clause is about speak; "a voice that said" is
-        # no one, and neither is "listeners to his radio program who said" read as the program's clause.
-        head = tok.head
-        person = head.tag_ in ("NNS", "NNPS") or head.ent_type_ in ("PERSON", "NORP") or head.lemma_.lower() in (
-            _PERSON_HEADS | _PERSON_NOUNS) or (head.pos_ == "PROPN" and head.is_title and not head.ent_type_
-                                               and not any(c.dep_ == "conj" for c in head.children))  # "Bone, who"
-        subject = head if tok.dep_ == "relcl" and subject.lower_ == "who" and person else None
-    if subject is None or subject.lower_ in _GROUP_PRONOUNS - {"they"}:
-        # "we" in a clause of its own points too far to resolve safely; "they" is resolved only
-        # to a plural group that agrees with it (read.py, nlp/coref.py)
-        return None
-    verb = lemma
-    if verb in _DOCUMENT_VERBS and _is_document_verb(tok):
-        verb = "state"
-    if verb == "quote":
-        return None
-    name, kind, anaphor, title = describe_speaker(subject, lexicon)
-    if name is None and anaphor is None:
-        return None
-    return Attribution(name, kind, anaphor, title, verb, anaphor_at=subject.idx if anaphor is not None else None,
-                       cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
-
-
-def _withheld_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int]) -> Attribution | None:
-    """A negated reporting verb of the lexicon's `refusals.withheld` with its own subject ("Gillibrand did
-    not reveal his name", "the campaign has not said whether ..."): what the subject held back, a report
-    with the verb "not <lemma>" and the class "refusal", never the sentence's speaker. Not another verb
-    ("did not apologize"), a modal one ("could not say"), nor one without a subject of its own."""
-    if lemma not in dict(lexicon.refusals).get("withheld", ()):
-        return None  # "did not apologize", "did not add jobs": nothing held back
-    if any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ != "would" for c in tok.children):
-        return None  # "could not say": unable, not withheld
-    if tok.dep_ in ("relcl", "acl", "xcomp") or tok.tag_ == "VBG":
-        return None
-    subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-    if subject is None or subject.i in quoted or subject.lower_ in _RELATIVE_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
-        return None
-    name, kind, anaphor, title = describe_speaker(subject, lexicon)
-    if (name is None and anaphor is None) or kind == "document":
-        return None
-    return Attribution(name, kind, anaphor, title, f"not {lemma}", anaphor_at=subject.idx if anaphor is not None else None,
-                       cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
-
-
-def sentence_reports(attribution: Attribution, speaker: str | None, title: str | None, lexicon: Lexicon,
-                     resolve: Callable[[Attribution], str | None]) -> tuple[Report, ...]:
-    """Every attribution of a sentence as Reports, in text order: the main one (its speaker already
-    resolved) and the others, each resolved by `resolve`; one that resolves to nobody is left out."""
-    found: list[Report] = []
-    if speaker is not None and attribution.verb is not None and attribution.cue_at is not None:
-        found.append(Report(speaker, attribution.verb, attribution.cue_at, attribution.cue_end or attribution.cue_at,
-                            reporting_class(lexicon, attribution.verb), title))
-    for other in attribution.others:
-        # "the president" in a second clause stays as written: a title does not tell which person it is;
-        # a document ("the poll") is named as written and never enters the resolver's people or pronouns.
-        if other.kind == "document":
-            name = other.speaker
-        elif other.anaphor == "person" and other.title and other.speaker is None:
-            name = other.title
-        else:
-            name = resolve(other)
-        if name is not None and other.verb is not None and other.cue_at is not None:
-            # what a document shows is a finding, whatever the verb's class as speech ("the returns reveal")
-            kind = "finding" if other.kind == "document" and other.verb in lexicon.document_verbs \
-                else reporting_class(lexicon, other.verb)
-            found.append(Report(name, other.verb, other.cue_at, other.cue_end or other.cue_at,
-                                kind, other.title if other.speaker else None))
-    return tuple(sorted(found, key=lambda r: r.cue_start))

@@ -191,13 +191,13 @@ def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
     """A line that opens with a name and a colon ("Marlow: the port will reopen") is that person's
     or organisation's statement; a place, a label or a date before the colon ("Update:") is not."""
     tokens = [t for t in sent if not t.is_space]
-    colon = next((t for t in tokens[:8] if t.text == ":"), None)
+    colon = next((t for t in tokens[:12] if t.text == ":"), None)
     if colon is None or colon.i == tokens[0].i:
         return None
     # an opening quotation mark is not part of the label ("“HOLT: ...", a transcript quoted whole)
     before = [t for t in tokens if t.i < colon.i and t.dep_ != "det" and not (t.is_quote or t.text in ("“", "‘"))]
     doc = sent.doc
-    topic = _name_on_topic(before, colon, sent)
+    topic = _name_on_topic(before, colon, sent) or _roundup_label(colon, sent)
     if topic is not None:
         return topic
     if not before or len(before) > 4:
@@ -239,6 +239,32 @@ def colon_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
         return None
     return Attribution(_clean_name(name), "person" if label == "PERSON" else "organisation", verb="say",
                        content=doc[colon.i + 1: sent.end].text, cue_at=colon.idx, cue_end=colon.idx + 1)
+
+
+def _roundup_label(colon: Token, sent: Span) -> Attribution | None:
+    """A line of a round-up of views: a person's name, perhaps a short affiliation after a comma, a
+    colon, and a quotation ("Ada Brink, The Harbour Gazette: “The plan is dead.”"): the person says the
+    quotation. Only at the start of a line, with a person the tagger names first, no verb in the label,
+    and an opening quotation mark right after the colon ("Ada Brink, harbour master: a profile" is a
+    topic; "Harbour, May 3: “...”" names no person)."""
+    doc = sent.doc
+    first = next((t for t in sent if not t.is_space), None)
+    if first is None or (first.idx > 0 and doc.text[first.idx - 1] != "\n"):
+        return None
+    after = doc[colon.i + 1] if colon.i + 1 < len(doc) else None
+    if after is None or after.text not in ("“", '"', "‘", "«"):
+        return None
+    ent = next((e for e in doc.ents if e.start == first.i and e.label_ == "PERSON" and e.end <= colon.i), None)
+    if ent is None:
+        return None
+    label = doc[ent.end: colon.i]
+    if len(label) and (label[0].text != "," or len(label) > 9
+                       or any(t.pos_ in ("VERB", "AUX") or t.is_quote for t in label)):
+        return None
+    if not any(t.is_alpha for t in doc[colon.i + 1: sent.end]):
+        return None
+    return Attribution(_clean_name(ent.text), "person", verb="say", content=doc[colon.i + 1: sent.end].text,
+                       cue_at=colon.idx, cue_end=colon.idx + 1)
 
 
 def _name_on_topic(before: list[Token], colon: Token, sent: Span) -> Attribution | None:
