@@ -781,6 +781,9 @@ def test_no_sourceless_report_without_a_report(nlp, text, expected) -> None:
         ("The doctor referred the patient to a clinic.", []),  # an object before the preposition
         ("The sheriff called the police for help.", []),
         ("Ada Brink called on Monday.", []),  # "on" before a date is no particle
+        # a phrasal cue in a relative clause about people: they spoke
+        ("Republicans who have called for the mayor to be replaced met on Monday.", [("Republicans", "call for")]),
+        ("The officers, who responded with tear gas, were fined.", []),  # "respond" here is no speech
     ],
 )
 def test_a_phrasal_reporting_verb_needs_its_preposition_first_and_a_speaker(nlp, text, expected) -> None:
@@ -803,4 +806,20 @@ def test_a_phrasal_reporting_verb_needs_its_preposition_first_and_a_speaker(nlp,
     ],
 )
 def test_a_speaker_after_a_quotation_and_its_verb(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ada Brink trumpeted the deal as a triumph.", [("Ada Brink", "trumpet")]),
+        ("Ada Brink invoked an old anecdote to make her case.", [("Ada Brink", "invoke")]),
+        ("Ada Brink lit into the council on Monday.", [("Ada Brink", "light into")]),
+        ("Ada Brink extolled the bravery of the crew.", [("Ada Brink", "extol")]),  # lemmatised "extoll"
+        ("Ada Brink thanked the volunteers for their work.", []),  # thanks: a courtesy, not a claim
+        ("The lamp lit the room.", []),
+    ],
+)
+def test_more_verbs_of_speech_praise_and_criticism(nlp, text, expected) -> None:
     assert reports(nlp, text) == expected

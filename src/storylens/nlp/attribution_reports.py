@@ -40,7 +40,7 @@ def other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int]
     if tok.dep_ == "relcl" and any(c.lower_ in ("when", "while") for c in tok.children):
         return None  # "in December, when the mayor called for ...": a time, not who speaks here
         # ("a post where X claimed ...", "the rally, where she said ...": a place where X did speak)
-    if tok.dep_ == "relcl" and tok.lemma_.lower() in lexicon.reporting_needs_content and not any(
+    if tok.dep_ == "relcl" and lemma in lexicon.reporting_needs_content and not any(
             c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children):
         return None  # "the officers, who responded with tear gas": no parenthetical inside a relative clause
     if any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children):
