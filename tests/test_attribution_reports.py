@@ -738,6 +738,7 @@ def test_a_belief_with_its_own_clause_still_reports(nlp, text, expected) -> None
         ("Ada Brink is considered the favourite.", [(None, "consider", "belief")]),
         ("The old tower is known as the Needle.", [(None, "know", "belief")]),
         ("The ferry captain is thought to be in hiding.", [(None, "think", "belief")]),
+        ("The old chief was seen as more wedded to the ferries.", [(None, "see", "belief")]),
     ],
 )
 def test_a_report_that_names_no_source_has_no_speaker(nlp, text, expected) -> None:
@@ -757,6 +758,8 @@ def test_a_report_that_names_no_source_has_no_speaker(nlp, text, expected) -> No
         ("The video appeared on several websites.", []),
         ("The plan does not appear to work.", []),  # negated
         ("Ada Brink was considered for the post.", []),  # weighed, not believed
+        ("Ada Brink was seen as she left the pier.", []),  # a time: seen, not believed
+        ("Ada Brink was seen on the pier at dawn.", []),
         ("The fee is supposed to be paid in May.", []),  # what should happen
         ("The man believed to have set the fire was arrested.", []),  # a shortened passive: a description
         # what a speaker says seems so is the speaker's, not the text's
@@ -823,3 +826,13 @@ def test_a_speaker_after_a_quotation_and_its_verb(nlp, text, expected) -> None:
 )
 def test_more_verbs_of_speech_praise_and_criticism(nlp, text, expected) -> None:
     assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
+def test_who_after_a_name_with_a_capital_inside_is_that_person(nlp) -> None:
+    text = "McKeown, who said he plans to vote for Ada Brink, has argued that the party is lost."
+    assert reports(nlp, text) == [("McKeown", "say"), ("McKeown", "argue")]
+    # "which" after an organisation: it speaks; after a document or a thing, no one does here
+    assert reports(nlp, "Greenpeace, which said the deal was bad, marched on Monday.") == [("Greenpeace", "say")]
+    assert reports(nlp, "The survey, which said most riders were happy, was dropped.") == []
+    assert reports(nlp, "The old radio, which said nothing all night, was thrown away.") == []

@@ -22,7 +22,14 @@ from storylens.settings import Settings  # noqa: E402
 from storylens.store import Store  # noqa: E402
 
 # Ray warns about its own deprecated settings when it copies its context; those are not ours.
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")]
+# Ray Data's own log handler may leave its session log file to the garbage collector: a warning
+# about Ray's files, not ours (it comes and goes with timing).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:ray"),
+    pytest.mark.filterwarnings("ignore:unclosed file .*ray/session_:ResourceWarning"),
+    pytest.mark.filterwarnings("ignore:Exception ignored in.*ray/session_:pytest.PytestUnraisableExceptionWarning"),
+]
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 

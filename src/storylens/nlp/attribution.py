@@ -504,7 +504,11 @@ def _unsourced_kind(tok: Token, lemma: str, lexicon: Lexicon) -> str | None:
         return "hedge"
     if (lemma in lexicon.hearsay_passives and tok.tag_ == "VBN"
             and any(c.dep_ == "auxpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children)
-            and (complement or any(c.dep_ == "prep" and c.lower_ == "as" for c in tok.children))):
+            and (complement or any((c.dep_ == "prep" and c.lower_ == "as") or (c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ == "as" for m in c.children) and not any(
+                g.dep_ in ("nsubj", "nsubjpass") for g in c.children)) for c in tok.children))):
+        # "as" before a noun, or opening a clause with no subject of its own ("seen as more wedded to
+        # the ferries"; "was seen as she left the pier" is a time)
         return "belief"
     return None
 

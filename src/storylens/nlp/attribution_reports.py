@@ -66,9 +66,15 @@ def other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int]
         # no one, and neither is "listeners to his radio program who said" read as the program's clause.
         head = tok.head
         person = head.tag_ in ("NNS", "NNPS") or head.ent_type_ in ("PERSON", "NORP") or head.lemma_.lower() in (
-            _PERSON_HEADS | _PERSON_NOUNS) or (head.pos_ == "PROPN" and head.is_title and not head.ent_type_
-                                               and not any(c.dep_ == "conj" for c in head.children))  # "Bone, who"
-        subject = head if tok.dep_ == "relcl" and subject.lower_ == "who" and person else None
+            _PERSON_HEADS | _PERSON_NOUNS) or (head.pos_ == "PROPN" and head.text[:1].isupper() and head.ent_type_ in ("", "ORG")
+                                               and not any(c.dep_ == "conj" for c in head.children))
+        # "Bone, who", "McClendon, who" (a surname the tagger took for an organisation: "who" is a person;
+        # a capital inside the name is no lower-case word)
+        # "Greenpeace, which said ...", "the network, which reported on ...": an organisation speaks
+        organisation = (head.ent_type_ == "ORG" or head.lemma_.lower() in lexicon.organisation_anaphors) and \
+            head.lemma_.lower() not in lexicon.document_sources and head.lower_ not in lexicon.document_sources
+        subject = head if tok.dep_ == "relcl" and ((subject.lower_ == "who" and person)
+                                                  or (subject.lower_ == "which" and organisation)) else None
     if subject is None or subject.lower_ in _GROUP_PRONOUNS - {"they"}:
         # "we" in a clause of its own points too far to resolve safely; "they" is resolved only
         # to a plural group that agrees with it (read.py, nlp/coref.py)
