@@ -836,3 +836,19 @@ def test_who_after_a_name_with_a_capital_inside_is_that_person(nlp) -> None:
     assert reports(nlp, "Greenpeace, which said the deal was bad, marched on Monday.") == [("Greenpeace", "say")]
     assert reports(nlp, "The survey, which said most riders were happy, was dropped.") == []
     assert reports(nlp, "The old radio, which said nothing all night, was thrown away.") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The bridge will close, according to sources.", [("sources", "according to")]),
+        ("The bridge will close, according to a complaint filed on Monday.", [("complaint", "according to")]),
+        ("Prices rose, according to estimates.", [("estimates", "according to")]),
+        # "according to" as "in keeping with": no source
+        ("The money is split according to a formula agreed by the parties.", []),
+        ("Everything went according to plan.", []),
+    ],
+)
+def test_according_to_needs_a_source(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected

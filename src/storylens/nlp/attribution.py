@@ -472,6 +472,13 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
 _COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "oprd", "attr"})
 
 
+def _source_noun(tok: Token, lexicon: Lexicon) -> bool:
+    """Whether a noun after "according to" can be a source: anything but a norm or a plan of the
+    lexicon's `norms` ("distributed according to a formula", "went according to plan": in keeping
+    with it, no one says anything)."""
+    return tok.lemma_.lower() not in lexicon.norms and tok.lower_ not in lexicon.norms
+
+
 def _said_by_cue(tok: Token, cues: dict[int, str]) -> bool:
     """Whether the token lies in what one of the sentence's cues reports (under its clause or
     infinitive): "Ada Brink said the plan appears to work" ("Asked whether ..., Ada Brink said" is not)."""
@@ -827,6 +834,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             if to is None and tok.i + 1 < sent.end and sent.doc[tok.i + 1].lower_ == "to":
                 to = sent.doc[tok.i + 1]
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if obj is not None and not _source_noun(obj, lexicon):
+                obj = None  # "distributed according to a formula", "according to plan": in keeping with, no source
             if obj is not None:
                 acc = describe_speaker(obj, lexicon)
                 if acc[0] is None and obj.lemma_.lower() in lexicon.document_sources:

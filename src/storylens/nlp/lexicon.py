@@ -42,6 +42,7 @@ class Lexicon:
     reporting_agent_only: frozenset[str] = frozenset()  # "she referred to him as ...", not "the term refers to"
     hedging_verbs: frozenset[str] = frozenset()  # "the plan appears to be working": the text hedges, no source
     hearsay_passives: frozenset[str] = frozenset()  # "she is considered the favourite": believed, by no one named
+    norms: frozenset[str] = frozenset()  # "according to plan", "according to a formula": in keeping with, no source
     reporting_nouns: frozenset[str] = frozenset()  # "her warning that ...", "the claim by X"
     reporting_noun_classes: tuple[tuple[str, frozenset[str]], ...] = ()
     reporting_nouns_need_content: frozenset[str] = frozenset()
@@ -174,7 +175,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         raise SettingsError("A lexicon file must be a YAML mapping of section names to word lists.")
     known = {
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_needs_agent",
-        "reporting_agent_only", "hedging_verbs", "hearsay_passives", "reporting_nouns",
+        "reporting_agent_only", "hedging_verbs", "hearsay_passives", "norms", "reporting_nouns",
         "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "raising_verbs", "refusals", "attitudes",
         "attitude_holders", "honorifics", "lemma_corrections", "citing_verbs", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
@@ -202,6 +203,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         reporting_agent_only=pick("reporting_agent_only", lambda v: frozenset(_words(v, "reporting_agent_only"))),
         hedging_verbs=pick("hedging_verbs", lambda v: frozenset(_words(v, "hedging_verbs"))),
         hearsay_passives=pick("hearsay_passives", lambda v: frozenset(_words(v, "hearsay_passives"))),
+        norms=pick("norms", lambda v: frozenset(_words(v, "norms"))),
         reporting_nouns=frozenset(w for _, words in noun_classes for w in words),
         reporting_noun_classes=noun_classes,
         reporting_nouns_need_content=pick(
