@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from .lexicon import Lexicon, reporting_class
+from . import predicate_shapes as shapes
 
 _OPENERS = {"“": "”", "«": "»", "„": "“"}
 _QUOTE_CHARS = re.compile(r"[“”«»„\"\n]")
@@ -82,14 +83,14 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
     or as a parenthetical after what was said ("..., he added").
     """
     lemma = lemma_of(tok, lexicon)
-    phrasal = _phrasal_reporting(tok, lemma, lexicon)
+    phrasal = shapes.phrasal_reporting(tok, lemma, lexicon)
     if phrasal is not None:
         if phrasal in lexicon.reporting_agent_only:
             subject, _ = _subject_of(tok)
             return phrasal if subject is not None and is_agent(subject, lexicon) else None
         return phrasal
     for child in tok.children:
-        idiom = _idiom(tok, child, lexicon)
+        idiom = shapes.idiom(tok, child, lexicon)
         if idiom is not None:
             return idiom
         if child.dep_ in ("advcl", "ccomp", "xcomp"):
@@ -98,10 +99,10 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             mark = next((m for m in child.children if m.dep_ == "mark" and m.i == tok.i + 1), None)
             if mark is not None and f"{lemma} {mark.lower_}" in lexicon.reporting_verbs:
                 return f"{lemma} {mark.lower_}"
-    if lemma in lexicon.raising_verbs and _shortened_passive(tok):
+    if lemma in lexicon.raising_verbs and shapes.shortened_passive(tok):
         return None  # "the man believed to have set the fire": no one here believes
     if lemma in lexicon.figure_estimates and lemma not in lexicon.reporting_verbs:
-        return lemma if _states_figure(tok) else None
+        return lemma if shapes.states_figure(tok) else None
     if lemma not in lexicon.reporting_verbs:
         return None
     if lemma in lexicon.reporting_needs_agent and any(
@@ -109,7 +110,7 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         subject, _ = _subject_of(tok)
         if subject is not None and not is_agent(subject, lexicon):
             return None  # "the revelations threaten to be the fatal blow", "the deals propose to include ..."
-    if _byline(tok):
+    if shapes.byline(tok):
         return None  # "Ada Wilk reported from Velm", "contributed reporting from Moscow": where, not what
     if lemma in lexicon.reporting_parenthetical:
         # "..., he continued." but not "prices continued to rise": only after what was said.
@@ -164,52 +165,10 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         if (sent.start > 0 and sent.doc[sent.start - 1].is_quote and all(t.i in subject for t in opening)
                 and not any(c.dep_ == "dobj" for c in children)):
             return lemma
-        if inverted_speaker(tok) is not None:
+        if shapes.inverted_speaker(tok) is not None:
             return lemma  # "“...,” responded campaign chairman Jo Lind": the speaker parsed as the object
         return None
     return lemma
-
-
-def _phrasal_reporting(tok: Token, lemma: str, lexicon: Lexicon) -> str | None:
-    """The verb's phrasal reporting lemma ("call for", "refer to", "point out"), its preposition the
-    verb's first complement: "referred the patient to a clinic" and "called the police for help" are
-    no "refer to" or "call for" (an object comes before the preposition). A verb that describes its
-    object keeps it there: "compared the plan to a house of cards". A preposition before a date or a
-    time is no particle: "she called on Monday"."""
-    for child in tok.children:
-        phrase = f"{lemma} {child.lower_}"
-        if child.dep_ == "prt" and phrase in lexicon.reporting_verbs:
-            return phrase
-        if child.dep_ == "prep" and child.i + 1 < len(child.doc) and child.doc[child.i + 1].ent_type_ in ("DATE", "TIME"):
-            continue
-        if child.dep_ == "prep" and phrase in lexicon.reporting_verbs and (
-                reporting_class(lexicon, phrase) == "describe"
-                or not any(c.dep_ == "dobj" and c.i < child.i for c in tok.children)):
-            return phrase
-    return None
-
-
-def is_agent(tok: Token, lexicon: Lexicon) -> bool:
-    """Whether a subject can speak or hold an attitude: a person, a group or an organisation ("Ryan",
-    "she", "most voters", "the campaign", "who"), not a thing ("the revelations", "the trade deals")."""
-    lower = tok.lower_
-    if tok.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
-        return lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | {"i", "you", "who", "it"}
-    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":
-        return True
-    lemma = tok.lemma_.lower()
-    return (lemma in lexicon.attitude_holders or lemma in lexicon.organisation_anaphors
-            or lemma in _PERSON_NOUNS or lemma in _PERSON_HEADS)
-
-
-def _byline(verb: Token) -> bool:
-    """A verb whose only complement is "from" a place ("reported from Moscow", "contributed reporting
-    from Beijing"): a byline or a dateline, nothing said."""
-    children = [c for c in verb.children if c.dep_ not in ("nsubj", "nsubjpass", "aux", "auxpass", "punct", "advmod",
-                                                             "cc", "conj", "neg")]
-    return bool(children) and all(
-        c.dep_ == "prep" and c.lower_ == "from" and any(g.ent_type_ in ("GPE", "LOC") for g in c.children)
-        for c in children)
 
 
 def _person_against_person(verb: Token) -> bool:
@@ -232,68 +191,17 @@ def _person_against_person(verb: Token) -> bool:
     return False
 
 
-def _shortened_passive(verb: Token) -> bool:
-    """A verb with no auxiliary, object or clause of its own before a perfect or passive "to"-infinitive,
-    its subject a noun: "the figure believed to have leaked the memo" (the parser may make the noun its
-    subject). "She believed that ..." and "they are thought to ..." are not this shape."""
-    children = list(verb.children)
-    # a clause before the verb is no complement of its own: the parser hangs what precedes the noun
-    # there ('X was named as "Y," the figure believed to have ...')
-    infinitive_end = max((c.right_edge.i for c in children if c.dep_ == "xcomp"), default=verb.i)
-    if any(c.dep_ in ("aux", "auxpass") or (c.dep_ == "dobj" and c.i > verb.i)
-           or (c.dep_ == "ccomp" and verb.i < c.i and (c.left_edge.i <= infinitive_end or any(
-               m.dep_ == "mark" for m in c.children))) for c in children):
-        # (a clause after the infinitive with no "that" is the sentence's own predicate the parser hung
-        # there: "the man believed to have set the fire was arrested")
-        return False
-    if any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in children):
-        return False  # "he believed to ..." is no shortened passive
-    for clause in children:
-        if clause.dep_ != "xcomp" or not any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children):
-            continue
-        if clause.lemma_ == "be" or any(a.dep_ in ("aux", "auxpass") and a.lemma_ in ("have", "be")
-                                        for a in clause.children):
-            return True
-    return False
-
-
-def _states_figure(verb: Token) -> bool:
-    """A verb of `figure_estimates` with an object and "at" before the figure itself: "put the toll at
-    40", "placed its strength at magnitude 5.4", "pegged the cost at $3 million"; not "put the book at
-    the door", "put the deal at risk" or "placed the ball at the 20-yard line"."""
-    objects = [c for c in verb.children if c.dep_ == "dobj"]
-    if not objects:
-        return False
-    # "at" hangs on the verb or, as the parser often has it, on the object ("put [the toll at 40]")
-    for prep in (*verb.children, *objects[0].children):
-        if prep.dep_ != "prep" or prep.lower_ != "at":
-            continue
-        for figure in prep.children:
-            if figure.dep_ == "pobj" and (_is_figure(figure) or any(
-                    c.dep_ in ("nummod", "appos") and _is_figure(c) for c in figure.children)):
-                return True
-    return False
-
-
-def _is_figure(tok: Token) -> bool:
-    return tok.like_num or any(ch.isdigit() for ch in tok.text)
-
-
-def _idiom(verb: Token, child: Token, lexicon: Lexicon) -> str | None:
-    """A verb with the word that makes it speech ("made the case for ...", "made clear that ..."), written
-    in the lexicon as "make the case", "make clear"; only with what was said: a "that"-clause or "for"."""
-    if child.dep_ not in ("dobj", "ccomp", "oprd", "acomp") or child.pos_ not in ("NOUN", "ADJ"):
-        return None
-    lemma, word = verb.lemma_.lower(), child.lemma_.lower()
-    found = next((p for p in (f"{lemma} the {word}", f"{lemma} {word}") if p in lexicon.reporting_verbs), None)
-    if found is None or any(c.dep_ == "prep" and c.lower_ == "of" for c in child.children):
-        return None  # "made a case of wine for the guests"
-    # "for" right after the object, whether the parser hangs it on the object or the verb
-    said = any(t.dep_ == "mark" and t.lower_ == "that" for t in child.subtree) or any(
-        c.dep_ == "prep" and c.lower_ == "for" and c.i == child.i + 1 for c in (*child.children, *verb.children)) or any(
-        c.dep_ in ("ccomp", "csubj") and c.i > child.i and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-        for c in verb.children)
-    return found if said else None
+def is_agent(tok: Token, lexicon: Lexicon) -> bool:
+    """Whether a subject can speak or hold an attitude: a person, a group or an organisation ("Ryan",
+    "she", "most voters", "the campaign", "who"), not a thing ("the revelations", "the trade deals")."""
+    lower = tok.lower_
+    if tok.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        return lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | {"i", "you", "who", "it"}
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":
+        return True
+    lemma = tok.lemma_.lower()
+    return (lemma in lexicon.attitude_holders or lemma in lexicon.organisation_anaphors
+            or lemma in _PERSON_NOUNS or lemma in _PERSON_HEADS)
 
 
 def _is_document_verb(tok: Token) -> bool:
@@ -469,57 +377,6 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
     return _clean_name(text) or None, kind, None, None
 
 
-_COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "oprd", "attr"})
-
-
-def _source_noun(tok: Token, lexicon: Lexicon) -> bool:
-    """Whether a noun after "according to" can be a source: anything but a norm or a plan of the
-    lexicon's `norms` ("distributed according to a formula", "went according to plan": in keeping
-    with it, no one says anything)."""
-    return tok.lemma_.lower() not in lexicon.norms and tok.lower_ not in lexicon.norms
-
-
-def _said_by_cue(tok: Token, cues: dict[int, str]) -> bool:
-    """Whether the token lies in what one of the sentence's cues reports (under its clause or
-    infinitive): "Ada Brink said the plan appears to work" ("Asked whether ..., Ada Brink said" is not)."""
-    while tok.head.i != tok.i:
-        if tok.head.i in cues and tok.dep_ in ("ccomp", "xcomp", "parataxis", "dobj"):
-            return True
-        tok = tok.head
-    return False
-
-
-def _says_something(tok: Token) -> bool:
-    """Whether a passive reporting verb carries what was said: a clause, an infinitive or a complement
-    ("it was reported that ...", "talks are expected to resume", "was described as reckless", "was
-    asked about the fire"); "the report was published on Monday" says nothing."""
-    return any(c.dep_ in _COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in ("as", "about", "of"))
-               for c in tok.children)
-
-
-def _unsourced_kind(tok: Token, lemma: str, lexicon: Lexicon) -> str | None:
-    """The class of a report that names no source, or None: the text hedging with a verb of
-    `hedging_verbs` before an infinitive, a clause or a complement ("the plan appears to be working",
-    "it seems that ...", "candidates who appeared likable": "hedge"), or a verb of `hearsay_passives` in
-    an agentless passive before one, or before "as" ("she is considered the favourite", "the tower is
-    known as the Needle", "it is understood that ...": "belief"). Not "appeared at the rally", "the
-    video appeared on websites", "was considered for the post", nor one negated."""
-    if tok.pos_ not in ("VERB", "AUX") or any(c.dep_ == "neg" for c in tok.children):
-        return None
-    complement = any(c.dep_ in _COMPLEMENTS for c in tok.children)
-    if lemma in lexicon.hedging_verbs and complement and tok.dep_ not in ("amod", "acl"):
-        return "hedge"
-    if (lemma in lexicon.hearsay_passives and tok.tag_ == "VBN"
-            and any(c.dep_ == "auxpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children)
-            and (complement or any((c.dep_ == "prep" and c.lower_ == "as") or (c.dep_ == "advcl" and any(
-                m.dep_ == "mark" and m.lower_ == "as" for m in c.children) and not any(
-                g.dep_ in ("nsubj", "nsubjpass") for g in c.children)) for c in tok.children))):
-        # "as" before a noun, or opening a clause with no subject of its own ("seen as more wedded to
-        # the ferries"; "was seen as she left the pier" is a time)
-        return "belief"
-    return None
-
-
 def _reduced_main_verb(tok: Token) -> bool:
     """Parser slip: "Ukrainian intelligence reported that ..." read as a noun with a relative clause."""
     return tok.dep_ == "acl" and tok.tag_ == "VBD" and tok.head.dep_ == "ROOT" and tok.head.pos_ in ("NOUN", "PROPN")
@@ -536,19 +393,6 @@ def _in_subordinate_clause(tok: Token, marks: frozenset[str] = _SUBORDINATE_MARK
         tok = tok.head
 
 
-def inverted_speaker(verb: Token) -> Token | None:
-    """The speaker after a verb that follows a quotation, parsed as its object: "“...,” responded
-    campaign chairman Jo Lind" (a name right after the verb, the verb right after the quotation)."""
-    doc = verb.doc
-    before = [t for t in doc[max(verb.sent.start, verb.i - 2): verb.i] if not t.is_space]
-    if not before or not any(t.is_quote for t in before) or not all(t.is_quote or t.text == "," for t in before):
-        return None
-    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
-    if obj is None or obj.ent_type_ != "PERSON" or obj.left_edge.i != verb.i + 1:
-        return None
-    return obj
-
-
 def _subject_of(verb: Token) -> tuple[Token | None, bool]:
     """The subject of a verb and whether it came from a passive agent."""
     agent = None
@@ -563,7 +407,7 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
     if agent is not None:
         return agent, True
     if subj is None:
-        subj = inverted_speaker(verb)
+        subj = shapes.inverted_speaker(verb)
     if subj is None and _reduced_main_verb(verb):
         subj = verb.head
     if subj is None:
@@ -662,7 +506,7 @@ def _governing_source(number: Token, lexicon: Lexicon) -> tuple[str | None, str 
     for _ in range(12):
         if tok.pos_ == "VERB" and tok is not number:
             lemma = tok.lemma_.lower()
-            states_figure = lemma in lexicon.figure_estimates and _states_figure(tok)
+            states_figure = lemma in lexicon.figure_estimates and shapes.states_figure(tok)
             if lemma in lexicon.reporting_verbs or states_figure:
                 subject, _ = _subject_of(tok)
                 if subject is None:
@@ -733,7 +577,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         if rep is not None and _in_subordinate_clause(tok):
             nested = True  # "..., while organisers claimed ...": said, but not the sentence's own attribution
         if rep is None and (not nested or tok.dep_ == "relcl"):
-            unsourced_kind = _unsourced_kind(tok, lemma, lexicon)
+            unsourced_kind = shapes.unsourced_kind(tok, lemma, lexicon)
             if unsourced_kind is not None:
                 unsourced_at.append(tok.i)
                 unsourced.append((lemma, unsourced_kind, tok.idx, tok.idx + len(tok.text)))
@@ -744,7 +588,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             continue  # "Apple would not make any announcement"
         if (rep is not None and tok.dep_ == "advcl" and tok.tag_ in ("VBN", "VBD") and tok.i < tok.head.i
                 and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "agent") for c in tok.children)
-                and _says_something(tok)):
+                and shapes.says_something(tok)):
             # "Asked whether the debate helped, Bone said ...": a participle before its clause, asked by
             # no one named (the tagger may read it as a past tense)
             unsourced_at.append(tok.i)
@@ -762,7 +606,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         if lemma != "quote" and any(c.dep_ == "auxpass" for c in tok.children) and not any(
             c.dep_ == "agent" for c in tok.children
         ):
-            if rep is not None and (not nested or tok.dep_ == "relcl") and tok.tag_ == "VBN" and _says_something(tok):
+            if rep is not None and (not nested or tok.dep_ == "relcl") and tok.tag_ == "VBN" and shapes.says_something(tok):
                 unsourced_at.append(tok.i)
                 unsourced.append((rep, reporting_class(lexicon, rep), tok.idx, tok.idx + len(tok.text)))
             continue  # "talks are expected to resume", "it was reported that": nobody is named
@@ -834,7 +678,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             if to is None and tok.i + 1 < sent.end and sent.doc[tok.i + 1].lower_ == "to":
                 to = sent.doc[tok.i + 1]
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            if obj is not None and not _source_noun(obj, lexicon):
+            if obj is not None and not shapes.source_noun(obj, lexicon):
                 obj = None  # "distributed according to a formula", "according to plan": in keeping with, no source
             if obj is not None:
                 acc = describe_speaker(obj, lexicon)
@@ -947,5 +791,5 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
                        cue_tok.idx + len(cue_tok.text) if cue_tok is not None else None,
                        tuple(sorted(extra, key=lambda a: a.cue_at or 0)),
                        # what someone says seems so is theirs, not the text's: "X said the plan appears to work"
-                       tuple(u for u, i in zip(unsourced, unsourced_at) if not _said_by_cue(sent.doc[i], cues)))
+                       tuple(u for u, i in zip(unsourced, unsourced_at) if not shapes.said_by_cue(sent.doc[i], cues)))
 

@@ -22,12 +22,12 @@ from .attribution import (
     _THING_PRONOUNS,
     Attribution,
     _is_document_verb,
-    _said_by_cue,
     _nearest_noun_before,
     _subject_of,
     describe_speaker,
 )
 from .lexicon import Lexicon, reporting_class
+from .predicate_shapes import said_by_cue
 
 
 def other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int],
@@ -52,7 +52,7 @@ def other_attribution(tok: Token, lemma: str, lexicon: Lexicon, quoted: set[int]
     if not own and tok.dep_ == "conj" and any(c.dep_ == "xcomp" and c.i < tok.i for c in tok.head.children):
         return None  # "declined to threaten Moscow or declare it responsible": the infinitive goes on
     if not own and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.dep_ != "ROOT" and tok.head.i not in cues \
-            and (_said_by_cue(tok.head, cues) or not _controlled(tok.head)):
+            and (said_by_cue(tok.head, cues) or not _controlled(tok.head)):
         # The subject would come from a predicate inside what someone said ("said the president did
         # not know ..., and accused ..." parsed with "accused" under "know"), or from one with no
         # subject of its own: too far to trust. "Clinton moved on Sunday to press her advantage,
