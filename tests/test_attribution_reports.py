@@ -42,6 +42,10 @@ def reports(nlp, text: str) -> list[tuple[str, str]]:
         # a named source next to a reporting verb is an attribution of its own
         ("The minister said the talks had failed, according to a transcript seen by the paper.",
          [("minister", "say"), ("transcript", "according to")]),
+        # a clause of time in the past tense tells what was said
+        ("When the pilot said on the radio that the runway was flooded, the tower closed it.", [("pilot", "say")]),
+        ("Once the ferry company announced that the route would close, the town began to look for buyers.",
+         [("ferry company", "announce")]),
     ],
 )
 def test_every_attribution_of_a_sentence_is_a_report(nlp, text, expected) -> None:
@@ -58,6 +62,9 @@ def test_every_attribution_of_a_sentence_is_a_report(nlp, text, expected) -> Non
         # "when ..." is a time, not who speaks in this sentence; "if ..." a condition
         ("The club dropped Kai Moro in March, when the new owner called for a younger squad.", []),
         ("The road will reopen if the inspectors say the bridge is sound.", []),
+        # a clause of time to come: nobody has said it yet
+        ("When the inspectors say the bridge is sound, the road will reopen.", []),
+        ("Residents may not return before the fire brigade announces that the fire is out.", []),
         # a cue coordinated under the reported clause may belong to someone else: left out
         ("Alma Roos said the vote was rushed and accused the chair of hiding the costs.", [("Alma Roos", "say")]),
         # "a voice that said" is nobody
@@ -508,6 +515,16 @@ def test_a_document_does_not_become_the_person_a_pronoun_points_to(nlp) -> None:
     mentions = read(nlp, text).mentions
     assert [(r.speaker, r.verb) for r in mentions[1].reports] == [("new survey", "find")]
     assert mentions[2].speaker == "Lena Ortiz"
+
+
+@pytest.mark.slow
+def test_a_person_counted_by_a_number_is_no_organisation_its_stands_for(nlp) -> None:
+    # "one analyst" is a person (a number is no name): "its" further on is the broadcaster, not the analyst
+    text = ("The Coastal Broadcaster ran the debate on Sunday. One analyst said on air that the ban was wrong. "
+            "Despite its claims of neutrality, the station cut her off.")
+    mentions = read(nlp, text).mentions
+    assert [(r.speaker, r.verb) for r in mentions[1].reports] == [("One analyst", "say")]
+    assert [r.speaker for r in mentions[2].reports] != ["One analyst"]
 
 
 _DEBATE = "Senator Maria Holt and Governor Dan Reeve met in Denver on Tuesday to debate taxes.\n\n"

@@ -22,6 +22,7 @@ _QUOTE_CHARS = re.compile(r"[“”«»„\"\n]")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "we"})
 _THING_PRONOUNS = frozenset({"it"})
+_NUMBER_ENTITIES = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE", "TIME"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom", "whose"})
 _SKIP_DEPS = frozenset({"relcl", "acl", "amod", "compound", "pcomp", "csubj", "aux", "auxpass"})
 _NP_CUT = frozenset({"relcl", "acl", "advcl", "punct", "cc", "prep"})
@@ -33,6 +34,8 @@ _SUBORDINATE_MARKS = frozenset({"until", "till", "before", "after", "when", "whe
 # Of those, the ones whose clause still says that someone spoke: "..., while organisers claimed ...",
 # "although the agency said ...". Such a cue is one of the sentence's other attributions.
 _ASSERTING_MARKS = frozenset({"while", "whereas", "although", "though", "because", "since", "after"})
+# Of the others, those whose clause in the past tense tells what happened: "when she said that ...".
+_PAST_ASSERTING_MARKS = frozenset({"when", "before", "once", "until", "till"})
 
 
 def _named_prep(prep: Token) -> bool:
@@ -341,7 +344,8 @@ def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | N
         return _clean_name(person.text), "person", None, title
     tokens = _noun_phrase(head, appos=False)
     text = doc[tokens[0].i : tokens[-1].i + 1].text
-    has_proper = any(t.pos_ == "PROPN" or t.ent_type_ for t in tokens)
+    # a name, not a number ("one analyst", "two aides": no organisation)
+    has_proper = any(t.pos_ == "PROPN" or (t.ent_type_ and t.ent_type_ not in _NUMBER_ENTITIES) for t in tokens)
     content_words = [t for t in tokens if t.dep_ not in ("det", "poss") or t.i == head.i]
     # Only "the agency", "this ministry" point back; bare "police" or "officials" name a group.
     pointing = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
@@ -388,6 +392,22 @@ def _in_subordinate_clause(tok: Token, marks: frozenset[str] = _SUBORDINATE_MARK
     while True:
         if tok.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in marks for c in tok.children):
             return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+
+
+def _in_unasserted_clause(tok: Token) -> bool:
+    """A verb in a clause that says no one spoke: a condition or a time to come ("if the ministry says
+    ...", "until the fire service says it is safe", "when officials announce the result"). A clause of
+    time in the past tense tells what happened ("when one analyst said on air that ..."): asserted."""
+    while True:
+        if tok.dep_ == "advcl":
+            mark = next((c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")
+                         and c.lower_ in _SUBORDINATE_MARKS), None)
+            if mark is not None and mark not in _ASSERTING_MARKS and not (
+                    mark in _PAST_ASSERTING_MARKS and tok.tag_ == "VBD"):
+                return True
         if tok.head.i == tok.i:
             return False
         tok = tok.head
@@ -570,8 +590,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         else:
             continue
         negated = rep is not None and any(c.dep_ == "neg" and c.i not in quoted_tokens for c in tok.children)
-        if rep is not None and (negated or _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS)):
-            if negated and not _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS):
+        if rep is not None and (negated or _in_unasserted_clause(tok)):
+            if negated and not _in_unasserted_clause(tok):
                 withheld.append((tok, rep))  # "she has not announced whether ...": held back, a report of its own
             continue  # "until the agency says ...", "she has not announced whether ...": nobody says it here
         if rep is not None and _in_subordinate_clause(tok):

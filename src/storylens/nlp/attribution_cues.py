@@ -10,14 +10,13 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from .attribution import (
-    _ASSERTING_MARKS,
     _GROUP_PRONOUNS,
     _RELATIVE_PRONOUNS,
-    _SUBORDINATE_MARKS,
     _THING_PRONOUNS,
     Attribution,
     _clean_name,
     _in_subordinate_clause,
+    _in_unasserted_clause,
     _is_document_verb,
     _noun_phrase,
     _subject_of,
@@ -104,7 +103,7 @@ def document_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
     children = list(tok.children)
     if any(c.dep_ in ("neg", "nsubjpass", "auxpass") or (c.dep_ == "aux" and c.tag_ == "MD") for c in children):
         return None  # "the poll did not show", "the memo was found", "a study would show"
-    if _in_subordinate_clause(tok, _SUBORDINATE_MARKS - _ASSERTING_MARKS):
+    if _in_unasserted_clause(tok):
         return None  # "if a study finds ...", "until the audit shows ..." ("after early data showed ..." did)
     shown = phrasal is not None or any(c.dep_ in ("ccomp", "xcomp", "dobj", "oprd") for c in children)
     if not shown:
