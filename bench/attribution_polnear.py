@@ -240,10 +240,11 @@ def score_article(predictions: list[Prediction], gold: list[GoldAttribution], na
             # A plainly spoken prediction on a gold cue that is not plain: neither right nor wrong
             # for the plain figures (the gold attribution is not in their denominator).
             pass
-        if text and (hit is None or not speaker_matches(hit[0].speaker, g, gold[:i], True)):
+        if text and (hit is None or not hit[1] or not speaker_matches(hit[0].speaker, g, gold[:i], True)):
             sent = _sentence_around(text, g.cue[0][0])
             found = f"{hit[0].speaker!r}/{hit[0].verb}" if hit else "-"
-            scores.errors.append(f"{'FN' if hit is None else 'SPK'} {name} "
+            kind = "FN" if hit is None else "SPK" if hit[1] else "CUE"
+            scores.errors.append(f"{kind} {name} "
                                  f"[{g.head_lemma}{'*' if plain else ''}{' named' if g.named_person else ''}] "
                                  f"cue={g.cue_text!r} src={g.source_text!r} got={found} :: {sent}")
     for pred in unmatched:
@@ -369,7 +370,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True, help="folder with <split>/text and <split>/attributions")
     parser.add_argument("--split", default="test")
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--errors", action="store_true", help="print every missed (FN), wrong-speaker (SPK) and spurious "
+    parser.add_argument("--errors", action="store_true", help="print every missed (FN), wrong-speaker (SPK), cue-elsewhere (CUE: the gold cue matched only "
+                        "leniently, by sentence or overlap, not on its head word) and spurious "
                         "(FP) attribution; [lemma*] marks a plainly spoken cue, 'named' a named-person source")
     args = parser.parse_args()
     articles = len(load_split(args.corpus, args.split, args.limit))

@@ -42,6 +42,9 @@ def reports(nlp, text: str) -> list[tuple[str, str]]:
         # a named source next to a reporting verb is an attribution of its own
         ("The minister said the talks had failed, according to a transcript seen by the paper.",
          [("minister", "say"), ("transcript", "according to")]),
+        # a parenthetical cue inside a sentence whose main verb reports too is a report of its own
+        ("Nora Vale ran the market stall for years. At the market and in the shops, she said, customers told "
+         "her that prices were too high.", [("Nora Vale", "say"), ("customers", "tell")]),
         # a clause of time in the past tense tells what was said
         ("When the pilot said on the radio that the runway was flooded, the tower closed it.", [("pilot", "say")]),
         ("Once the ferry company announced that the route would close, the town began to look for buyers.",

@@ -759,8 +759,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     # What the main cue reports: a pronoun in there may be the speaker or anyone the speaker names.
     from .attribution_reports import other_attribution, withheld_attribution
 
-    main_content = {t.idx for c in best.children if c.dep_ in ("ccomp", "xcomp", "parataxis") for t in c.subtree} \
-        if best is not None else set()
+    # ("In the cafes, he said, strangers told him ...": a parenthetical cue is no part of it)
+    main_content = {t.idx for c in best.children if c.dep_ in ("ccomp", "xcomp", "parataxis")
+                    and not (c.dep_ == "parataxis" and c.i in cues) for t in c.subtree} if best is not None else set()
     for i, lemma in cues.items():
         if best is not None and i == best.i:
             continue
