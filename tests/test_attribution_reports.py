@@ -759,6 +759,11 @@ def test_a_belief_with_its_own_clause_still_reports(nlp, text, expected) -> None
         ("The old tower is known as the Needle.", [(None, "know", "belief")]),
         ("The ferry captain is thought to be in hiding.", [(None, "think", "belief")]),
         ("The old chief was seen as more wedded to the ferries.", [(None, "see", "belief")]),
+        # one of those just described, not named
+        ("We spoke to fishermen on the quay. “The season is over,” one said.", [(None, "say", "speech")]),
+        ("We spoke to fishermen on the quay. Another said the nets had been cut.", [(None, "say", "speech")]),
+        ("We spoke to fishermen on the quay. “We will be back,” said another.", [(None, "say", "speech")]),
+        ("We spoke to fishermen on the quay. Others said the quotas were fair.", [(None, "say", "speech")]),
     ],
 )
 def test_a_report_that_names_no_source_has_no_speaker(nlp, text, expected) -> None:
@@ -785,6 +790,13 @@ def test_a_report_that_names_no_source_has_no_speaker(nlp, text, expected) -> No
         # what a speaker says seems so is the speaker's, not the text's
         ("Ada Brink said the new timetable appears to be working.", [("Ada Brink", "say")]),
         ("If the fee seems too high, riders will leave, Ada Brink said.", [("Ada Brink", "say")]),
+        # the part of a group is named by the group
+        ("One of the fishermen said the nets had been cut.", [("One of the fishermen", "say")]),
+        ("The quay is busier than last year, as some of the harbour staff noted.",
+         [("some of the harbour staff", "note")]),
+        ("No one said the nets had been cut.", []),
+        # "as" in a clause that says nothing: no report
+        ("Prices fell as the fishing company posted a loss.", []),
     ],
 )
 def test_no_sourceless_report_without_a_report(nlp, text, expected) -> None:

@@ -22,6 +22,7 @@ _QUOTE_CHARS = re.compile(r"[“”«»„\"\n]")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "we"})
 _THING_PRONOUNS = frozenset({"it"})
+_QUANTIFIER_PRONOUNS = frozenset({"some", "most", "many", "several", "both", "all", "few", "each", "one", "two", "three"})
 _NUMBER_ENTITIES = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE", "TIME"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom", "whose"})
 _SKIP_DEPS = frozenset({"relcl", "acl", "amod", "compound", "pcomp", "csubj", "aux", "auxpass"})
@@ -134,6 +135,9 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         if any((c.dep_ in ("ccomp", "xcomp", "oprd", "parataxis") and set_off(c))
                or (c.dep_ == "prep" and c.lower_ in ("of", "that", "as")) for c in children):
             return lemma
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and not any(
+                c.dep_ in ("dobj", "nsubjpass") for c in children):
+            return lemma  # "..., as her supporters noted": what was said is the clause "as" hangs from
         if reporting_class(lexicon, lemma) == "ask" and any(c.dep_ == "prep" and c.lower_ == "about" for c in children):
             return lemma  # "asked about the fire": what a question is about is what was asked
         speech_objects = _SPEECH_OBJECTS | lexicon.reporting_nouns
@@ -313,7 +317,9 @@ def _names_head(ent: Span, head: Token) -> bool:
 def describe_speaker(head: Token, lexicon: Lexicon) -> tuple[str | None, str | None, str | None, str | None]:
     """(name, kind, anaphor, title) for the head token of a speaker phrase."""
     lower = head.lower_
-    if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+    # "some of her supporters", "most of the delegates": the part of a group named after "of"
+    part_of_group = lower in _QUANTIFIER_PRONOUNS and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
+    if (head.pos_ == "PRON" and not part_of_group) or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
         if lower in _PERSON_PRONOUNS:
             return None, None, "person", None
         if lower in _THING_PRONOUNS:
@@ -630,6 +636,11 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
                 unsourced_at.append(tok.i)
                 unsourced.append((rep, reporting_class(lexicon, rep), tok.idx, tok.idx + len(tok.text)))
             continue  # "talks are expected to resume", "it was reported that": nobody is named
+        if rep is not None and shapes.unnamed_one(tok):
+            # "“...,” one said", "another said he ...": someone of those just described, not named
+            unsourced_at.append(tok.i)
+            unsourced.append((rep, reporting_class(lexicon, rep), tok.idx, tok.idx + len(tok.text)))
+            continue
         cues[tok.i] = rep or lemma
         if nested:
             continue

@@ -11,6 +11,8 @@ from spacy.tokens import Token
 
 from .lexicon import Lexicon, reporting_class
 
+_UNNAMED_SOME = frozenset({"one", "another", "some", "others", "many"})
+
 
 def phrasal_reporting(tok: Token, lemma: str, lexicon: Lexicon) -> str | None:
     """The verb's phrasal reporting lemma ("call for", "refer to", "point out"), its preposition the
@@ -169,3 +171,11 @@ def inverted_speaker(verb: Token) -> Token | None:
     if obj is None or obj.ent_type_ != "PERSON" or obj.left_edge.i != verb.i + 1:
         return None
     return obj
+
+
+def unnamed_one(verb: Token) -> bool:
+    """A reporting verb whose subject is a bare "one", "another", "some", "others" or "many" ("“...,”
+    one said", "said another", "others said ..."): some of the people the text has just described,
+    whom it does not name. Not "one of the aides" (named as the part of a group) nor "no one"."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and subject.lower_ in _UNNAMED_SOME and not any(True for _ in subject.children)
