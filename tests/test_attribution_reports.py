@@ -268,10 +268,25 @@ def test_a_label_place_or_date_before_a_colon_is_not_a_speaker(nlp, text) -> Non
         ("Edda Kern apologized for the remark.", ("Edda Kern", "apologize")),
         ("Edda Kern charged that the tender had been rigged.", ("Edda Kern", "charge")),
         ("Edda Kern hailed the new timetable as a victory.", ("Edda Kern", "hail")),
+        # writing a statement, a tweet, a retweet; a question with what was asked
+        ("Edda Kern wrote the memo to the ferry board in 2019.", ("Edda Kern", "write")),
+        ("Edda Kern wrote a letter to the harbour board.", ("Edda Kern", "write")),
+        ("Edda Kern tweeted #SaveTheFerry after the vote.", ("Edda Kern", "tweet")),
+        ("Edda Kern later retweeted the rumour about the ferry.", ("Edda Kern", "retweet")),
+        ("Edda Kern asked the harbour board if the ferry would run.", ("Edda Kern", "ask")),
     ],
 )
 def test_broader_reporting_verbs(nlp, text, expected) -> None:
     assert reports(nlp, text) == [expected]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["Edda Kern wrote the memo to the ferry board in 2019.",
+                                  "Several columnists tweeted #SaveTheFerry after the vote."])
+def test_a_message_sent_is_a_report_but_not_the_sentence_s_speaker(nlp, text) -> None:
+    # the sentence states what the outlet reports (a memo was written): its claims stay the outlet's
+    mention = read(nlp, text).mentions[-1]
+    assert mention.speaker is None and [r.kind for r in mention.reports] == ["writing"]
 
 
 @pytest.mark.slow
@@ -283,6 +298,8 @@ def test_broader_reporting_verbs(nlp, text, expected) -> None:
         "The ferry continued across the bay.",  # continued, nothing said before
         "Police charged Edda Kern with fraud.",  # a charge in court
         "The crowd charged into the square.",  # a rush
+        "Edda Kern wrote a song about the ferry.",  # a song states nothing
+        "The ferry will run if the harbour board asks.",  # a condition, nothing asked
     ],
 )
 def test_broader_reporting_verbs_in_other_senses_are_not_reports(nlp, text) -> None:

@@ -138,8 +138,10 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and not any(
                 c.dep_ in ("dobj", "nsubjpass") for c in children):
             return lemma  # "..., as her supporters noted": what was said is the clause "as" hangs from
-        if reporting_class(lexicon, lemma) == "ask" and any(c.dep_ == "prep" and c.lower_ == "about" for c in children):
-            return lemma  # "asked about the fire": what a question is about is what was asked
+        if reporting_class(lexicon, lemma) == "ask" and any(
+                (c.dep_ == "prep" and c.lower_ == "about") or (c.dep_ == "advcl" and c.i > tok.i and any(
+                    m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)) for c in children):
+            return lemma  # "asked about the fire", "asked the board if it would pay": what was asked
         speech_objects = _SPEECH_OBJECTS | lexicon.reporting_nouns
         if any(c.dep_ == "dobj" and (c.lemma_.lower() in speech_objects or c.tag_ == "VBG") for c in children):
             return lemma  # "added a warning", "expressed concern"
@@ -789,6 +791,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         attitude_attribution,
         colon_headline,
         document_attribution,
+        message_attribution,
         noun_attribution,
         refusal_attribution,
         stance_attribution,
@@ -808,7 +811,7 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             # "a new poll shows ...": cue of its own, kind "document"; "X declined to comment";
             # "she feels that ...", "plans to ...", "backs the bill": an attitude, never the speaker
             found = (document_attribution(tok, lexicon) or refusal_attribution(tok, lexicon)
-                     or attitude_attribution(tok, lexicon))
+                     or attitude_attribution(tok, lexicon) or message_attribution(tok, lexicon))
         else:
             continue
         if found is not None:

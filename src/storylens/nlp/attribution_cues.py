@@ -24,7 +24,7 @@ from .attribution import (
     is_agent,
     lemma_of,
 )
-from .lexicon import Lexicon
+from .lexicon import Lexicon, reporting_class
 
 _POSSESSIVE_PRONOUNS = {"his": "person", "her": "person", "its": "organisation"}
 # Verbs that deliver a reporting noun, whose subject holds it: "the board issued a warning that ...".
@@ -393,8 +393,11 @@ def title_case_headline(sent: Span, lexicon: Lexicon) -> Attribution | None:
 def _attitude_subject(head: Token, lexicon: Lexicon) -> Token | None:
     """The holder of an attitude: the word's own active subject, when it is a person, a group or an
     organisation ("Ryan", "she", "most voters", "the campaign"); a relative "who" stands for its noun.
-    Not "it", "they" (too far to resolve in a clause of its own) nor a thing ("the data", "the plan")."""
-    subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    Not "it", "they" (too far to resolve in a clause of its own) nor a thing ("the data", "the plan").
+    Of two subjects (a parser slip: "After Ryan taunted Tur, other journalists tweeted ..." with "Tur"
+    a subject too), the one nearest the word."""
+    subjects = [c for c in head.children if c.dep_ == "nsubj"]
+    subject = max(subjects, key=lambda c: (c.i < head.i, c.i if c.i < head.i else -c.i)) if subjects else None
     if subject is None and head.tag_ == "VBG" and head.dep_ in ("advcl", "conj") and head.head.pos_ in ("VERB", "AUX"):
         subject, _ = _subject_of(head)  # "..., backing the plan": the participle takes its clause's subject
     if subject is not None and subject.lower_ == "who" and head.dep_ == "relcl":
@@ -503,4 +506,32 @@ def attitude_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
     negated = any(c.dep_ == "neg" for c in children)
     return Attribution(name, kind, anaphor, title, f"not {lemma}" if negated else lemma,
                        anaphor_at=subject.idx if anaphor is not None else None,
+                       cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
+
+
+def message_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
+    """A writing verb whose object is the thing written, not what it says (lexicon `message_verbs` with
+    any object: "tweeted #SaveTheFerry", "retweeted the rumour"; another writing verb with a document:
+    "wrote the memo", "published a letter"): its subject sent a message, a report of class "writing"
+    that never makes the sentence's speaker. Not "wrote a song", "posted a loss", "the memo was
+    written", "she may email it", nor in a condition or what someone else says."""
+    lemma = lemma_of(tok, lexicon)
+    if tok.pos_ != "VERB" or reporting_class(lexicon, lemma) != "writing":
+        return None
+    children = list(tok.children)
+    obj = next((c for c in children if c.dep_ == "dobj"), None)
+    if obj is None or not (lemma in lexicon.message_verbs or obj.lemma_.lower() in lexicon.document_sources
+                           or obj.lower_ in lexicon.document_sources):
+        return None
+    if any(c.dep_ in ("auxpass", "nsubjpass", "neg") or (c.dep_ == "aux" and c.tag_ == "MD") for c in children):
+        return None
+    if tok.dep_ in ("xcomp", "relcl", "acl") or _in_subordinate_clause(tok) or _inside_report(tok, lexicon):
+        return None
+    subject = _attitude_subject(tok, lexicon)
+    if subject is None:
+        return None
+    name, kind, anaphor, title = describe_speaker(subject, lexicon)
+    if (name is None and anaphor is None) or kind == "document":
+        return None
+    return Attribution(name, kind, anaphor, title, lemma, anaphor_at=subject.idx if anaphor is not None else None,
                        cue_at=tok.idx, cue_end=tok.idx + len(tok.text))
