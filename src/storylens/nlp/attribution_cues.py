@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .attribution import (
     _GROUP_PRONOUNS,
+    _QUANTIFIER_PRONOUNS,
     _RELATIVE_PRONOUNS,
     _THING_PRONOUNS,
     Attribution,
@@ -105,10 +106,18 @@ def document_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
         return None  # "the poll did not show", "the memo was found", "a study would show"
     if _in_unasserted_clause(tok):
         return None  # "if a study finds ...", "until the audit shows ..." ("after early data showed ..." did)
-    shown = phrasal is not None or any(c.dep_ in ("ccomp", "xcomp", "dobj", "oprd") for c in children)
+    subject = next((c for c in children if c.dep_ == "nsubj"), None)
+    # "..., FEC records show.": set off after what it shows, at the end of the sentence
+    trailing = (subject is not None and not any(c.dep_ == "mark" for c in children)
+                and all(t.is_punct for t in tok.doc[tok.i + 1: tok.sent.end])
+                and subject.left_edge.i > tok.sent.start and tok.doc[subject.left_edge.i - 1].text == ",")
+    shown = phrasal is not None or trailing or any(c.dep_ in ("ccomp", "xcomp", "dobj", "oprd") for c in children)
     if not shown:
         return None  # "as the polls show", "the figures varied": nothing shown
-    subject = next((c for c in children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in _QUANTIFIER_PRONOUNS - {"few"}:
+        # "several of the most recent surveys show that ...": the documents after "of"
+        of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        subject = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
     if subject is not None and subject.lower_ in ("which", "that") and tok.dep_ == "relcl":
         subject = tok.head  # "the figures, which showed ...": the noun the clause is about
     elif subject is None and tok.dep_ == "acl" and tok.tag_ == "VBG":
