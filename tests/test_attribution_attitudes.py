@@ -38,6 +38,11 @@ def reports(nlp, text: str) -> list[tuple[str, str, str | None]]:
         ("Most residents oppose the new ferry timetable.", ("Most residents", "oppose", "opposition")),
         ("Critics objected to the new quota.", ("Critics", "object", "opposition")),
         ("Karl Vos does not support the harbour levy.", ("Karl Vos", "not support", "support")),
+        # the part of a group; investors and markets hold views; a relative clause set off by a comma
+        ("Many of her closest aides want to delay the vote.", ("Many of her closest aides", "want", "intent")),
+        ("Investors see the ferry merger as a threat.", ("Investors", "see", "belief")),
+        ("The mayor met the dock workers, who until recently regarded the quota as a fair deal.",
+         ("dock workers", "regard", "belief")),
     ],
 )
 def test_an_attitude_of_a_person_or_group_is_a_report_of_its_class(nlp, text, expected) -> None:
@@ -58,6 +63,9 @@ def test_an_attitude_of_a_person_or_group_is_a_report_of_its_class(nlp, text, ex
         "If the fishermen want to change the quota, they must petition.",  # a condition
         "Karl Vos backed down after the vote.",  # another verb
         "She saw the harbour master there in 1999.",  # seeing, not a view
+        "Fishermen who regard the quota as fair are few.",  # a restrictive clause: said of the noun
+        "She studied at the college in Velm, who wanted to expand.",  # "who" after a place or institution
+        "Some of the money wants to go abroad.",  # a part of a thing is no holder
         "We saw prices rise all through the winter.",  # seeing, not a view
         "The skipper knew the harbour master for decades.",  # knowing someone
         "Karl Vos refused to support the harbour levy.",  # under another verb

@@ -204,6 +204,12 @@ def is_agent(tok: Token, lexicon: Lexicon) -> bool:
     """Whether a subject can speak or hold an attitude: a person, a group or an organisation ("Ryan",
     "she", "most voters", "the campaign", "who"), not a thing ("the revelations", "the trade deals")."""
     lower = tok.lower_
+    if lower in _QUANTIFIER_PRONOUNS:
+        # "many of her closest advisers", "some of the fans": the group after "of"
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        group = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if group is not None:
+            return is_agent(group, lexicon)
     if tok.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
         return lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | {"i", "you", "who", "it"}
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":

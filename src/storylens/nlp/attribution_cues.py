@@ -410,7 +410,8 @@ def _attitude_subject(head: Token, lexicon: Lexicon) -> Token | None:
     if subject is None and head.tag_ == "VBG" and head.dep_ in ("advcl", "conj") and head.head.pos_ in ("VERB", "AUX"):
         subject, _ = _subject_of(head)  # "..., backing the plan": the participle takes its clause's subject
     if subject is not None and subject.lower_ == "who" and head.dep_ == "relcl":
-        subject = head.head
+        # "who" stands for people: not for a place or an institution ("the university in St. Louis, who")
+        subject = head.head if head.head.ent_type_ not in ("GPE", "LOC", "FAC", "ORG") else None
     if subject is None or subject.lower_ in _RELATIVE_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
         return None
     if subject.pos_ == "PRON":
@@ -463,6 +464,13 @@ def _inside_report(tok: Token, lexicon: Lexicon) -> bool:
     return False
 
 
+def _set_off_who(clause: Token) -> bool:
+    """A relative clause set off by a comma whose subject is "who": "the analysts, who regarded ...",
+    not the restrictive "voters who support the bill"."""
+    who = next((c for c in clause.children if c.dep_ == "nsubj" and c.lower_ == "who"), None)
+    return who is not None and who.i > 0 and clause.doc[who.i - 1].text in (",", "—", "–")
+
+
 def attitude_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
     """What a person or group believes, intends, supports or opposes (lexicon `attitudes`): "she feels
     the plan will fail", "the campaign plans to send him", "Ryan backs the bill", "the senator is
@@ -500,8 +508,9 @@ def attitude_attribution(tok: Token, lexicon: Lexicon) -> Attribution | None:
         return None  # "he may support it", "she will want to": not held now ("would like to" is)
     if tok.dep_ == "xcomp" or _in_subordinate_clause(head):
         return None  # "refused to support", "is expected to back", "if voters want to ..."
-    if head.dep_ in ("relcl", "acl"):
+    if head.dep_ == "acl" or (head.dep_ == "relcl" and not _set_off_who(head)):
         return None  # "voters who support the bill", "the policies Obama championed": said of the noun
+        # ("the analysts, who regarded the bank as the best run": a clause set off tells what they held)
     if _inside_report(head, lexicon):
         return None  # "Dong said she planned to travel": the plan is what Dong said, not another report
     if not _attitude_complement(head, tok, attitude.with_, particle):
