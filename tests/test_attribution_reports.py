@@ -907,3 +907,28 @@ def test_who_after_a_name_with_a_capital_inside_is_that_person(nlp) -> None:
 )
 def test_according_to_needs_a_source(nlp, text, expected) -> None:
     assert reports(nlp, text) == expected
+
+
+def _cues(nlp, text: str) -> list[tuple[str | None, str]]:
+    """(speaker, cue text) of every report of the text's last sentence."""
+    return [(r.speaker, text[r.cue_start:r.cue_end]) for r in read(nlp, text).mentions[-1].reports]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the verb that opens the cue's verbal group is part of the cue
+        ("Ada Brink went on to praise the harbour master.", [("Ada Brink", "went on to praise")]),
+        ("Ada Brink instead began by threatening to sue the ferry company.",
+         [("Ada Brink", "began by threatening")]),
+        ("Ada Brink spent much of her rally on Monday attacking Vell over the ferry.",
+         [("Ada Brink", "spent much of her rally on Monday attacking")]),
+        # not a verb that takes note of something before the cue, nor a plain cue
+        ("The newspaper took note of the ferry's troubles, writing: “The pier is unsafe.”",
+         [("newspaper", "writing")]),
+        ("Ada Brink said the pier was unsafe.", [("Ada Brink", "said")]),
+    ],
+)
+def test_a_cue_covers_the_verb_that_opens_it(nlp, text, expected) -> None:
+    assert _cues(nlp, text) == expected

@@ -147,7 +147,8 @@ class StatementFrame:
 class Report:
     """One attribution of a sentence: who (resolved) says what, with which cue, and where the cue is.
 
-    `cue_start`/`cue_end` are the cue word's offsets ("said", "according", "urged");
+    `cue_start`/`cue_end` are the cue's offsets: its word ("said", "according", "urged") or the
+    verbal group it opens with ("went on to praise", "issued a warning");
     `kind` is the cue's class in the lexicon (speech, writing, call_for, describe, ...).
     `speaker` is None for a report that names no source: "talks are expected to resume", "it was
     reported that ...", "he was asked whether ..." (something is reported, by no one the text names).

@@ -10,7 +10,7 @@ statement") are left as anaphors for the article-level resolver in read.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -247,6 +247,9 @@ class Attribution:
     # Reports that name no source, each (lemma, class, cue start, cue end): "talks are expected to
     # resume", "it was reported that ...", "he was asked whether ...", "the plan appears to work".
     unsourced: tuple[tuple[str, str | None, int, int], ...] = ()
+    # Where the cue's verbal group opens, when before the cue word: "went on to praise", "began by
+    # threatening", "sent an email saying" (the Report's cue covers it; `cue_at` stays the word).
+    cue_from: int | None = None
 
 
 def find_quote_regions(text: str) -> list[tuple[int, int]]:
@@ -827,10 +830,14 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         if heading is not None:
             speaker, kind, verb, content = heading.speaker, heading.kind, heading.verb, heading.content
             cue_tok = sent.doc.char_span(heading.cue_at, heading.cue_end)[0]
+    by_offset = {t.idx: t for t in sent}
+    extra = [replace(a, cue_from=shapes.cue_opening(by_offset[a.cue_at], lexicon).idx)
+             if a.cue_at in by_offset else a for a in extra]
     return Attribution(speaker, kind, anaphor, title, verb, direct, via, content, quoted, anaphor_at,
                        cue_tok.idx if cue_tok is not None else None,
                        cue_tok.idx + len(cue_tok.text) if cue_tok is not None else None,
                        tuple(sorted(extra, key=lambda a: a.cue_at or 0)),
                        # what someone says seems so is theirs, not the text's: "X said the plan appears to work"
-                       tuple(u for u, i in zip(unsourced, unsourced_at) if not shapes.said_by_cue(sent.doc[i], cues)))
+                       tuple(u for u, i in zip(unsourced, unsourced_at) if not shapes.said_by_cue(sent.doc[i], cues)),
+                       shapes.cue_opening(cue_tok, lexicon).idx if cue_tok is not None else None)
 

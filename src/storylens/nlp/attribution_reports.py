@@ -130,7 +130,8 @@ def sentence_reports(attribution: Attribution, speaker: str | None, title: str |
     those that name no source ("is expected to ...", "it was reported that ..."), with speaker None."""
     found: list[Report] = []
     if speaker is not None and attribution.verb is not None and attribution.cue_at is not None:
-        found.append(Report(speaker, attribution.verb, attribution.cue_at, attribution.cue_end or attribution.cue_at,
+        found.append(Report(speaker, attribution.verb, min(attribution.cue_from or attribution.cue_at, attribution.cue_at),
+                            attribution.cue_end or attribution.cue_at,
                             reporting_class(lexicon, attribution.verb), title))
     for other in attribution.others:
         # "the president" in a second clause stays as written: a title does not tell which person it is;
@@ -145,7 +146,8 @@ def sentence_reports(attribution: Attribution, speaker: str | None, title: str |
             # what a document shows is a finding, whatever the verb's class as speech ("the returns reveal")
             kind = "finding" if other.kind == "document" and other.verb in lexicon.document_verbs \
                 else reporting_class(lexicon, other.verb)
-            found.append(Report(name, other.verb, other.cue_at, other.cue_end or other.cue_at,
+            found.append(Report(name, other.verb, min(other.cue_from or other.cue_at, other.cue_at),
+                                other.cue_end or other.cue_at,
                                 kind, other.title if other.speaker else None))
     for verb, kind, start, end in attribution.unsourced:
         found.append(Report(None, verb, start, end, kind))

@@ -59,6 +59,7 @@ class Lexicon:
     lemma_corrections: tuple[tuple[str, str], ...] = ()  # ("hop", "hope"): "hoped", "hoping"
     citing_verbs: frozenset[str] = frozenset()
     message_verbs: frozenset[str] = frozenset()  # "tweeted #SaveTheFerry": a message sent, with any object
+    cue_openers: frozenset[str] = frozenset()  # "went on to praise", "began by threatening": part of the cue
     organisation_anaphors: frozenset[str] = frozenset()
     hedges: tuple[str, ...] = ()
     loaded_terms: tuple[str, ...] = ()
@@ -178,7 +179,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_needs_agent",
         "reporting_agent_only", "hedging_verbs", "hearsay_passives", "norms", "reporting_nouns",
         "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "raising_verbs", "refusals", "attitudes",
-        "attitude_holders", "honorifics", "lemma_corrections", "citing_verbs", "message_verbs", "organisation_anaphors", "hedges",
+        "attitude_holders", "honorifics", "lemma_corrections", "citing_verbs", "message_verbs", "cue_openers", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -222,6 +223,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         lemma_corrections=pick("lemma_corrections", _corrections),
         citing_verbs=pick("citing_verbs", lambda v: frozenset(_words(v, "citing_verbs"))),
         message_verbs=pick("message_verbs", lambda v: frozenset(_words(v, "message_verbs"))),
+        cue_openers=pick("cue_openers", lambda v: frozenset(_words(v, "cue_openers"))),
         organisation_anaphors=pick(
             "organisation_anaphors", lambda v: frozenset(_words(v, "organisation_anaphors"))
         ),

@@ -179,3 +179,30 @@ def unnamed_one(verb: Token) -> bool:
     whom it does not name. Not "one of the aides" (named as the part of a group) nor "no one"."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     return subject is not None and subject.lower_ in _UNNAMED_SOME and not any(True for _ in subject.children)
+
+
+def cue_opening(cue: Token, lexicon: Lexicon) -> Token:
+    """The word that opens a cue's verbal group: a verb of the lexicon's `cue_openers` the cue hangs
+    from with the same subject ("went on to praise", "began by threatening", "came forward to tell",
+    "spent the rally attacking"), or a verb that delivers the speech noun a participle cue describes
+    ("sent an email saying", "provided a statement saying"). Otherwise the cue itself."""
+    start = cue
+    for _ in range(3):
+        head = start.head
+        if head.i == start.i or head.i > start.i:
+            break
+        if start.dep_ == "pcomp" and head.lower_ == "by" and head.head.i < head.i:
+            head = head.head  # "began by threatening"
+        elif start.dep_ == "acl" and start.tag_ == "VBG" and head.dep_ == "dobj" and head.head.pos_ == "VERB" \
+                and head.head.i < head.i and (head.lemma_.lower() in lexicon.reporting_nouns
+                                             or head.lemma_.lower() in lexicon.document_sources):
+            start = head.head  # "sent an email saying", "provided a sworn statement saying"
+            continue
+        elif not (start.dep_ == "xcomp" or (start.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in start.children))
+                  or (start.dep_ == "advcl" and start.tag_ == "VBG" and head.lemma_.lower() == "spend")) \
+                or any(c.dep_ in ("nsubj", "nsubjpass") for c in start.children):
+            break  # "went on to praise", "spent the rally attacking"; not "took note of ..., writing"
+        if head.pos_ != "VERB" or head.lemma_.lower() not in lexicon.cue_openers:
+            break
+        start = head
+    return start
