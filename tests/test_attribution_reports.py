@@ -135,6 +135,9 @@ def test_a_stored_reading_without_reports_still_loads() -> None:
         # the verb that delivers the noun is part of the cue
         ("Coach Ada Wilk offered her assessment of the season after the final match.",
          [("Ada Wilk", "assessment")]),
+        # a speech or a piece of advice that says something
+        ("Nora Vik delivered an angry speech blaming the ferry company for the delays.", [("Nora Vik", "speech")]),
+        ("Nora Vik offered some advice for young sailors: stay ashore in winter.", [("Nora Vik", "advice")]),
     ],
 )
 def test_reporting_nouns_with_a_holder_are_reports(nlp, text, expected) -> None:
@@ -152,6 +155,8 @@ def test_reporting_nouns_with_a_holder_are_reports(nlp, text, expected) -> None:
         "Lars Brenner's post as harbour master ends in May.",  # a post held, not written
         "The gunman took a shot at the officers.",  # a shot fired
         "Lars Brenner's court case for fraud was dropped.",  # a case in court, not an argument
+        "Nora Vik gave a speech in Velm on Monday.",  # a speech, but nothing of what it said
+        "The mayor's message lasted an hour.",
     ],
 )
 def test_reporting_nouns_without_holder_or_content_are_not_reports(nlp, text) -> None:
