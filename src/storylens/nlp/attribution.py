@@ -430,6 +430,17 @@ def _in_unasserted_clause(tok: Token) -> bool:
         tok = tok.head
 
 
+def _with_saying(verb: Token) -> bool:
+    """A participle on the noun after "with" ("stocks fell, with analysts saying the data was weak"),
+    parsed as the noun's clause: that noun is the participle's subject."""
+    noun = verb.head
+    if not (verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.i == noun.i + 1 and noun.pos_ in ("NOUN", "PROPN")):
+        return False
+    # "with analysts saying ...", or the noun read as the subject of a clause after "with"
+    return (noun.dep_ == "pobj" and noun.head.lower_ == "with") or (
+        noun.dep_ == "nsubj" and noun.head.dep_ == "pcomp" and noun.head.head.lower_ == "with")
+
+
 def _subject_of(verb: Token) -> tuple[Token | None, bool]:
     """The subject of a verb and whether it came from a passive agent."""
     agent = None
@@ -470,6 +481,8 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
     if (subj is None and verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.ent_type_ == "PERSON"
             and verb.i > verb.head.i and verb.doc[verb.i - 1].text == ","):
         return verb.head, False  # "..., responded Jo Lind, adding that ...": the participle hangs on the name
+    if subj is None and _with_saying(verb):
+        return verb.head, False  # "..., with analysts saying ...": the noun after "with" speaks
     if subj is None and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.pos_ in ("VERB", "AUX"):
         # Participle cues: "The ministry issued a statement, saying ..."; "..., adding that ...".
         head = verb.head
@@ -589,8 +602,9 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
         by_saying = (tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ == "by"
                      and reporting_class(lexicon, tok.lemma_.lower()) in ("speech", "writing"))
         # "..., with analysts saying ...": a participle with its own subject after "with" says something
-        with_subject = (tok.tag_ == "VBG" and tok.head.lower_ == "with" and tok.i not in quoted_tokens
-                        and any(c.dep_ == "nsubj" for c in tok.children))
+        with_subject = tok.i not in quoted_tokens and (
+            (tok.tag_ == "VBG" and tok.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in tok.children))
+            or (_with_saying(tok) and is_agent(tok.head, lexicon)))
         # "..., before noting that ...", "after confirming that ...": said too, one of the sentence's others
         then_saying = (tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ in _GERUND_TIMES
                        # not under what was said ("told X that Y was ..., before noting": whose?)
