@@ -317,6 +317,22 @@ def test_broader_reporting_verbs_in_other_senses_are_not_reports(nlp, text) -> N
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a surname alone the tagger took for an organisation is the person the article named in full
+        ("Gerald Marsh spoke in Ohio on Monday. Marsh has repeatedly hammered Ryan and the party.",
+         [("Gerald Marsh", "hammer")]),
+        ("Gina Ford toured the docks. Ford repeatedly knocked Vell over the ferry deal.", [("Gina Ford", "knock")]),
+        # a company is no person criticising
+        ("Ford Motor cut jobs. Ford repeatedly knocked Vell over the ferry deal.", []),
+    ],
+)
+def test_criticism_from_a_person_named_by_surname(nlp, text, expected) -> None:
+    assert reports(nlp, text) == expected
+
+
+@pytest.mark.slow
 def test_a_fronted_possessor_is_the_subject_of_the_clause_it_opens(nlp) -> None:
     text = ("Coach Piet Ramos said the team had improved. "
             "In her assessment of the season, Ada Wilk gave the young players top marks.")

@@ -180,6 +180,13 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
     return lemma
 
 
+def _surname_of_person(tok: Token) -> bool:
+    """A name alone that the article gives elsewhere as a person's surname ("Trump" tagged as an
+    organisation here, "Donald Trump" a person in the lead)."""
+    return tok.pos_ == "PROPN" and not any(c.dep_ == "compound" for c in tok.children) and any(
+        e.label_ == "PERSON" and len(e) > 1 and e[-1].lower_ == tok.lower_ for e in tok.doc.ents)
+
+
 def _person_against_person(verb: Token) -> bool:
     """A verb whose subject is a named person (or "he"/"she") and whose object is a named person or
     organisation, or something of theirs ("Trump attacked Clinton's record", "she mocked the senator")."""
@@ -188,7 +195,7 @@ def _person_against_person(verb: Token) -> bool:
 
     subject, _ = _subject_of(verb)
     if subject is None or not (subject.ent_type_ == "PERSON" or (subject.pos_ == "PROPN" and not subject.ent_type_)
-                               or subject.lower_ in ("he", "she")):
+                               or subject.lower_ in ("he", "she") or _surname_of_person(subject)):
         return False  # "Russia attacked ...", "troops attacked ...": not a person criticising
     for obj in (c for c in verb.children if c.dep_ == "dobj"):
         if named(obj) or obj.lower_ in ("him", "her", "them"):
