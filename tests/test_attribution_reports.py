@@ -326,6 +326,10 @@ def test_broader_reporting_verbs_in_other_senses_are_not_reports(nlp, text) -> N
         ("Gina Ford toured the docks. Ford repeatedly knocked Vell over the ferry deal.", [("Gina Ford", "knock")]),
         # a company is no person criticising
         ("Ford Motor cut jobs. Ford repeatedly knocked Vell over the ferry deal.", []),
+        # a person criticising an institution
+        ("Ada Brink slammed the administration over the ferry.", [("Ada Brink", "slam")]),
+        ("Ada Brink hammered the media on Monday for its polls.", [("Ada Brink", "hammer")]),
+        ("Ada Brink attacked the ferry timetable on Monday.", []),  # a thing, not someone criticised
     ],
 )
 def test_criticism_from_a_person_named_by_surname(nlp, text, expected) -> None:

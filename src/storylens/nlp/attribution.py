@@ -147,7 +147,7 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
             return lemma  # "added a warning", "expressed concern"
         if any(c.dep_ == "dobj" and any(t.is_quote for t in c.subtree) for c in children):
             return lemma  # "described a culture of “...”": what was said is quoted in the object
-        if reporting_class(lexicon, lemma) == "criticize" and _person_against_person(tok):
+        if reporting_class(lexicon, lemma) == "criticize" and _person_against_person(tok, lexicon.attitude_holders):
             return lemma  # "Trump attacked Clinton's record", not "troops attacked the town"
         if any(c.dep_ in ("dobj", "dative") and any(g.dep_ == "acl" and any(m.dep_ == "mark" and m.lower_ == "that"
                                                                           for m in g.children) for g in c.children)
@@ -187,9 +187,10 @@ def _surname_of_person(tok: Token) -> bool:
         e.label_ == "PERSON" and len(e) > 1 and e[-1].lower_ == tok.lower_ for e in tok.doc.ents)
 
 
-def _person_against_person(verb: Token) -> bool:
+def _person_against_person(verb: Token, holders: frozenset[str] = frozenset()) -> bool:
     """A verb whose subject is a named person (or "he"/"she") and whose object is a named person or
-    organisation, or something of theirs ("Trump attacked Clinton's record", "she mocked the senator")."""
+    organisation, one of `holders` (people and institutions: "the media", "the administration"), or
+    something of theirs ("Trump attacked Clinton's record", "she mocked the senator")."""
     def named(tok: Token) -> bool:  # a person or organisation, or a name the tagger left untyped
         return tok.ent_type_ in ("PERSON", "ORG", "NORP") or (tok.pos_ == "PROPN" and not tok.ent_type_)
 
@@ -202,7 +203,7 @@ def _person_against_person(verb: Token) -> bool:
             return True
         if any(c.dep_ == "poss" and (named(c) or c.lower_ in ("his", "her", "their")) for c in obj.children):
             return True
-        if obj.lemma_.lower() in _PERSON_HEADS:
+        if obj.lemma_.lower() in _PERSON_HEADS or obj.lemma_.lower() in holders or obj.lower_ in holders:
             return True
     return False
 
