@@ -284,6 +284,8 @@ def test_a_label_place_or_date_before_a_colon_is_not_a_speaker(nlp, text) -> Non
         ("Edda Kern tweeted #SaveTheFerry after the vote.", ("Edda Kern", "tweet")),
         ("Edda Kern later retweeted the rumour about the ferry.", ("Edda Kern", "retweet")),
         ("Edda Kern asked the harbour board if the ferry would run.", ("Edda Kern", "ask")),
+        # answering a claim or a question
+        ("Edda Kern responded to the allegations on the radio.", ("Edda Kern", "respond")),
     ],
 )
 def test_broader_reporting_verbs(nlp, text, expected) -> None:
@@ -309,6 +311,7 @@ def test_a_message_sent_is_a_report_but_not_the_sentence_s_speaker(nlp, text) ->
         "Police charged Edda Kern with fraud.",  # a charge in court
         "The crowd charged into the square.",  # a rush
         "Edda Kern wrote a song about the ferry.",  # a song states nothing
+        "The coastguard responded to the call within minutes.",  # a call for help answered by a boat
         "The ferry will run if the harbour board asks.",  # a condition, nothing asked
     ],
 )

@@ -138,6 +138,11 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and not any(
                 c.dep_ in ("dobj", "nsubjpass") for c in children):
             return lemma  # "..., as her supporters noted": what was said is the clause "as" hangs from
+        if lemma in dict(lexicon.refusals).get("unanswered", ()) and any(
+                c.dep_ == "prep" and c.lower_ == "to" and any(
+                    o.dep_ == "pobj" and o.lemma_.lower() in lexicon.answered_claims for o in c.children)
+                for c in children):
+            return lemma  # "responded to the allegations", "replied to questions from reporters"
         if reporting_class(lexicon, lemma) == "ask" and any(
                 (c.dep_ == "prep" and c.lower_ == "about") or (c.dep_ == "advcl" and c.i > tok.i and any(
                     m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)) for c in children):
