@@ -48,6 +48,9 @@ def reports(nlp, text: str) -> list[tuple[str, str]]:
         # a parenthetical cue inside a sentence whose main verb reports too is a report of its own
         ("Nora Vale ran the market stall for years. At the market and in the shops, she said, customers told "
          "her that prices were too high.", [("Nora Vale", "say"), ("customers", "tell")]),
+        # a parenthetical cue inside the clause of someone who speaks leaves that clause a report too
+        ("Nora Vale ran the stall for years. The mayor, she said, denied the claims.",
+         [("Nora Vale", "say"), ("mayor", "deny")]),
         # a clause of time in the past tense tells what was said
         ("When the pilot said on the radio that the runway was flooded, the tower closed it.", [("pilot", "say")]),
         ("Once the ferry company announced that the route would close, the town began to look for buyers.",
@@ -73,6 +76,14 @@ def test_every_attribution_of_a_sentence_is_a_report(nlp, text, expected) -> Non
         ("Residents may not return before the fire brigade announces that the fire is out.", []),
         # a cue coordinated under the reported clause may belong to someone else: left out
         ("Alma Roos said the vote was rushed and accused the chair of hiding the costs.", [("Alma Roos", "say")]),
+        # what a parenthetical cue interrupts is what it reports, when its subject is no one who speaks
+        ("Nora Vale ran the stall for years. That culture, she said, rewards speed over care.",
+         [("Nora Vale", "say")]),
+        # a thing calls for nothing; people do ("some are demanding ...")
+        ("The harbour master's handling of the storm demanded a full inquiry.", []),
+        ("The storm is over, but some are demanding a full inquiry.", [(None, "demand")]),
+        # markup left in the text names no one
+        ('<tweet id="795655" author="@velmnews">The mayor calls the pier unsafe.', []),
         # a banner is no one: "with a banner saying ..." reports nothing
         ("Crowds gathered on the quay, with a banner saying the pier must stay.", []),
         # "a voice that said" is nobody

@@ -114,6 +114,11 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         subject, _ = _subject_of(tok)
         if subject is not None and not is_agent(subject, lexicon):
             return None  # "the revelations threaten to be the fatal blow", "the deals propose to include ..."
+    if reporting_class(lexicon, lemma) == "call_for":
+        subject, _ = _subject_of(tok)
+        if subject is not None and not is_agent(subject, lexicon) and not (
+                subject.lemma_.lower() in lexicon.document_sources or subject.lower_ in lexicon.document_sources):
+            return None  # "his treatment of staff demanded censure", "the tide calls for care": no one calls
     if shapes.byline(tok):
         return None  # "Ada Wilk reported from Velm", "contributed reporting from Moscow": where, not what
     if lemma in lexicon.reporting_parenthetical:
@@ -224,7 +229,8 @@ def is_agent(tok: Token, lexicon: Lexicon) -> bool:
         if group is not None:
             return is_agent(group, lexicon)
     if tok.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
-        return lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | {"i", "you", "who", "it"}
+        # "some are demanding ...", "others said ...": people, when nothing after "of" says otherwise
+        return lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | {"i", "you", "who", "it", "some", "others", "many", "most"}
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":
         return True
     lemma = tok.lemma_.lower()
@@ -307,6 +313,8 @@ def _ent_of(tok: Token) -> Span | None:
 
 
 def _clean_name(text: str) -> str:
+    if re.search(r"[<>=]", text):
+        return ""  # markup left in the text ('tweet id="79565..."'): no one's name
     text = re.sub(r"[’']s$", "", text.strip(" ,.;:“”\"'"))
     return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE).strip()
 
@@ -631,6 +639,8 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
             rep = lemma if lemma in lexicon.reporting_verbs and any(c.dep_ == "ccomp" for c in tok.children) else None
         elif tok.pos_ in ("VERB", "AUX"):
             rep = reporting_lemma(tok, lexicon)
+            if rep is not None and shapes.interrupted_by_cue(tok, lexicon):
+                rep = None  # "That culture, they said, rewards speed": what "they said", not a culture speaking
         else:
             continue
         negated = rep is not None and any(c.dep_ == "neg" and c.i not in quoted_tokens for c in tok.children)

@@ -206,3 +206,16 @@ def cue_opening(cue: Token, lexicon: Lexicon) -> Token:
             break
         start = head
     return start
+
+
+def interrupted_by_cue(verb: Token, lexicon: Lexicon) -> bool:
+    """A verb whose subject is no one who speaks, interrupted by a parenthetical cue with its own subject
+    ("That culture, they said, emphasizes selling ...", parsed with "emphasizes" as the main verb): the
+    verb is what the parenthetical reports, not a report of its own."""
+    from .attribution import _subject_of, is_agent
+
+    subject, _ = _subject_of(verb)
+    if subject is None or subject.i > verb.i or is_agent(subject, lexicon):
+        return False
+    return any(c.dep_ == "parataxis" and subject.i < c.i < verb.i and c.lemma_.lower() in lexicon.reporting_verbs
+               and any(g.dep_ == "nsubj" for g in c.children) for c in verb.children)
