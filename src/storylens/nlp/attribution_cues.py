@@ -16,15 +16,13 @@ from .attribution import (
     _THING_PRONOUNS,
     Attribution,
     _clean_name,
-    _in_subordinate_clause,
-    _in_unasserted_clause,
     _is_document_verb,
     _noun_phrase,
-    _subject_of,
     describe_speaker,
     is_agent,
     lemma_of,
 )
+from .clauses import _in_subordinate_clause, _in_unasserted_clause, _subject_of
 from .lexicon import Lexicon, reporting_class
 
 _POSSESSIVE_PRONOUNS = {"his": "person", "her": "person", "its": "organisation"}

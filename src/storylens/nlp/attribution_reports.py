@@ -23,9 +23,9 @@ from .attribution import (
     Attribution,
     _is_document_verb,
     _nearest_noun_before,
-    _subject_of,
     describe_speaker,
 )
+from .clauses import _subject_of
 from .lexicon import Lexicon, reporting_class
 from .predicate_shapes import said_by_cue
 

@@ -212,7 +212,8 @@ def interrupted_by_cue(verb: Token, lexicon: Lexicon) -> bool:
     """A verb whose subject is no one who speaks, interrupted by a parenthetical cue with its own subject
     ("That culture, they said, emphasizes selling ...", parsed with "emphasizes" as the main verb): the
     verb is what the parenthetical reports, not a report of its own."""
-    from .attribution import _subject_of, is_agent
+    from .attribution import is_agent
+    from .clauses import _subject_of
 
     subject, _ = _subject_of(verb)
     if subject is None or subject.i > verb.i or is_agent(subject, lexicon):
