@@ -81,6 +81,7 @@ def test_every_attribution_of_a_sentence_is_a_report(nlp, text, expected) -> Non
          [("Nora Vale", "say")]),
         # a thing calls for nothing; people do ("some are demanding ...")
         ("The harbour master's handling of the storm demanded a full inquiry.", []),
+        ("The storm on the coast calls for care.", []),
         ("The storm is over, but some are demanding a full inquiry.", [(None, "demand")]),
         # markup left in the text names no one
         ('<tweet id="795655" author="@velmnews">The mayor calls the pier unsafe.', []),
@@ -295,6 +296,9 @@ def test_a_label_place_or_date_before_a_colon_is_not_a_speaker(nlp, text) -> Non
         ("Edda Kern tweeted #SaveTheFerry after the vote.", ("Edda Kern", "tweet")),
         ("Edda Kern later retweeted the rumour about the ferry.", ("Edda Kern", "retweet")),
         ("Edda Kern asked the harbour board if the ferry would run.", ("Edda Kern", "ask")),
+        # someone who does something, or a plan, may call for something
+        ("The insurer proposed a new contract for the ferry.", ("insurer", "propose")),
+        ("The harbour plan calls for two new piers.", ("harbour plan", "call for")),
         # answering a claim or a question
         ("Edda Kern responded to the allegations on the radio.", ("Edda Kern", "respond")),
     ],

@@ -31,6 +31,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "we"})
 _THING_PRONOUNS = frozenset({"it"})
 _QUANTIFIER_PRONOUNS = frozenset({"some", "most", "many", "several", "both", "all", "few", "each", "one", "two", "three"})
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant")  # nouns of someone who does something: insurer, lobbyist
 _NUMBER_ENTITIES = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE", "TIME"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom", "whose"})
 _SKIP_DEPS = frozenset({"relcl", "acl", "amod", "compound", "pcomp", "csubj", "aux", "auxpass"})
@@ -84,6 +85,26 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
     `reporting_needs_content` reports only with a clause, a quotation, a speech noun as object,
     or as a parenthetical after what was said ("..., he added").
     """
+    lemma = _reporting_sense(tok, lexicon)
+    if lemma is not None and reporting_class(lexicon, lemma) == "call_for" and _no_one_calls(tok, lexicon):
+        return None  # "his treatment of staff demanded censure", "the storm calls for care"
+    return lemma
+
+
+def _no_one_calls(verb: Token, lexicon: Lexicon) -> bool:
+    """A verb of calling for whose subject is a thing: no one calls ("the storm calls for care"); a
+    person, group, organisation, document, plan ("the plan calls for two bridges") or a noun of
+    someone who does something ("the insurer", "the lobbyist") may."""
+    subject, _ = _subject_of(verb)
+    if subject is None or subject.pos_ != "NOUN" or is_agent(subject, lexicon):
+        return False
+    lemma = subject.lemma_.lower()
+    return not (lemma in lexicon.document_sources or subject.lower_ in lexicon.document_sources
+                or lemma in lexicon.norms or lemma.endswith(_AGENT_SUFFIXES))
+
+
+def _reporting_sense(tok: Token, lexicon: Lexicon) -> str | None:
+    """The reporting lemma of a verb before the calling-for check (see reporting_lemma)."""
     lemma = lemma_of(tok, lexicon)
     phrasal = shapes.phrasal_reporting(tok, lemma, lexicon)
     if phrasal is not None:
@@ -112,11 +133,6 @@ def reporting_lemma(tok: Token, lexicon: Lexicon) -> str | None:
         subject, _ = _subject_of(tok)
         if subject is not None and not is_agent(subject, lexicon):
             return None  # "the revelations threaten to be the fatal blow", "the deals propose to include ..."
-    if reporting_class(lexicon, lemma) == "call_for":
-        subject, _ = _subject_of(tok)
-        if subject is not None and not is_agent(subject, lexicon) and not (
-                subject.lemma_.lower() in lexicon.document_sources or subject.lower_ in lexicon.document_sources):
-            return None  # "his treatment of staff demanded censure", "the tide calls for care": no one calls
     if shapes.byline(tok):
         return None  # "Ada Wilk reported from Velm", "contributed reporting from Moscow": where, not what
     if lemma in lexicon.reporting_parenthetical:
