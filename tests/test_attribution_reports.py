@@ -830,6 +830,11 @@ def test_a_belief_with_its_own_clause_still_reports(nlp, text, expected) -> None
         ("The old tower is known as the Needle.", [(None, "know", "belief")]),
         ("The ferry captain is thought to be in hiding.", [(None, "think", "belief")]),
         ("The old chief was seen as more wedded to the ferries.", [(None, "see", "belief")]),
+        # what goes around, or a reporting noun no one holds, with a clause of what it says
+        ("Ferry shares fell after news that the inquiry had reopened.", [(None, "news", "speech")]),
+        ("Amid fears that the pier would close, many residents left.", [(None, "fear", "belief")]),
+        ("Speculation that the harbour board could sell the pier grew on Friday.",
+         [(None, "speculation", "speech")]),
         # one of those just described, not named
         ("We spoke to fishermen on the quay. “The season is over,” one said.", [(None, "say", "speech")]),
         ("We spoke to fishermen on the quay. Another said the nets had been cut.", [(None, "say", "speech")]),
@@ -866,6 +871,11 @@ def test_a_report_that_names_no_source_has_no_speaker(nlp, text, expected) -> No
         ("The quay is busier than last year, as some of the harbour staff noted.",
          [("some of the harbour staff", "note")]),
         ("No one said the nets had been cut.", []),
+        # a reporting noun with a holder, taken by a cue, or with no clause of what it says
+        ("Officials denied reports that the pier would close.", [("Officials", "deny")]),
+        ("Ada Brink's warning that the pier would close went unheeded.", [("Ada Brink", "warning")]),
+        ("The ferry company faces claims of fraud.", []),
+        ("The failure signals more bad news for the ferry company.", []),
         # "as" in a clause that says nothing: no report
         ("Prices fell as the fishing company posted a loss.", []),
     ],

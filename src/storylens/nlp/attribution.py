@@ -754,8 +754,13 @@ def attribute_sentence(sent: Span, lexicon: Lexicon, regions: list[tuple[int, in
     for tok in sent:
         if tok.i in quoted_tokens:
             continue
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.reporting_nouns:
-            found = noun_attribution(tok, lexicon, cues)
+        if tok.pos_ == "NOUN" and (tok.lemma_.lower() in lexicon.reporting_nouns or tok.lemma_.lower() in lexicon.hearsay_nouns):
+            found = noun_attribution(tok, lexicon, cues) if tok.lemma_.lower() in lexicon.reporting_nouns else None
+            if found is None and shapes.unheld_report(tok, lexicon, cues):
+                # "news that the inquiry had reopened", "amid fears that ...": said, by no one named
+                unsourced_at.append(tok.i)
+                lemma = tok.lemma_.lower()
+                unsourced.append((lemma, reporting_class(lexicon, lemma) or "speech", tok.idx, tok.idx + len(tok.text)))
         elif tok.pos_ == "ADJ" and tok.lemma_.lower() in lexicon.reporting_adjectives:
             found = stance_attribution(tok, lexicon)
         elif tok.pos_ == "ADJ":

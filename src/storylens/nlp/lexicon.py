@@ -61,6 +61,7 @@ class Lexicon:
     message_verbs: frozenset[str] = frozenset()  # "tweeted #SaveTheFerry": a message sent, with any object
     cue_openers: frozenset[str] = frozenset()  # "went on to praise", "began by threatening": part of the cue
     answered_claims: frozenset[str] = frozenset()  # "responded to the allegations": answering reports
+    hearsay_nouns: frozenset[str] = frozenset()  # "news that ...", "speculation that ...": said by no one named
     organisation_anaphors: frozenset[str] = frozenset()
     hedges: tuple[str, ...] = ()
     loaded_terms: tuple[str, ...] = ()
@@ -180,7 +181,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         "reporting_verbs", "reporting_needs_content", "reporting_parenthetical", "reporting_needs_agent",
         "reporting_agent_only", "hedging_verbs", "hearsay_passives", "norms", "reporting_nouns",
         "reporting_nouns_need_content", "reporting_adjectives", "document_sources", "document_verbs", "figure_estimates", "raising_verbs", "refusals", "attitudes",
-        "attitude_holders", "honorifics", "lemma_corrections", "citing_verbs", "message_verbs", "cue_openers", "answered_claims", "organisation_anaphors", "hedges",
+        "attitude_holders", "honorifics", "lemma_corrections", "citing_verbs", "message_verbs", "cue_openers", "answered_claims", "hearsay_nouns", "organisation_anaphors", "hedges",
         "loaded_terms", "loaded_term_packs", "cues", "qualifiers", "figure_modifiers",
     }
     unknown = sorted(set(data) - known)
@@ -226,6 +227,7 @@ def parse_lexicon(data: Mapping[str, Any], base: Lexicon | None = None) -> Lexic
         message_verbs=pick("message_verbs", lambda v: frozenset(_words(v, "message_verbs"))),
         cue_openers=pick("cue_openers", lambda v: frozenset(_words(v, "cue_openers"))),
         answered_claims=pick("answered_claims", lambda v: frozenset(_words(v, "answered_claims"))),
+        hearsay_nouns=pick("hearsay_nouns", lambda v: frozenset(_words(v, "hearsay_nouns"))),
         organisation_anaphors=pick(
             "organisation_anaphors", lambda v: frozenset(_words(v, "organisation_anaphors"))
         ),

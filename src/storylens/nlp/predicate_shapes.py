@@ -220,3 +220,26 @@ def interrupted_by_cue(verb: Token, lexicon: Lexicon) -> bool:
         return False
     return any(c.dep_ == "parataxis" and subject.i < c.i < verb.i and c.lemma_.lower() in lexicon.reporting_verbs
                and any(g.dep_ == "nsubj" for g in c.children) for c in verb.children)
+
+
+def unheld_report(noun: Token, lexicon: Lexicon, cues: dict[int, str]) -> bool:
+    """A reporting noun that no one holds, with a clause of what it says ("news that the inquiry had
+    reopened", "amid fears that the pier would close", "the claim that the mayor lied is false"):
+    something said or believed, by no one the text names. Not a noun with a holder ("her warning
+    that ..."), one a cue takes as its object or phrase ("denied reports that ...", "said in a
+    statement that ..."), the object of a verb (whose subject may hold it: "shares the view that ..."),
+    nor one without a clause of its own ("claims of fraud")."""
+    children = list(noun.children)
+    if any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("by", "from", "among")) for c in children):
+        return False
+    head = noun.head
+    if noun.dep_ == "dobj" or (noun.dep_ in ("nsubj", "nsubjpass", "attr") and head.i in cues):
+        return False  # "shares the view that ...", "the data support the view that ...": whose, unsure
+    if noun.dep_ == "pobj" and (head.head.i in cues or head.head.lower_ in ("according", "citing")):
+        return False
+    clause = next((c for c in children if c.dep_ in ("acl", "ccomp") and c.i > noun.i and c.pos_ in ("VERB", "AUX")
+                   and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                   and (c.dep_ == "ccomp" or any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))), None)
+    if clause is None:
+        return False
+    return not said_by_cue(noun, cues)
