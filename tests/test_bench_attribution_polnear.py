@@ -47,6 +47,14 @@ def test_score_counts_strict_lenient_and_named():
     assert (scores.cue_strict.tp, scores.cue_strict.fp, scores.cue_strict.fn) == (1, 1, 1)
     assert (scores.plain_strict.tp, scores.plain_strict.fp, scores.plain_strict.fn) == (1, 1, 0)
     assert (scores.named_total, scores.named_covered, scores.named_right) == (1, 1, 1)
+    assert (scores.named_plain_total, scores.named_plain_covered, scores.named_plain_right) == (1, 1, 1)
+
+
+def test_a_named_person_with_a_cue_not_plainly_spoken_counts_only_among_all_named():
+    vetoed = GoldAttribution(((57, 65),), ((45, 56),), (), "vetoed", "Ines Park", (57, 65), "veto", True)
+    scores = score_article([], [vetoed])
+    assert (scores.named_total, scores.named_covered) == (1, 0)
+    assert scores.named_plain_total == 0
 
 
 def test_wrong_speaker_is_a_plain_false_positive():
